@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# `make demo`: a demo community in ./demo-data, then what two members see.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SANAD=${SANAD_BIN:-build/sanad}
+DATA=${SANAD_DEMO_DATA:-demo-data}
+S() { "$SANAD" --data "$DATA" "$@"; }
+
+rm -rf "$DATA"
+S init
+echo
+echo "== The community: a chair, national CERTs, a sector CERT and a commercial partner"
+S -q org add "MY-CERT (demo)"    --country MY --kind national-cert --category full --chair \
+  --uuid 5f6b2a34-0c1e-4e8a-9a51-000000000001
+S -q org add "ID-CSIRT (demo)"   --country ID --kind national-cert --category full \
+  --uuid 5f6b2a34-0c1e-4e8a-9a51-000000000002
+S -q org add "SA-CERT (demo)"    --country SA --kind national-cert --category full \
+  --uuid 5f6b2a34-0c1e-4e8a-9a51-000000000003
+S -q org add "EG-CERT (demo)"    --country EG --kind national-cert --category full \
+  --uuid 5f6b2a34-0c1e-4e8a-9a51-000000000004
+S -q org add "TR-CERT (demo)"    --country TR --kind national-cert --category general \
+  --uuid 5f6b2a34-0c1e-4e8a-9a51-000000000005
+S -q org add "NG-CERT (demo)"    --country NG --kind national-cert --category general \
+  --uuid 5f6b2a34-0c1e-4e8a-9a51-000000000006
+S -q org add "PK-CERT (demo)"    --country PK --kind national-cert --category full \
+  --uuid 5f6b2a34-0c1e-4e8a-9a51-000000000007
+S -q org add "Gulf Energy Sector CERT (demo)" --country AE --kind sector-cert --category professional \
+  --uuid 5f6b2a34-0c1e-4e8a-9a51-000000000008
+S -q org add "GlobalSec Vendor (demo)" --country GB --kind industry --category commercial \
+  --uuid 5f6b2a34-0c1e-4e8a-9a51-000000000009
+S org list
+echo
+SG=5f6b2a34-0c1e-4e8a-9a51-0000000000aa
+S -q sharing-group add "national CERTs only" --owner "MY-CERT (demo)" --uuid $SG \
+  --releasability "National CERTs of the community; no commercial or sector members" \
+  --org "ID-CSIRT (demo)" --org "SA-CERT (demo)" --org "EG-CERT (demo)" --org "TR-CERT (demo)" \
+  --org "NG-CERT (demo)" --org "PK-CERT (demo)"
+S sharing-group list
+echo
+S -q user add analyst@my-cert.demo --org "MY-CERT (demo)" --role admin >/dev/null
+S -q user add analyst@globalsec.demo --org "GlobalSec Vendor (demo)" --role analyst >/dev/null
+
+echo "== Each member shares its intelligence (MISP JSON, TLP and distribution per event)"
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+ORGS=()
+while IFS= read -r line; do ORGS+=("$line"); done < <(S --json org list | python3 -c '
+import json,sys
+for o in json.load(sys.stdin): print(o["name"] + "=" + o["uuid"])')
+python3 scripts/demo_events.py "$TMP/events" "$SG" "${ORGS[@]}"
+for f in "$TMP"/events/*.json; do
+  org=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["response"][0]["Event"]["Orgc"]["name"])' "$f")
+  S import "$f" --as "$org" | sed 's/^/  /'
+done
+echo
+S status
+echo
+A="EG-CERT (demo)"
+B="GlobalSec Vendor (demo)"
+echo "== What two members see: $A (national CERT) | $B (commercial)"
+S event list --as "$A" --limit 100 | cut -c1-200 > "$TMP/a.txt"
+S event list --as "$B" --limit 100 | cut -c1-200 > "$TMP/b.txt"
+na=$(S export --as "$A" --format text | wc -l)
+nb=$(S export --as "$B" --format text | wc -l)
+echo "$A sees $(($(wc -l < "$TMP/a.txt") - 1)) events, $na distinct indicator values"
+echo "$B sees $(($(wc -l < "$TMP/b.txt") - 1)) events, $nb distinct indicator values"
+echo
+python3 - "$TMP/a.txt" "$TMP/b.txt" "$A" "$B" <<'PY'
+import sys
+def rows(p):
+    out = []
+    for line in open(p).read().splitlines()[1:]:
+        parts = line.split()
+        # UUID DATE CREATOR... TLP DISTRIBUTION ATTRS INFO: keep uuid prefix, TLP, distribution
+        tlp = next((x for x in parts if x.startswith("TLP:")), "-")
+        dist = next((x for x in parts if x in ("organisation","community","connected","all","sharing-group")), "-")
+        out.append((parts[0][:8], tlp, dist))
+    return out
+a, b = rows(sys.argv[1]), rows(sys.argv[2])
+sb = set(x[0] for x in b)
+print("%-54s | %s" % (sys.argv[3], sys.argv[4]))
+for ev in a:
+    other = "%-8s %-17s %s" % ev if ev[0] in sb else "(not visible)"
+    print("%-8s %-17s %-27s | %s" % (ev[0], ev[1], ev[2], other))
+only_b = [x for x in b if x[0] not in set(y[0] for y in a)]
+for ev in only_b:
+    print("%-54s | %-8s %-17s %s" % (("(not visible)",) + ev))
+PY
+echo
+echo "Try: build/sanad --data $DATA event list --as \"$A\""
+echo "     build/sanad --data $DATA export --as \"$B\" --format csv"

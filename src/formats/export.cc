@@ -1,0 +1,212 @@
+#include "formats/export.h"
+
+#include <algorithm>
+#include <unordered_set>
+
+#include "formats/misp.h"
+#include "util/util.h"
+
+namespace sanad::formats {
+
+bool ParseExportFormat(std::string_view s, ExportFormat* out) {
+  if (s == "misp" || s == "json") {
+    *out = ExportFormat::kMisp;
+  } else if (s == "csv") {
+    *out = ExportFormat::kCsv;
+  } else if (s == "text" || s == "txt") {
+    *out = ExportFormat::kText;
+  } else {
+    return false;
+  }
+  return true;
+}
+
+namespace {
+
+bool HasTag(const std::vector<model::Tag>& tags, std::string_view name) {
+  for (const auto& t : tags)
+    if (t.name.size() == name.size() && util::ToLower(t.name) == util::ToLower(name)) return true;
+  return false;
+}
+
+bool AnyOf(const std::vector<std::string>& set, const std::string& v) {
+  return set.empty() || std::find(set.begin(), set.end(), v) != set.end();
+}
+
+bool AttributePasses(const ExportFilter& f, const model::Event& ev, const model::Attribute& a) {
+  if (!AnyOf(f.types, a.type) || !AnyOf(f.categories, a.category)) return false;
+  if (f.to_ids && a.to_ids != *f.to_ids) return false;
+  if (f.since && a.timestamp < *f.since) return false;
+  if (f.to_ids && *f.to_ids && f.warninglists && !f.include_warninglisted &&
+      f.warninglists->Hits(a.type, a.canonical))
+    return false;
+  bool has_positive = false, matched_positive = false;
+  for (const auto& t : f.tags) {
+    bool negated = !t.empty() && t[0] == '!';
+    std::string_view name = negated ? std::string_view(t).substr(1) : std::string_view(t);
+    bool present = HasTag(a.tags, name) || HasTag(ev.tags, name);
+    if (negated) {
+      if (present) return false;
+    } else {
+      has_positive = true;
+      matched_positive = matched_positive || present;
+    }
+  }
+  return !has_positive || matched_positive;
+}
+
+bool HasAttributeFilters(const ExportFilter& f) {
+  return !f.types.empty() || !f.categories.empty() || !f.tags.empty() || f.to_ids.has_value() ||
+         f.since.has_value();
+}
+
+// Drops attributes that fail the filter; objects left empty are dropped.
+void ApplyFilter(const ExportFilter& f, model::Event* ev) {
+  auto fails = [&](const model::Attribute& a) { return !AttributePasses(f, *ev, a); };
+  ev->attributes.erase(std::remove_if(ev->attributes.begin(), ev->attributes.end(), fails),
+                       ev->attributes.end());
+  for (auto& o : ev->objects)
+    o.attributes.erase(std::remove_if(o.attributes.begin(), o.attributes.end(), fails),
+                       o.attributes.end());
+  ev->objects.erase(std::remove_if(ev->objects.begin(), ev->objects.end(),
+                                   [](const model::Object& o) { return o.attributes.empty(); }),
+                    ev->objects.end());
+}
+
+// Local tags are annotations of the node's holder; they do not leave with
+// data exported for anyone else.
+void DropLocalTags(model::Event* ev) {
+  auto drop = [](std::vector<model::Tag>* tags) {
+    tags->erase(std::remove_if(tags->begin(), tags->end(),
+                               [](const model::Tag& t) { return t.local; }),
+                tags->end());
+  };
+  drop(&ev->tags);
+  for (auto& a : ev->attributes) drop(&a.tags);
+  for (auto& o : ev->objects)
+    for (auto& a : o.attributes) drop(&a.tags);
+}
+
+int64_t CountAttributes(const model::Event& ev) {
+  int64_t n = static_cast<int64_t>(ev.attributes.size());
+  for (const auto& o : ev.objects) n += static_cast<int64_t>(o.attributes.size());
+  return n;
+}
+
+void CsvField(std::ostream& out, std::string_view s) {
+  bool quote = s.find_first_of(",\"\r\n") != std::string_view::npos;
+  if (!quote) {
+    out << s;
+    return;
+  }
+  out << '"';
+  for (char c : s) {
+    if (c == '"') out << '"';
+    out << c;
+  }
+  out << '"';
+}
+
+void CsvRow(std::ostream& out, const model::Event& ev, const model::Object* o,
+            const model::Attribute& a) {
+  std::string tags;
+  for (const auto& t : a.tags) {
+    if (!tags.empty()) tags += ',';
+    tags += t.name;
+  }
+  CsvField(out, a.uuid);
+  out << ',';
+  CsvField(out, ev.uuid);
+  out << ',';
+  CsvField(out, a.category);
+  out << ',';
+  CsvField(out, a.type);
+  out << ',';
+  CsvField(out, a.value);
+  out << ',';
+  CsvField(out, a.comment);
+  out << ',' << (a.to_ids ? 1 : 0) << ',' << util::FormatDate(a.timestamp) << ',';
+  CsvField(out, a.object_relation);
+  out << ',';
+  CsvField(out, tags);
+  out << ',';
+  CsvField(out, o ? std::string_view(o->uuid) : std::string_view());
+  out << ',';
+  CsvField(out, o ? std::string_view(o->name) : std::string_view());
+  out << ',';
+  CsvField(out, o ? std::string_view(o->meta_category) : std::string_view());
+  out << "\r\n";
+}
+
+}  // namespace
+
+Status Export(store::Store* store, const policy::Viewer& viewer, ExportFormat fmt,
+              const ExportFilter& filter, std::ostream& out, ExportStats* stats) {
+  store::EventQuery q;
+  q.published = filter.published;
+  q.include_deleted = filter.include_deleted;
+  bool attr_filters = HasAttributeFilters(filter);
+  bool first = true;
+  std::unordered_set<std::string> seen_text;
+  ExportStats local;
+  // Full group definitions travel with distribution-4 items so that the
+  // receiving node can recreate the group (its members already see it).
+  std::vector<model::SharingGroup> groups;
+  MispWriteOptions wopts;
+  if (fmt == ExportFormat::kMisp) {
+    SANAD_RETURN_IF_ERROR(store->ListSharingGroups(&groups));
+    wopts.sharing_groups = &groups;
+    out << "{\"response\": [";
+  }
+  if (fmt == ExportFormat::kCsv)
+    out << "uuid,event_uuid,category,type,value,comment,to_ids,date,object_relation,"
+           "attribute_tag,object_uuid,object_name,object_meta_category\r\n";
+  Status st = store->ScanEvents(viewer, q, [&](model::Event& ev) {
+    if (ev.org.id != viewer.org_id) DropLocalTags(&ev);
+    if (attr_filters) {
+      ApplyFilter(filter, &ev);
+      if (ev.attributes.empty() && ev.objects.empty()) return true;
+    }
+    local.events++;
+    local.attributes += CountAttributes(ev);
+    switch (fmt) {
+      case ExportFormat::kMisp:
+        if (!first) out << ",";
+        out << "\n" << WriteMispEvent(ev, wopts);
+        break;
+      case ExportFormat::kCsv:
+        for (const auto& a : ev.attributes) CsvRow(out, ev, nullptr, a);
+        for (const auto& o : ev.objects)
+          for (const auto& a : o.attributes) CsvRow(out, ev, &o, a);
+        break;
+      case ExportFormat::kText: {
+        auto emit = [&](const model::Attribute& a) {
+          // Canonical values: what a blocklist consumer needs.
+          std::vector<std::string> parts;
+          if (!a.canonical2.empty()) {
+            parts = {a.canonical1, a.canonical2};
+          } else {
+            parts = {a.canonical.empty() ? a.value : a.canonical};
+          }
+          for (auto& p : parts) {
+            if (p.empty() || p.find('\n') != std::string::npos) continue;
+            if (seen_text.insert(p).second) out << p << "\n";
+          }
+        };
+        for (const auto& a : ev.attributes) emit(a);
+        for (const auto& o : ev.objects)
+          for (const auto& a : o.attributes) emit(a);
+        break;
+      }
+    }
+    first = false;
+    return static_cast<bool>(out);
+  });
+  if (fmt == ExportFormat::kMisp) out << (first ? "]}\n" : "\n]}\n");
+  if (stats) *stats = local;
+  if (!st.ok()) return st;
+  if (!out) return Status::Io("write failed while exporting");
+  return Status::Ok();
+}
+
+}  // namespace sanad::formats

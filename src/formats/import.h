@@ -1,0 +1,62 @@
+// Imports files into the store: MISP JSON files, {"response": [...]} lists,
+// and MISP feed directories (manifest.json plus <uuid>.json files).
+//
+// The whole import is one transaction: any error rolls everything back and
+// the store is unchanged. The importing org (--as) becomes the local owner
+// (event.org); the creator (orgc) is kept from the document; an orgc unknown
+// to the store is created as an external org and reported. Sharing groups
+// are resolved by uuid (or created from an embedded SharingGroup definition);
+// an unknown group without a definition is an error.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "intel/warninglist.h"
+#include "model/model.h"
+#include "store/store.h"
+#include "util/status.h"
+
+namespace sanad::formats {
+
+struct ImportReport {
+  int files = 0;
+  int events_created = 0;
+  int events_updated = 0;
+  int events_unchanged = 0;
+  int events_skipped_older = 0;
+  int64_t attributes = 0;  // attributes read (inside and outside objects)
+  int64_t objects = 0;
+  std::vector<std::string> external_orgs_created;
+  std::vector<std::string> sharing_groups_created;
+  std::vector<std::string> warnings;          // category mismatches, warninglist hits, ...
+  int64_t warninglist_hits = 0;               // attributes hitting a warninglist
+  std::vector<std::string> skipped;           // "uuid: older than the stored version"
+  std::vector<std::string> preserved_fields;  // unmodelled fields kept verbatim
+  std::vector<std::string> ignored_fields;    // instance-local fields ignored
+};
+
+struct ImportOptions {
+  // Called after each file with (files done, total files, bytes done); for
+  // progress display. May be empty.
+  std::function<void(size_t, size_t, uint64_t)> progress;
+  // Attributes whose canonical value hits one of these lists are reported as
+  // warnings (never rejected). Null: no check.
+  const intel::WarninglistSet* warninglists = nullptr;
+};
+
+// At most this many warninglist hits are listed one by one in the report;
+// the rest are counted.
+inline constexpr size_t kMaxListedWarnings = 200;
+
+// Imports `paths` (files or feed directories) as org `as`.
+Status ImportPaths(store::Store* store, const std::vector<std::string>& paths,
+                   const model::Org& as, const ImportOptions& opts, ImportReport* report);
+
+// Imports already-parsed events (used by the API and tests). Not
+// transactional by itself: the caller holds the transaction.
+Status ImportEvents(store::Store* store, std::vector<model::Event>* events,
+                    const model::Org& as, const ImportOptions& opts, ImportReport* report);
+
+}  // namespace sanad::formats

@@ -1,0 +1,253 @@
+#include "model/model.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "util/util.h"
+
+namespace sanad::model {
+
+namespace {
+
+bool StartsWithNoCase(std::string_view s, std::string_view prefix) {
+  if (s.size() < prefix.size()) return false;
+  for (size_t i = 0; i < prefix.size(); ++i) {
+    char c = s[i];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c != prefix[i]) return false;
+  }
+  return true;
+}
+
+bool IsNamespaceChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+         c == '_' || c == '.';
+}
+
+// Looks `s` up in `names` (indexed by enum value); returns the index or -1.
+template <size_t N>
+int Lookup(std::string_view s, const char* const (&names)[N]) {
+  for (size_t i = 0; i < N; ++i) {
+    if (s == names[i]) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+const char* const kOrgKindNames[] = {"national-cert", "sector-cert", "industry", "observer"};
+const char* const kMembershipNames[] = {"full", "general", "professional", "affiliate",
+                                        "commercial"};
+const char* const kOrgStatusNames[] = {"applicant", "member", "suspended", "left", "external"};
+const char* const kRoleNames[] = {"admin", "org-admin", "analyst", "reader"};
+const char* const kDistributionNames[] = {"organisation", "community",     "connected",
+                                          "all",          "sharing-group", "inherit"};
+const char* const kSightingNames[] = {"seen", "false-positive", "expiration"};
+
+template <class E, size_t N>
+const char* NameOf(E v, const char* const (&names)[N]) {
+  auto i = static_cast<size_t>(v);
+  return i < N ? names[i] : "";
+}
+
+template <class E, size_t N>
+bool ParseOf(std::string_view s, E* out, const char* const (&names)[N]) {
+  int i = Lookup(s, names);
+  if (i < 0) return false;
+  *out = static_cast<E>(i);
+  return true;
+}
+
+// Assigned ISO 3166-1 alpha-2 codes (249), sorted, two letters each.
+constexpr std::string_view kCountryCodes =
+    "ADAEAFAGAIALAMAOAQARASATAUAWAXAZ"
+    "BABBBDBEBFBGBHBIBJBLBMBNBOBQBRBSBTBVBWBYBZ"
+    "CACCCDCFCGCHCICKCLCMCNCOCRCUCVCWCXCYCZ"
+    "DEDJDKDMDODZ"
+    "ECEEEGEHERESET"
+    "FIFJFKFMFOFR"
+    "GAGBGDGEGFGGGHGIGLGMGNGPGQGRGSGTGUGWGY"
+    "HKHMHNHRHTHU"
+    "IDIEILIMINIOIQIRISIT"
+    "JEJMJOJP"
+    "KEKGKHKIKMKNKPKRKWKYKZ"
+    "LALBLCLILKLRLSLTLULVLY"
+    "MAMCMDMEMFMGMHMKMLMMMNMOMPMQMRMSMTMUMVMWMXMYMZ"
+    "NANCNENFNGNINLNONPNRNUNZ"
+    "OM"
+    "PAPEPFPGPHPKPLPMPNPRPSPTPWPY"
+    "QA"
+    "RERORSRURW"
+    "SASBSCSDSESGSHSISJSKSLSMSNSOSRSSSTSVSXSYSZ"
+    "TCTDTFTGTHTJTKTLTMTNTOTRTTTVTWTZ"
+    "UAUGUMUSUYUZ"
+    "VAVCVEVGVIVNVU"
+    "WFWS"
+    "YEYT"
+    "ZAZMZW";
+static_assert(kCountryCodes.size() == 2 * 249);
+
+int TlpRank(Tlp t) {
+  switch (t) {
+    case Tlp::kNone:
+      return 0;
+    case Tlp::kClear:
+      return 1;
+    case Tlp::kGreen:
+      return 2;
+    case Tlp::kAmber:
+      return 3;
+    case Tlp::kAmberStrict:
+      return 4;
+    case Tlp::kRed:
+      return 5;
+  }
+  return 0;
+}
+
+}  // namespace
+
+TagKind ClassifyTag(std::string_view name) {
+  if (StartsWithNoCase(name, "tlp:")) return TagKind::kTlp;
+  if (StartsWithNoCase(name, "pap:")) return TagKind::kPap;
+  if (StartsWithNoCase(name, "misp-galaxy:")) return TagKind::kGalaxy;
+  // Machine tag: namespace:predicate or namespace:predicate="value".
+  size_t colon = name.find(':');
+  if (colon == 0 || colon == std::string_view::npos) return TagKind::kFree;
+  for (size_t i = 0; i < colon; ++i) {
+    if (!IsNamespaceChar(name[i])) return TagKind::kFree;
+  }
+  std::string_view rest = name.substr(colon + 1);
+  size_t eq = rest.find('=');
+  std::string_view predicate = rest.substr(0, eq);
+  if (predicate.empty()) return TagKind::kFree;
+  for (char c : predicate) {
+    if (c == ' ' || c == '\t' || c == '"') return TagKind::kFree;
+  }
+  if (eq != std::string_view::npos) {
+    std::string_view value = rest.substr(eq + 1);
+    if (value.empty()) return TagKind::kFree;
+    if (value.front() == '"' && (value.size() < 2 || value.back() != '"')) return TagKind::kFree;
+  }
+  return TagKind::kMachine;
+}
+
+Tlp ParseTlpTag(std::string_view name) {
+  if (!StartsWithNoCase(name, "tlp:")) return Tlp::kNone;
+  std::string v = util::ToLower(name.substr(4));
+  if (v == "clear" || v == "white") return Tlp::kClear;
+  if (v == "green") return Tlp::kGreen;
+  if (v == "amber") return Tlp::kAmber;
+  if (v == "amber+strict") return Tlp::kAmberStrict;
+  if (v == "red") return Tlp::kRed;
+  return Tlp::kNone;
+}
+
+Pap ParsePapTag(std::string_view name) {
+  if (!StartsWithNoCase(name, "pap:")) return Pap::kNone;
+  std::string v = util::ToLower(name.substr(4));
+  if (v == "clear" || v == "white") return Pap::kClear;
+  if (v == "green") return Pap::kGreen;
+  if (v == "amber") return Pap::kAmber;
+  if (v == "red") return Pap::kRed;
+  return Pap::kNone;
+}
+
+std::string TlpTagName(Tlp t) {
+  switch (t) {
+    case Tlp::kNone:
+      return "";
+    case Tlp::kClear:
+      return "tlp:clear";
+    case Tlp::kGreen:
+      return "tlp:green";
+    case Tlp::kAmber:
+      return "tlp:amber";
+    case Tlp::kAmberStrict:
+      return "tlp:amber+strict";
+    case Tlp::kRed:
+      return "tlp:red";
+  }
+  return "";
+}
+
+std::string PapTagName(Pap p) {
+  switch (p) {
+    case Pap::kNone:
+      return "";
+    case Pap::kClear:
+      return "PAP:CLEAR";
+    case Pap::kGreen:
+      return "PAP:GREEN";
+    case Pap::kAmber:
+      return "PAP:AMBER";
+    case Pap::kRed:
+      return "PAP:RED";
+  }
+  return "";
+}
+
+const char* TlpLabel(Tlp t) {
+  switch (t) {
+    case Tlp::kNone:
+      return "";
+    case Tlp::kClear:
+      return "TLP:CLEAR";
+    case Tlp::kGreen:
+      return "TLP:GREEN";
+    case Tlp::kAmber:
+      return "TLP:AMBER";
+    case Tlp::kAmberStrict:
+      return "TLP:AMBER+STRICT";
+    case Tlp::kRed:
+      return "TLP:RED";
+  }
+  return "";
+}
+
+Tlp StrictestTlp(const std::vector<Tag>& tags) {
+  Tlp best = Tlp::kNone;
+  for (const Tag& t : tags) {
+    Tlp v = ParseTlpTag(t.name);
+    if (TlpRank(v) > TlpRank(best)) best = v;
+  }
+  return best;
+}
+
+const char* Name(OrgKind v) { return NameOf(v, kOrgKindNames); }
+const char* Name(MembershipCategory v) { return NameOf(v, kMembershipNames); }
+const char* Name(OrgStatus v) { return NameOf(v, kOrgStatusNames); }
+const char* Name(Role v) { return NameOf(v, kRoleNames); }
+const char* Name(Distribution v) { return NameOf(v, kDistributionNames); }
+const char* Name(SightingType v) { return NameOf(v, kSightingNames); }
+
+bool Parse(std::string_view s, OrgKind* out) { return ParseOf(s, out, kOrgKindNames); }
+bool Parse(std::string_view s, MembershipCategory* out) {
+  return ParseOf(s, out, kMembershipNames);
+}
+bool Parse(std::string_view s, OrgStatus* out) { return ParseOf(s, out, kOrgStatusNames); }
+bool Parse(std::string_view s, Role* out) { return ParseOf(s, out, kRoleNames); }
+bool Parse(std::string_view s, Distribution* out) {
+  if (s.size() == 1 && s[0] >= '0' && s[0] <= '5') {
+    *out = static_cast<Distribution>(s[0] - '0');
+    return true;
+  }
+  return ParseOf(s, out, kDistributionNames);
+}
+bool Parse(std::string_view s, SightingType* out) { return ParseOf(s, out, kSightingNames); }
+
+bool IsCountryCode(std::string_view cc) {
+  if (cc.size() != 2 || cc[0] < 'A' || cc[0] > 'Z' || cc[1] < 'A' || cc[1] > 'Z') return false;
+  size_t lo = 0, hi = kCountryCodes.size() / 2;
+  while (lo < hi) {
+    size_t mid = (lo + hi) / 2;
+    std::string_view code = kCountryCodes.substr(mid * 2, 2);
+    if (code == cc) return true;
+    if (code < cc) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  return false;
+}
+
+}  // namespace sanad::model

@@ -1,0 +1,112 @@
+#include "policy/policy.h"
+
+#include <algorithm>
+
+namespace sanad::policy {
+
+using model::Distribution;
+
+bool Viewer::InGroup(int64_t sg_id) const {
+  return sg_id != 0 && std::binary_search(sharing_groups.begin(), sharing_groups.end(), sg_id);
+}
+
+bool PassesDistribution(const Viewer& v, int64_t event_owner_org_id, Distribution d,
+                        int64_t sharing_group_id) {
+  if (v.org_id != 0 && v.org_id == event_owner_org_id) return true;
+  switch (d) {
+    case Distribution::kOrganisation:
+      return false;
+    case Distribution::kCommunity:
+    case Distribution::kConnected:
+    case Distribution::kAll:
+      return true;
+    case Distribution::kSharingGroup:
+      return v.InGroup(sharing_group_id);
+    case Distribution::kInherit:
+      return true;  // the parent's check decides; callers check the parent too
+  }
+  return false;
+}
+
+bool MaySeeEvent(const Viewer& v, const model::Event& ev) {
+  // An event cannot inherit; treat a stray 5 as the most restrictive level.
+  Distribution d = ev.distribution == Distribution::kInherit ? Distribution::kOrganisation
+                                                              : ev.distribution;
+  return PassesDistribution(v, ev.org.id, d, ev.sharing_group.id);
+}
+
+bool MaySee(const Viewer& v, const AccessPath& p) {
+  if (p.deleted) return false;
+  Distribution ed = p.event_distribution == Distribution::kInherit ? Distribution::kOrganisation
+                                                                   : p.event_distribution;
+  if (!PassesDistribution(v, p.event_owner_org_id, ed, p.event_sharing_group_id)) return false;
+  if (p.in_object && !PassesDistribution(v, p.event_owner_org_id, p.object_distribution,
+                                         p.object_sharing_group_id))
+    return false;
+  return PassesDistribution(v, p.event_owner_org_id, p.attribute_distribution,
+                            p.attribute_sharing_group_id);
+}
+
+bool MaySeeObject(const Viewer& v, const model::Event& ev, const model::Object& o) {
+  return MaySeeEvent(v, ev) && PassesDistribution(v, ev.org.id, o.distribution, o.sharing_group.id);
+}
+
+bool MaySeeAttribute(const Viewer& v, const model::Event& ev, const model::Object* parent,
+                     const model::Attribute& a) {
+  if (parent && !MaySeeObject(v, ev, *parent)) return false;
+  if (!parent && !MaySeeEvent(v, ev)) return false;
+  return PassesDistribution(v, ev.org.id, a.distribution, a.sharing_group.id);
+}
+
+Distribution EffectiveDistribution(const model::Event& ev, const model::Object* obj,
+                                   Distribution item) {
+  if (item != Distribution::kInherit) return item;
+  if (obj && obj->distribution != Distribution::kInherit) return obj->distribution;
+  return ev.distribution == Distribution::kInherit ? Distribution::kOrganisation : ev.distribution;
+}
+
+namespace {
+template <class T, class Pred>
+void EraseIf(std::vector<T>* v, Pred p) {
+  v->erase(std::remove_if(v->begin(), v->end(), p), v->end());
+}
+}  // namespace
+
+bool Redact(const Viewer& v, model::Event* ev, const RedactOptions& opts) {
+  if (!MaySeeEvent(v, *ev)) return false;
+  if (ev->deleted && !opts.include_deleted) return false;
+  EraseIf(&ev->attributes, [&](const model::Attribute& a) {
+    return (a.deleted && !opts.include_deleted) || !MaySeeAttribute(v, *ev, nullptr, a);
+  });
+  EraseIf(&ev->objects, [&](const model::Object& o) {
+    return (o.deleted && !opts.include_deleted) || !MaySeeObject(v, *ev, o);
+  });
+  for (auto& o : ev->objects) {
+    EraseIf(&o.attributes, [&](const model::Attribute& a) {
+      return (a.deleted && !opts.include_deleted) || !MaySeeAttribute(v, *ev, &o, a);
+    });
+  }
+  // Object references may only point at items that are still visible; a
+  // reference to a hidden item would reveal that the item exists.
+  std::vector<std::string_view> visible;
+  visible.reserve(ev->attributes.size() + ev->objects.size() * 4);
+  for (const auto& a : ev->attributes) visible.push_back(a.uuid);
+  for (const auto& o : ev->objects) {
+    visible.push_back(o.uuid);
+    for (const auto& a : o.attributes) visible.push_back(a.uuid);
+  }
+  std::sort(visible.begin(), visible.end());
+  if (v.org_id == ev->org.id && opts.include_deleted) return true;
+  for (auto& o : ev->objects) {
+    EraseIf(&o.references, [&](const model::ObjectReference& r) {
+      if (r.deleted && !opts.include_deleted) return true;
+      // Conservative: a reference whose target is not visible inside this
+      // event (hidden, or outside the event) is dropped.
+      return !std::binary_search(visible.begin(), visible.end(),
+                                 std::string_view(r.referenced_uuid));
+    });
+  }
+  return true;
+}
+
+}  // namespace sanad::policy

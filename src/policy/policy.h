@@ -1,0 +1,71 @@
+// The one visibility policy. Every read path (CLI, REST, exports, TAXII,
+// sync, correlation, matching) asks this module what an organisation may
+// see; nothing else decides. Pure functions over model types.
+//
+// Rules (MISP's, see docs/architecture.md "Visibility"):
+//  - an event is visible to org O when O owns it (event.org), or its
+//    distribution is 1, 2 or 3, or it is 4 and O belongs to its sharing group;
+//  - an attribute or object must also pass its own check: distribution 5
+//    inherits from the parent (object, then event); the stricter wins because
+//    both the parent and the item must be visible;
+//  - the owner of the event sees everything in it;
+//  - soft-deleted items are hidden unless explicitly asked for;
+//  - no role bypasses these rules: the community admin administers, it does
+//    not read other members' intelligence.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "model/model.h"
+
+namespace sanad::policy {
+
+// Who is reading.
+struct Viewer {
+  int64_t org_id = 0;
+  std::vector<int64_t> sharing_groups;  // sorted ids of the groups O belongs to
+  bool InGroup(int64_t sg_id) const;
+};
+
+// Distribution check for one level, given the owner of the enclosing event.
+bool PassesDistribution(const Viewer& v, int64_t event_owner_org_id, model::Distribution d,
+                        int64_t sharing_group_id);
+
+// The fields that decide whether one attribute is visible, for callers that
+// keep compact indexes (correlation, matching) instead of whole events.
+struct AccessPath {
+  int64_t event_owner_org_id = 0;
+  model::Distribution event_distribution = model::Distribution::kOrganisation;
+  int64_t event_sharing_group_id = 0;
+  bool in_object = false;
+  model::Distribution object_distribution = model::Distribution::kInherit;
+  int64_t object_sharing_group_id = 0;
+  model::Distribution attribute_distribution = model::Distribution::kInherit;
+  int64_t attribute_sharing_group_id = 0;
+  bool deleted = false;  // attribute, object or event soft-deleted
+};
+// Same rules as MaySeeAttribute; deleted items are never visible here.
+bool MaySee(const Viewer& v, const AccessPath& p);
+
+bool MaySeeEvent(const Viewer& v, const model::Event& ev);
+// `parent_object` is null for attributes outside objects.
+bool MaySeeAttribute(const Viewer& v, const model::Event& ev, const model::Object* parent_object,
+                     const model::Attribute& a);
+bool MaySeeObject(const Viewer& v, const model::Event& ev, const model::Object& o);
+
+struct RedactOptions {
+  bool include_deleted = false;
+};
+
+// Removes from `ev` everything `v` may not see (attributes, objects, object
+// references pointing at hidden items, sightings of other orgs are left to
+// the intel module). Returns false, leaving `ev` unspecified, when the event
+// itself is not visible.
+bool Redact(const Viewer& v, model::Event* ev, const RedactOptions& opts = {});
+
+// Effective distribution of an item after inheritance (never kInherit).
+model::Distribution EffectiveDistribution(const model::Event& ev, const model::Object* obj,
+                                          model::Distribution item);
+
+}  // namespace sanad::policy

@@ -1,0 +1,163 @@
+// Internal to the store module: thin RAII helpers over the SQLite C API.
+//
+// Stmt owns one prepared statement. StmtCache prepares each SQL text once
+// per connection and hands out the cached statement; Query is a scoped use
+// of a statement that resets it on destruction, so an early return never
+// leaves a statement active. Bound strings are SQLITE_STATIC: callers keep
+// them alive until the Query ends (they always do: binds come from the
+// caller's model objects).
+#pragma once
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "util/status.h"
+
+namespace sanad::store::internal {
+
+// Maps a SQLite result code to a Status. `what` names the operation.
+Status SqlStatus(sqlite3* db, int rc, std::string_view what);
+
+class Stmt {
+ public:
+  Stmt() = default;
+  explicit Stmt(sqlite3_stmt* s) : s_(s) {}
+  ~Stmt() { sqlite3_finalize(s_); }
+  Stmt(Stmt&& o) noexcept : s_(o.s_) { o.s_ = nullptr; }
+  Stmt& operator=(Stmt&& o) noexcept {
+    if (this != &o) {
+      sqlite3_finalize(s_);
+      s_ = o.s_;
+      o.s_ = nullptr;
+    }
+    return *this;
+  }
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+
+  sqlite3_stmt* get() const { return s_; }
+
+ private:
+  sqlite3_stmt* s_ = nullptr;
+};
+
+// A scoped use of a prepared statement: bind, step, read columns; the
+// statement is reset (bindings cleared) when the Query dies.
+class Query {
+ public:
+  Query(sqlite3* db, sqlite3_stmt* s) : db_(db), s_(s) {}
+  ~Query() {
+    if (s_) {
+      sqlite3_reset(s_);
+      sqlite3_clear_bindings(s_);
+    }
+  }
+  Query(Query&& o) noexcept : db_(o.db_), s_(o.s_) { o.s_ = nullptr; }
+  Query(const Query&) = delete;
+  Query& operator=(const Query&) = delete;
+
+  // Parameters are 1-based, as in SQLite.
+  Query& Bind(int i, int64_t v) {
+    sqlite3_bind_int64(s_, i, v);
+    return *this;
+  }
+  Query& Bind(int i, int v) { return Bind(i, static_cast<int64_t>(v)); }
+  Query& Bind(int i, bool v) { return Bind(i, static_cast<int64_t>(v ? 1 : 0)); }
+  Query& Bind(int i, std::string_view v) {
+    sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
+    return *this;
+  }
+  Query& Bind(int i, const std::string& v) { return Bind(i, std::string_view(v)); }
+  Query& Bind(int i, const char* v) { return Bind(i, std::string_view(v)); }
+  Query& Bind(int i, const std::optional<std::string>& v) {
+    if (v) return Bind(i, std::string_view(*v));
+    return BindNull(i);
+  }
+  Query& BindBlob(int i, std::string_view v) {
+    sqlite3_bind_blob(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
+    return *this;
+  }
+  Query& BindNull(int i) {
+    sqlite3_bind_null(s_, i);
+    return *this;
+  }
+  // Binds NULL for 0 (unset foreign keys), else the id.
+  Query& BindId(int i, int64_t id) { return id ? Bind(i, id) : BindNull(i); }
+
+  // Steps once. Returns true with a row, false when done; `st` receives an
+  // error (and false is returned).
+  bool Next(Status* st, std::string_view what) {
+    int rc = sqlite3_step(s_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc != SQLITE_DONE) *st = SqlStatus(db_, rc, what);
+    return false;
+  }
+  // Steps a statement that returns no rows.
+  Status Exec(std::string_view what) {
+    int rc = sqlite3_step(s_);
+    if (rc == SQLITE_DONE || rc == SQLITE_ROW) return Status::Ok();
+    return SqlStatus(db_, rc, what);
+  }
+  // Raw step (SQLITE_ROW / SQLITE_DONE / error).
+  int Step() { return sqlite3_step(s_); }
+
+  int64_t Int(int c) const { return sqlite3_column_int64(s_, c); }
+  bool Bool(int c) const { return sqlite3_column_int64(s_, c) != 0; }
+  bool IsNull(int c) const { return sqlite3_column_type(s_, c) == SQLITE_NULL; }
+  std::string Text(int c) const {
+    const unsigned char* p = sqlite3_column_text(s_, c);
+    int n = sqlite3_column_bytes(s_, c);
+    return p ? std::string(reinterpret_cast<const char*>(p), n) : std::string();
+  }
+  std::optional<std::string> OptText(int c) const {
+    if (IsNull(c)) return std::nullopt;
+    return Text(c);
+  }
+  std::string Blob(int c) const {
+    const void* p = sqlite3_column_blob(s_, c);
+    int n = sqlite3_column_bytes(s_, c);
+    return p ? std::string(static_cast<const char*>(p), n) : std::string();
+  }
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* s_;
+};
+
+// Prepared statements of one connection, keyed by the address of their SQL
+// text (each statement is a named constant in the store).
+class StmtCache {
+ public:
+  explicit StmtCache(sqlite3* db) : db_(db) {}
+  // Prepares `sql` on first use. On failure returns a null-statement Query
+  // and sets `st`.
+  StatusOr<Query> Use(const char* sql) {
+    auto it = cache_.find(sql);
+    if (it == cache_.end()) {
+      sqlite3_stmt* s = nullptr;
+      int rc = sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, nullptr);
+      if (rc != SQLITE_OK) {
+        sqlite3_finalize(s);
+        return SqlStatus(db_, rc, std::string("preparing \"") + sql + "\"");
+      }
+      it = cache_.emplace(sql, Stmt(s)).first;
+    }
+    return Query(db_, it->second.get());
+  }
+  void Clear() { cache_.clear(); }
+
+ private:
+  sqlite3* db_;
+  std::unordered_map<const char*, Stmt> cache_;
+};
+
+// Executes one or more statements without results.
+Status ExecScript(sqlite3* db, const std::string& sql, std::string_view what);
+
+}  // namespace sanad::store::internal

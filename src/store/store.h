@@ -1,0 +1,186 @@
+// The embedded store: SQLite in WAL mode with foreign keys on, a versioned
+// schema with forward migrations, prepared statements. Returns model types.
+//
+// Threading: one Store per thread. Writers wrap work in a Transaction; every
+// import or request is exactly one transaction, so a failure leaves the store
+// unchanged. Readers in other processes/threads do not wait for the writer
+// (WAL).
+//
+// Reads of shared intelligence for an organisation take a policy::Viewer and
+// return only what the policy allows (events are pre-filtered in SQL and then
+// redacted by policy::Redact). Unfiltered reads exist only for internal
+// maintenance (index rebuilds) and are named Unfiltered*.
+//
+// uuids are stored in lower case: writes lower-case the uuids of what they
+// store (in the caller's object too) and lookups by uuid ignore case.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/model.h"
+#include "policy/policy.h"
+#include "util/status.h"
+
+namespace sanad::store {
+
+inline constexpr int kSchemaVersion = 1;
+
+struct OpenOptions {
+  bool create_if_missing = false;  // sanad init creates; other commands require an existing store
+  bool read_only = false;
+  int cache_mb = 64;               // SQLite page cache; imports raise it
+};
+
+struct ApiKey {
+  int64_t id = 0;
+  int64_t user_id = 0;
+  std::string prefix;        // first 8 characters of the key, shown in listings
+  std::string hash;          // BLAKE2b-256 of the key (binary)
+  model::Timestamp created = 0;
+  model::Timestamp expires = 0;  // 0 = never
+  bool read_only = false;
+  std::string allowed_cidrs;     // comma-separated, empty = any
+  bool revoked = false;
+};
+
+// What is known of a stored event without loading it.
+struct EventHead {
+  int64_t id = 0;
+  std::string uuid;
+  model::Timestamp timestamp = 0;
+  int64_t org_id = 0;
+  int64_t orgc_id = 0;
+  bool deleted = false;
+};
+
+// Event-level filters applied in SQL before policy redaction.
+struct EventQuery {
+  std::optional<bool> published;
+  std::optional<model::Timestamp> since;   // event timestamp >= since
+  std::optional<model::Timestamp> until;   // event timestamp <= until
+  std::vector<std::string> uuids;          // empty = any
+  std::optional<int64_t> orgc_id;
+  bool include_deleted = false;
+  int64_t limit = 0;                       // 0 = no limit
+};
+
+enum class UpsertOutcome { kCreated, kUpdated, kUnchanged, kSkippedOlder };
+
+class Transaction;
+
+class Store {
+ public:
+  // Opens the store in directory `dir` (file `dir`/sanad.db). Migrates an
+  // older schema forward; refuses a newer one.
+  // NotFound when there is no store and !opts.create_if_missing.
+  static StatusOr<std::unique_ptr<Store>> Open(const std::string& dir, const OpenOptions& opts);
+  virtual ~Store() = default;
+
+  virtual int SchemaVersion() = 0;
+  virtual const std::string& path() const = 0;  // the database file, `dir`/sanad.db
+
+  // ---- transactions (nesting is not allowed) ----
+  virtual Status Begin() = 0;
+  virtual Status Commit() = 0;
+  virtual void Rollback() = 0;
+
+  // ---- orgs ----
+  // Assigns id (and uuid/created when empty). Conflict on duplicate name or uuid.
+  virtual Status AddOrg(model::Org* org) = 0;
+  // Updates name, country, kind, category, status and description of org.id
+  // (uuid, created and the chair flag are kept; see SetChair). NotFound,
+  // Conflict on a duplicate name.
+  virtual Status UpdateOrg(const model::Org& org) = 0;
+  // By uuid, or by name (case-insensitive). NotFound otherwise.
+  virtual StatusOr<model::Org> FindOrg(std::string_view name_or_uuid) = 0;
+  virtual StatusOr<model::Org> GetOrg(int64_t id) = 0;
+  virtual Status ListOrgs(std::vector<model::Org>* out) = 0;
+  // Makes `org_id` the only chair. Adding a second chair with AddOrg is a
+  // Conflict.
+  virtual Status SetChair(int64_t org_id) = 0;
+
+  // ---- users and API keys ----
+  virtual Status AddUser(model::User* user) = 0;  // Conflict on duplicate email
+  virtual StatusOr<model::User> FindUser(std::string_view email) = 0;
+  virtual StatusOr<model::User> GetUser(int64_t id) = 0;
+  virtual Status ListUsers(int64_t org_id /*0 = all*/, std::vector<model::User>* out) = 0;
+  virtual Status AddApiKey(ApiKey* key) = 0;
+  // Looks a key up by its hash; NotFound when unknown.
+  virtual StatusOr<ApiKey> FindApiKeyByHash(std::string_view hash) = 0;
+  virtual Status ListApiKeys(int64_t user_id, std::vector<ApiKey>* out) = 0;
+
+  // ---- sharing groups ----
+  // Assigns id/uuid/created; the owner becomes a member.
+  virtual Status AddSharingGroup(model::SharingGroup* sg) = 0;
+  virtual Status AddSharingGroupOrg(int64_t sg_id, int64_t org_id) = 0;  // idempotent
+  virtual StatusOr<model::SharingGroup> FindSharingGroup(std::string_view name_or_uuid) = 0;
+  virtual StatusOr<model::SharingGroup> GetSharingGroup(int64_t id) = 0;
+  virtual Status ListSharingGroups(std::vector<model::SharingGroup>* out) = 0;
+  // The viewer context of an org: its id and the sorted ids of its groups.
+  virtual StatusOr<policy::Viewer> ViewerFor(int64_t org_id) = 0;
+
+  // ---- events ----
+  virtual StatusOr<EventHead> FindEventHead(std::string_view uuid) = 0;
+  // Inserts or updates `ev` following MISP semantics: a new uuid is created;
+  // an existing one is updated only when ev.timestamp is newer (attributes,
+  // objects and references are upserted by uuid, each by its own timestamp;
+  // items missing from `ev` are kept; tags of updated items are replaced);
+  // equal timestamp -> kUnchanged; older -> kSkippedOlder.
+  // An update keeps the stored org and orgc (check FindEventHead first).
+  // All org and sharing-group refs in `ev` must carry resolved ids.
+  // Assigns ids to everything inserted. Conflict when an attribute/object
+  // uuid already belongs to another event (or appears twice in `ev`);
+  // Invalid when an org/sharing-group id does not exist.
+  // Outside a transaction the upsert is atomic. Inside one it takes no
+  // savepoint (for speed): after an error part of the event may be written,
+  // and the caller must roll the transaction back.
+  virtual StatusOr<UpsertOutcome> UpsertEvent(model::Event* ev) = 0;
+  // Sets the deleted flag and raises the event timestamp to `now`. NotFound.
+  virtual Status SoftDeleteEvent(int64_t event_id, model::Timestamp now) = 0;
+
+  // Visits the events `v` may see, in event id order, each loaded in full and
+  // redacted by policy. `fn` returns false to stop early. Memory is bounded by
+  // the largest single event.
+  virtual Status ScanEvents(const policy::Viewer& v, const EventQuery& q,
+                            const std::function<bool(model::Event&)>& fn) = 0;
+  // One event by uuid as `v` may see it; NotFound when absent or hidden (the
+  // two are indistinguishable on purpose).
+  virtual StatusOr<model::Event> GetEvent(const policy::Viewer& v, std::string_view uuid,
+                                          bool include_deleted = false) = 0;
+
+  // Counts for status output.
+  struct Stats {
+    int64_t orgs = 0, users = 0, sharing_groups = 0, events = 0, attributes = 0, objects = 0,
+            tags = 0, sightings = 0;
+  };
+  virtual StatusOr<Stats> GetStats() = 0;
+};
+
+// RAII transaction: rolls back unless Commit() succeeded.
+class Transaction {
+ public:
+  explicit Transaction(Store* s) : s_(s) { status_ = s_->Begin(); }
+  ~Transaction() {
+    if (status_.ok() && !done_) s_->Rollback();
+  }
+  const Status& status() const { return status_; }
+  Status Commit() {
+    done_ = true;
+    return s_->Commit();
+  }
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+
+ private:
+  Store* s_;
+  Status status_;
+  bool done_ = false;
+};
+
+}  // namespace sanad::store

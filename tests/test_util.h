@@ -1,0 +1,38 @@
+// Helpers shared by the test binaries.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace sanad::testing {
+
+// A fresh empty directory, removed when the object dies.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const std::string& path() const { return path_; }
+  std::string File(const std::string& name) const { return path_ + "/" + name; }
+
+ private:
+  std::string path_;
+};
+
+// The project's source root (for tests/data/...).
+std::string SourceDir();
+// tests/data/<rel>
+std::string TestData(const std::string& rel);
+// ../shared beside the project root, or "" when it does not exist (tests
+// that need it call GTEST_SKIP()).
+std::string SharedDir();
+// Path of the built `sanad` program.
+std::string SanadBinary();
+
+std::string ReadFile(const std::string& path);
+void WriteFile(const std::string& path, const std::string& content);
+
+// Runs a shell command line, capturing stdout (and stderr when merge_stderr);
+// returns the exit code.
+int Run(const std::string& cmdline, std::string* output, bool merge_stderr = false);
+
+}  // namespace sanad::testing
