@@ -13,6 +13,10 @@ for bin in ${FUZZ_DIR:-build/fuzz}/*_fuzz; do
   mkdir -p "$corpus"
   seeds=()
   [[ -d fuzz/corpus/$name ]] && seeds+=("fuzz/corpus/$name")
+  # Parsers start from the golden test inputs.
+  case $name in
+    misp_fuzz) seeds+=(tests/data/misp tests/data/cli) ;;
+  esac
   echo "fuzz: $name for ${SECONDS_EACH}s"
   if ! "$bin" -max_total_time="$SECONDS_EACH" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
       -print_final_stats=0 "$corpus" "${seeds[@]}" > "build/fuzz/$name.log" 2>&1; then

@@ -46,7 +46,9 @@ trap 'rm -rf "$TMP"' EXIT
 ORGS=()
 while IFS= read -r line; do ORGS+=("$line"); done < <(S --json org list | python3 -c '
 import json,sys
-for o in json.load(sys.stdin): print(o["name"] + "=" + o["uuid"])')
+for o in json.load(sys.stdin):
+    member = o["kind"] == "national-cert"
+    print(o["name"] + "=" + o["uuid"] + "=" + ("1" if member else "0"))')
 python3 scripts/demo_events.py "$TMP/events" "$SG" "${ORGS[@]}"
 for f in "$TMP"/events/*.json; do
   org=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["response"][0]["Event"]["Orgc"]["name"])' "$f")

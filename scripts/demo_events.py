@@ -5,7 +5,9 @@ Deterministic (seeded). Each event carries a TLP tag and a distribution that
 fits it: TLP:RED and TLP:AMBER+STRICT stay with the creator or a named
 sharing group, TLP:AMBER goes to the "national CERTs only" group, TLP:GREEN
 and TLP:CLEAR to the whole community.
-Usage: demo_events.py OUTDIR SG_UUID ORG_NAME=ORG_UUID...
+Usage: demo_events.py OUTDIR SG_UUID ORG_NAME=ORG_UUID=IN_GROUP...
+(IN_GROUP is 1 for members of the sharing group; the others share TLP:AMBER
+with the whole community instead.)
 """
 import json
 import os
@@ -85,13 +87,15 @@ def attribute(ts):
 
 def main():
     out, sg_uuid = sys.argv[1], sys.argv[2]
-    orgs = [a.split("=", 1) for a in sys.argv[3:]]
+    orgs = [a.rsplit("=", 2) for a in sys.argv[3:]]
     os.makedirs(out, exist_ok=True)
     base_ts = 1764000000
-    for n, (name, org_uuid) in enumerate(orgs):
+    for n, (name, org_uuid, in_group) in enumerate(orgs):
         events = []
         for k in range(3 if n else 4):
             tlp, dist = MARKINGS[(n + k) % len(MARKINGS)]
+            if dist == 4 and in_group != "1":
+                dist = 1
             ts = base_ts + n * 1000 + k * 100
             ev = {"uuid": u(), "info": "%s (%s)" % (rng.choice(CAMPAIGNS), name),
                   "date": "2025-11-%02d" % (10 + k + n % 10), "threat_level_id": str(rng.randrange(1, 4)),
@@ -101,7 +105,6 @@ def main():
                   "Tag": [{"name": tlp}, {"name": "rsit:malicious-code=\"c2-server\""}],
                   "Attribute": [attribute(ts) for _ in range(rng.randrange(15, 30))]}
             if dist == 4:
-                ev["sharing_group_id"] = "1"
                 ev["SharingGroup"] = {"uuid": sg_uuid, "name": "national CERTs only"}
             # One attribute per event kept to the creator only, one in an object.
             ev["Attribute"][0]["distribution"] = "0"

@@ -142,6 +142,14 @@ class Resolver {
       r_->sharing_groups_created.push_back(g.name + " " + g.uuid);
       resolved = {g.id, g.uuid, g.name};
     }
+    // An organisation shares only through groups it belongs to (MISP's rule):
+    // otherwise it could address a group's members in its name.
+    auto viewer = s_->ViewerFor(as_.id);
+    if (!viewer.ok()) return viewer.status();
+    if (!viewer->InGroup(resolved.id))
+      return Status::Permission(std::string(what) + ": " + as_.name +
+                                " is not a member of sharing group '" + resolved.name + "' (" +
+                                resolved.uuid + ") and cannot share through it");
     groups_[ref->uuid] = resolved;
     *ref = resolved;
     return Status::Ok();

@@ -112,8 +112,6 @@ constexpr const char kSavepoint[] = "SAVEPOINT sanad_op";
 constexpr const char kRelease[] = "RELEASE sanad_op";
 constexpr const char kRollbackTo[] = "ROLLBACK TO sanad_op";
 
-constexpr const char kOrgColumns[] =
-    "id, uuid, name, country, kind, category, status, is_chair, description, created";
 constexpr const char kInsertOrg[] =
     "INSERT INTO orgs(uuid, name, country, kind, category, status, is_chair, description, created)"
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
@@ -142,7 +140,6 @@ constexpr const char kInsertUser[] =
 constexpr const char kFindUser[] = SANAD_USER_SELECT "WHERE u.email = ?1";
 constexpr const char kGetUser[] = SANAD_USER_SELECT "WHERE u.id = ?1";
 constexpr const char kListUsers[] = SANAD_USER_SELECT "WHERE ?1 = 0 OR u.org_id = ?1 ORDER BY u.id";
-constexpr const char kUserExists[] = "SELECT 1 FROM users WHERE id = ?1";
 
 constexpr const char kInsertKey[] =
     "INSERT INTO api_keys(user_id, prefix, hash, created, expires, read_only, allowed_cidrs,"

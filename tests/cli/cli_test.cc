@@ -191,3 +191,28 @@ TEST_F(CliTest, MispRoundTripThroughExport) {
 
 }  // namespace
 }  // namespace sanad::testing
+
+namespace sanad::testing {
+namespace {
+
+TEST(CliSharingGroupTest, OnlyMembersShareThroughAGroup) {
+  TempDir dir;
+  auto S = [&](const std::string& args, std::string* out) {
+    return sanad::testing::Run(SanadBinary() + " --data " + dir.path() + " " + args, out, true);
+  };
+  std::string out;
+  ASSERT_EQ(S("-q init", &out), 0);
+  ASSERT_EQ(S("-q org add 'Alpha CERT' --country MY --uuid aaaaaaaa-0000-4000-8000-000000000001",
+              &out), 0);
+  ASSERT_EQ(S("-q org add 'Gamma Vendor' --country GB --kind industry --category commercial", &out),
+            0);
+  ASSERT_EQ(S("-q sharing-group add 'national CERTs only' --owner 'Alpha CERT' "
+              "--uuid cccccccc-0000-4000-8000-000000000001", &out), 0);
+  // The vendor is not in the group: it cannot address the group's members.
+  EXPECT_EQ(S("import " + TestData("cli/group_event.json") + " --as 'Gamma Vendor'", &out), 1);
+  EXPECT_THAT(out, ::testing::HasSubstr("is not a member of sharing group 'national CERTs only'"));
+  EXPECT_EQ(S("import " + TestData("cli/group_event.json") + " --as 'Alpha CERT'", &out), 0) << out;
+}
+
+}  // namespace
+}  // namespace sanad::testing
