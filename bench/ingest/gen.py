@@ -5,7 +5,8 @@ Writes, under --out DIR:
   DIR/feed/manifest.json        MISP feed manifest (uuid -> event summary)
   DIR/feed/<event-uuid>.json    one {"Event": {...}} document per event, MISP core format 2.4
   DIR/orgs.txt                  the creator orgs: "name<TAB>uuid<TAB>country" per line
-  DIR/params.json               the parameters and counts; written last (marks a complete set)
+  DIR/params.json               the parameters and counts, and the importing org (name, uuid,
+                                country) to create before importing; written last
 
 The data imitates a CERT community: --orgs creator organisations, events with
 a heavy-tailed size distribution (a few events of up to 10,000 attributes, most
@@ -452,7 +453,10 @@ def make_orgs(g, n):
     return orgs
 
 
-def make_sharing_groups(g, orgs, created):
+def make_sharing_groups(g, orgs, importer, created):
+    """Three groups owned by creator orgs. The importing org is a member of
+    each: it received the groups' events, and Sanad (like MISP) lets an org
+    share only through groups it belongs to."""
     r = g.rng
     defs = [("GCC CERT circle", "Member CERTs of the Gulf states"),
             ("Financial sector ISAC", "Banks and their national CERTs"),
@@ -460,7 +464,7 @@ def make_sharing_groups(g, orgs, created):
     groups = []
     for name, desc in defs:
         owner = r.choice(orgs)
-        members = [o for o in orgs if o is not owner and r.random() < 0.3]
+        members = [o for o in orgs if o is not owner and r.random() < 0.3] + [importer]
         ts = time_str(created)
         groups.append({
             "uuid": g.uuid4(),
@@ -733,6 +737,9 @@ def main():
     ap.add_argument("--shared", type=float, default=0.05,
                     help="fraction of values drawn from the shared pool")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--importer", default="Bench CERT",
+                    help="the org that imports the feed: a member of every sharing group")
+    ap.add_argument("--importer-country", default="SA")
     ap.add_argument("--pretty", action="store_true", help="indent the JSON (slower, larger)")
     args = ap.parse_args()
     if args.events < 1 or args.orgs < 1 or not 0 <= args.shared <= 1:
@@ -741,7 +748,8 @@ def main():
     g = Gen(args.seed, args.shared, max(100, int(args.attributes * args.shared / 5)))
     sizes = event_sizes(g.rng, args.events, args.attributes)
     orgs = make_orgs(g, args.orgs)
-    groups = make_sharing_groups(g, orgs, BASE_TS - 30 * 86400)
+    importer = {"name": args.importer, "uuid": g.uuid4(), "country": args.importer_country}
+    groups = make_sharing_groups(g, orgs, importer, BASE_TS - 30 * 86400)
 
     out = args.out
     tmp = out.rstrip("/") + ".tmp"
@@ -786,6 +794,7 @@ def main():
         "attributes": args.attributes, "orgs": args.orgs, "shared": args.shared,
         "pretty": args.pretty, "objects": total_objs, "largest_event": max_event,
         "feed_bytes": total_bytes,
+        "importer": importer,
         "sharing_groups": [{"uuid": s["uuid"], "name": s["name"]} for s in groups],
     }
     with open(os.path.join(tmp, "params.json"), "w") as f:

@@ -28,7 +28,6 @@ SANAD=${SANAD:-build/sanad}
 TIME_BIN=${TIME_BIN:-/usr/bin/time}  # GNU time, Debian package `time`
 OUT=bench/out/ingest
 STORE=bench/out/ingest-store
-AS_ORG="Bench CERT"
 
 say() { echo "run.sh: $*" >&2; }
 
@@ -78,11 +77,17 @@ else
   python3 bench/ingest/gen.py --out "$OUT" --events "$EVENTS" --attributes "$ATTRIBUTES" --seed "$SEED"
 fi
 feed_mb=$(du -sm "$OUT/feed" | cut -f1)
+# The importing org, a member of the feed's sharing groups (gen.py chose its uuid).
+IFS=$'\t' read -r AS_ORG AS_UUID AS_COUNTRY < <(python3 -c '
+import json, sys
+i = json.load(open(sys.argv[1]))["importer"]
+print("\t".join((i["name"], i["uuid"], i["country"])))' "$OUT/params.json")
 
 # --- a fresh store --------------------------------------------------------------
 rm -rf "$STORE"
 "$SANAD" --data "$STORE" init >/dev/null
-"$SANAD" --data "$STORE" org add "$AS_ORG" --country SA --kind national-cert --category full >/dev/null
+"$SANAD" --data "$STORE" org add "$AS_ORG" --uuid "$AS_UUID" --country "$AS_COUNTRY" \
+  --kind national-cert --category full >/dev/null
 if [[ "${CREATE_ORGS:-0}" == 1 ]]; then
   while IFS=$'\t' read -r name uuid country; do
     "$SANAD" --data "$STORE" org add "$name" --country "$country" --uuid "$uuid" >/dev/null

@@ -6,6 +6,7 @@
 
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "cli/register.h"
 
 namespace sanad::cli {
 
@@ -192,6 +193,9 @@ int Main(int argc, char** argv) {
     c->add_option("--limit", limit, "At most this many")->capture_default_str();
     c->callback(run([&] { return CmdEventList(ctx, as, limit); }));
   }
+
+  RegisterCorrelateCommands(&app, &ctx, &rc);
+  RegisterSightingCommands(&app, &ctx, &rc);
 
   try {
     app.parse(argc, argv);

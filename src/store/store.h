@@ -160,6 +160,78 @@ class Store {
             tags = 0, sightings = 0;
   };
   virtual StatusOr<Stats> GetStats() = 0;
+
+  // ---- intelligence (issue: intel engine) ----
+
+  // One attribute as the correlation and detection indexes need it.
+  struct IndexRow {
+    int64_t attribute_id = 0;
+    int64_t event_id = 0;
+    std::string type;
+    std::string canonical1;  // first (or only) canonical component
+    std::string canonical2;  // second component of composite types, else ""
+    bool to_ids = false;
+    // attribute.disable_correlation || event.disable_correlation
+    bool correlation_disabled = false;
+    model::Timestamp timestamp = 0;
+    policy::AccessPath access;  // what policy::MaySee needs; deleted = any level deleted
+  };
+  // Internal maintenance read (index rebuilds): every attribute, deleted ones
+  // included (access.deleted set), in attribute id order. Not for output:
+  // callers filter through policy::MaySee before anything leaves.
+  virtual Status UnfilteredScanAttributes(const std::function<bool(const IndexRow&)>& fn) { return Status::Internal("not implemented yet"); }
+  // Same row for a set of attribute ids (missing ids are skipped).
+  virtual Status UnfilteredGetAttributes(const std::vector<int64_t>& ids,
+                                         std::vector<IndexRow>* out) { return Status::Internal("not implemented yet"); }
+  // Incremented by every committed write that changes events, attributes,
+  // objects or sharing groups; indexes persisted beside the store record the
+  // generation they were built from.
+  virtual StatusOr<int64_t> DataGeneration() { return Status::Internal("not implemented yet"); }
+
+  // A located attribute, for search and correlation output. Loaded through the
+  // policy: NotFound when absent or not visible to `v`.
+  struct AttributeContext {
+    model::Attribute attribute;     // with tags
+    std::string object_uuid;        // "" when not in an object
+    std::string object_name;
+    std::string event_uuid;
+    std::string event_info;
+    std::string event_date;
+    bool event_published = false;
+    model::OrgRef event_orgc;
+    std::vector<model::Tag> event_tags;
+    model::Tlp tlp = model::Tlp::kNone;  // strictest of attribute and event tags
+  };
+  virtual StatusOr<AttributeContext> GetAttributeContext(const policy::Viewer& v,
+                                                         int64_t attribute_id) { return Status::Internal("not implemented yet"); }
+  // Attribute id by uuid (no visibility check: callers check with MaySee).
+  virtual StatusOr<int64_t> FindAttributeId(std::string_view uuid) { return Status::Internal("not implemented yet"); }
+  // Attribute ids whose canonical1 or canonical2 equals one of `values`.
+  virtual Status FindAttributesByCanonical(const std::vector<std::string>& values,
+                                           std::vector<int64_t>* ids) { return Status::Internal("not implemented yet"); }
+
+  // Correlation exclusions: exact canonical values, or patterns with '%'
+  // wildcards (SQL LIKE semantics, case-insensitive).
+  struct CorrelationExclusion {
+    int64_t id = 0;
+    std::string value;
+    std::string comment;
+    model::Timestamp created = 0;
+  };
+  virtual Status AddCorrelationExclusion(CorrelationExclusion* e) { return Status::Internal("not implemented yet"); }  // Conflict if present
+  virtual Status RemoveCorrelationExclusion(std::string_view value) { return Status::Internal("not implemented yet"); }  // NotFound if absent
+  virtual Status ListCorrelationExclusions(std::vector<CorrelationExclusion>* out) { return Status::Internal("not implemented yet"); }
+
+  // Community settings (key/value text), e.g. "correlation.max_events".
+  virtual StatusOr<std::string> GetSetting(std::string_view key) { return Status::Internal("not implemented yet"); }  // NotFound if unset
+  virtual Status SetSetting(std::string_view key, std::string_view value) { return Status::Internal("not implemented yet"); }
+
+  // Sightings. AddSighting assigns id (and uuid when empty); the attribute is
+  // given by attribute_id (or attribute_uuid when id is 0); org.id required.
+  virtual Status AddSighting(model::Sighting* s) { return Status::Internal("not implemented yet"); }
+  // All sightings of one attribute, oldest first (no visibility filtering:
+  // intel/sighting.h applies MISP's sighting policy).
+  virtual Status ListSightings(int64_t attribute_id, std::vector<model::Sighting>* out) { return Status::Internal("not implemented yet"); }
 };
 
 // RAII transaction: rolls back unless Commit() succeeded.

@@ -1,0 +1,19 @@
+// Registration of command groups that live in their own files (internal to
+// src/cli). Each adds its subcommands to `app`; their callbacks store the
+// exit code in *rc. `ctx` outlives parsing.
+#pragma once
+
+namespace CLI {
+class App;
+}
+
+namespace sanad::cli {
+
+struct Context;
+
+// sanad correlate ..., sanad search ... (src/cli/cmd_correlate.cc)
+void RegisterCorrelateCommands(CLI::App* app, Context* ctx, int* rc);
+// sanad sighting ... (src/cli/cmd_sighting.cc)
+void RegisterSightingCommands(CLI::App* app, Context* ctx, int* rc);
+
+}  // namespace sanad::cli
