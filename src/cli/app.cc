@@ -196,6 +196,7 @@ int Main(int argc, char** argv) {
 
   RegisterCorrelateCommands(&app, &ctx, &rc);
   RegisterSightingCommands(&app, &ctx, &rc);
+  RegisterMatchCommands(&app, &ctx, &rc);
 
   try {
     app.parse(argc, argv);

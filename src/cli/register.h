@@ -16,4 +16,7 @@ void RegisterCorrelateCommands(CLI::App* app, Context* ctx, int* rc);
 // sanad sighting ... (src/cli/cmd_sighting.cc)
 void RegisterSightingCommands(CLI::App* app, Context* ctx, int* rc);
 
+// sanad match ... (src/cli/cmd_match.cc)
+void RegisterMatchCommands(CLI::App* app, Context* ctx, int* rc);
+
 }  // namespace sanad::cli
