@@ -192,10 +192,37 @@ CREATE TABLE sightings (
 CREATE INDEX sightings_attribute ON sightings(attribute_id);
 )sql";
 
+// Version 2: the intel engine. Correlation exclusions (exact canonical
+// values or LIKE patterns, unique case-insensitively), community settings,
+// and the data generation counter in meta (bumped by every write that
+// changes events, attributes, objects or sharing groups; indexes persisted
+// beside the store record the generation they were built from). The
+// sightings table of version 1 already fits model::Sighting; the lookup of
+// one sighting by its natural key (deduplication of sightings without uuid)
+// gets its own index.
+constexpr const char kMigration2[] = R"sql(
+CREATE TABLE correlation_exclusions (
+  id INTEGER PRIMARY KEY,
+  value TEXT NOT NULL UNIQUE COLLATE NOCASE,
+  comment TEXT NOT NULL DEFAULT '',
+  created INTEGER NOT NULL
+);
+
+CREATE TABLE settings (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
+
+INSERT OR IGNORE INTO meta(key, value) VALUES ('data_generation', 0);
+
+CREATE INDEX IF NOT EXISTS sightings_attribute ON sightings(attribute_id);
+CREATE INDEX sightings_natural ON sightings(attribute_id, date_sighting, type);
+)sql";
+
 }  // namespace
 
 const std::vector<std::string>& Migrations() {
-  static const std::vector<std::string>* m = new std::vector<std::string>{kMigration1};
+  static const std::vector<std::string>* m = new std::vector<std::string>{kMigration1, kMigration2};
   return *m;
 }
 

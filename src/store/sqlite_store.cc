@@ -281,6 +281,75 @@ constexpr const char kStats[] =
     " (SELECT COUNT(*) FROM attributes), (SELECT COUNT(*) FROM objects),"
     " (SELECT COUNT(*) FROM tags), (SELECT COUNT(*) FROM sightings)";
 
+// ---- intelligence ------------------------------------------------------------
+
+constexpr const char kBumpGeneration[] =
+    "UPDATE meta SET value = value + 1 WHERE key = 'data_generation'";
+constexpr const char kGetGeneration[] = "SELECT value FROM meta WHERE key = 'data_generation'";
+
+// Columns of an IndexRow (see ReadIndexRow).
+#define SANAD_INDEX_ROW_SELECT                                                              \
+  "SELECT a.id, a.event_id, a.type, a.canonical1, a.canonical2, a.to_ids,"                  \
+  " a.disable_correlation OR e.disable_correlation, a.timestamp, e.org_id, e.distribution," \
+  " e.sharing_group_id, a.object_id, o.distribution, o.sharing_group_id, a.distribution,"   \
+  " a.sharing_group_id, a.deleted OR e.deleted OR coalesce(o.deleted, 0) FROM attributes a" \
+  " JOIN events e ON e.id = a.event_id LEFT JOIN objects o ON o.id = a.object_id "
+constexpr const char kScanIndexRows[] = SANAD_INDEX_ROW_SELECT "ORDER BY a.id";
+constexpr const char kGetIndexRows[] =
+    SANAD_INDEX_ROW_SELECT "WHERE a.id IN (SELECT value FROM json_each(?1)) ORDER BY a.id";
+
+constexpr const char kAttributeContext[] =
+    "SELECT a.id, a.uuid, a.object_relation, a.type, a.category, a.value, a.canonical,"
+    " a.canonical1, a.canonical2, a.to_ids, a.comment, a.distribution, a.sharing_group_id,"
+    " sg.uuid, sg.name, a.timestamp, a.first_seen, a.last_seen, a.disable_correlation,"
+    " a.deleted, a.extra_json, a.object_id, o.uuid, o.name, o.distribution, o.sharing_group_id,"
+    " o.deleted, e.id, e.uuid, e.info, e.date, e.published, e.org_id, e.distribution,"
+    " e.sharing_group_id, e.deleted, e.orgc_id, oc.uuid, oc.name FROM attributes a"
+    " JOIN events e ON e.id = a.event_id JOIN orgs oc ON oc.id = e.orgc_id"
+    " LEFT JOIN objects o ON o.id = a.object_id"
+    " LEFT JOIN sharing_groups sg ON sg.id = a.sharing_group_id WHERE a.id = ?1";
+constexpr const char kOneAttributeTags[] =
+    "SELECT t.name, t.colour, t.exportable, at.local FROM attribute_tags at"
+    " JOIN tags t ON t.id = at.tag_id WHERE at.attribute_id = ?1 ORDER BY at.pos";
+constexpr const char kAttributeIdByUuid[] = "SELECT id FROM attributes WHERE uuid = ?1";
+constexpr const char kAttributeById[] = "SELECT id, uuid FROM attributes WHERE id = ?1";
+constexpr const char kAttributeByUuid[] = "SELECT id, uuid FROM attributes WHERE uuid = ?1";
+// The literal "<> ''" terms let SQLite use the partial indexes.
+constexpr const char kByCanonical1[] =
+    "SELECT id FROM attributes WHERE canonical1 = ?1 AND canonical1 <> ''";
+constexpr const char kByCanonical2[] =
+    "SELECT id FROM attributes WHERE canonical2 = ?1 AND canonical2 <> ''";
+
+constexpr const char kInsertExclusion[] =
+    "INSERT INTO correlation_exclusions(value, comment, created) VALUES (?1, ?2, ?3)";
+constexpr const char kDeleteExclusion[] = "DELETE FROM correlation_exclusions WHERE value = ?1";
+constexpr const char kListExclusions[] =
+    "SELECT id, value, comment, created FROM correlation_exclusions ORDER BY id";
+
+constexpr const char kGetSetting[] = "SELECT value FROM settings WHERE key = ?1";
+constexpr const char kSetSetting[] =
+    "INSERT INTO settings(key, value) VALUES (?1, ?2)"
+    " ON CONFLICT(key) DO UPDATE SET value = excluded.value";
+
+// ?1 uuid, ?2 attribute_id, ?3 org_id, ?4 type, ?5 source, ?6 date_sighting.
+constexpr const char kInsertSighting[] =
+    "INSERT INTO sightings(uuid, attribute_id, org_id, type, source, date_sighting)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+constexpr const char kInsertSightingIfNew[] =
+    "INSERT INTO sightings(uuid, attribute_id, org_id, type, source, date_sighting)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(uuid) DO NOTHING";
+constexpr const char kSightingByNaturalKey[] =
+    "SELECT 1 FROM sightings WHERE attribute_id = ?1 AND date_sighting = ?2 AND type = ?3"
+    " AND org_id IS ?4 AND source = ?5 LIMIT 1";
+#define SANAD_SIGHTING_SELECT                                                                \
+  "SELECT s.id, s.uuid, s.attribute_id, a.uuid, s.org_id, o.uuid, o.name, s.type, s.source," \
+  " s.date_sighting FROM sightings s JOIN attributes a ON a.id = s.attribute_id"             \
+  " LEFT JOIN orgs o ON o.id = s.org_id "
+constexpr const char kListSightings[] =
+    SANAD_SIGHTING_SELECT "WHERE s.attribute_id = ?1 ORDER BY s.date_sighting, s.id";
+constexpr const char kListEventSightings[] =
+    SANAD_SIGHTING_SELECT "WHERE a.event_id = ?1 ORDER BY s.attribute_id, s.date_sighting, s.id";
+
 // ---- row readers ------------------------------------------------------------
 
 StatusOr<model::Org> ReadOrg(const Query& q) {
@@ -353,6 +422,62 @@ model::SharingGroupRef ReadSgRef(const Query& q, int c) {
   r.uuid = q.Text(c + 1);
   r.name = q.Text(c + 2);
   return r;
+}
+
+// A stored distribution as a model value; Corrupt when out of range.
+Status ToDistribution(int64_t v, Distribution* out, std::string_view what) {
+  if (v < 0 || v > 5) {
+    return Status::Corrupt(std::string(what) + ": stored distribution " + std::to_string(v) +
+                           " is not 0..5");
+  }
+  *out = static_cast<Distribution>(v);
+  return Status::Ok();
+}
+
+// Reads a row of SANAD_INDEX_ROW_SELECT.
+Status ReadIndexRow(const Query& q, Store::IndexRow* r) {
+  r->attribute_id = q.Int(0);
+  r->event_id = q.Int(1);
+  r->type = q.Text(2);
+  r->canonical1 = q.Text(3);
+  r->canonical2 = q.Text(4);
+  r->to_ids = q.Bool(5);
+  r->correlation_disabled = q.Bool(6);
+  r->timestamp = q.Int(7);
+  policy::AccessPath& p = r->access;
+  p.event_owner_org_id = q.Int(8);
+  p.event_sharing_group_id = q.IsNull(10) ? 0 : q.Int(10);
+  p.in_object = !q.IsNull(11);
+  p.object_sharing_group_id = q.IsNull(13) ? 0 : q.Int(13);
+  p.attribute_sharing_group_id = q.IsNull(15) ? 0 : q.Int(15);
+  p.deleted = q.Bool(16);
+  int64_t ed = q.Int(9), od = p.in_object ? q.Int(12) : 5, ad = q.Int(14);
+  if (ed < 0 || ed > 5 || od < 0 || od > 5 || ad < 0 || ad > 5) {
+    return Status::Corrupt("attribute " + std::to_string(r->attribute_id) +
+                           ": stored distribution out of range 0..5");
+  }
+  p.event_distribution = static_cast<Distribution>(ed);
+  p.object_distribution = static_cast<Distribution>(od);
+  p.attribute_distribution = static_cast<Distribution>(ad);
+  return Status::Ok();
+}
+
+// Reads a row of SANAD_SIGHTING_SELECT.
+Status ReadSighting(const Query& q, model::Sighting* s) {
+  s->id = q.Int(0);
+  s->uuid = q.Text(1);
+  s->attribute_id = q.Int(2);
+  s->attribute_uuid = q.Text(3);
+  s->org = q.IsNull(4) ? model::OrgRef{} : model::OrgRef{q.Int(4), q.Text(5), q.Text(6)};
+  int64_t t = q.Int(7);
+  if (t < 0 || t > 2) {
+    return Status::Corrupt("sighting " + s->uuid + ": stored type " + std::to_string(t) +
+                           " is not 0..2");
+  }
+  s->type = static_cast<model::SightingType>(t);
+  s->source = q.Text(8);
+  s->date_sighting = q.Int(9);
+  return Status::Ok();
 }
 
 // ---- the store ----------------------------------------------------------------
@@ -657,12 +782,15 @@ class SqliteStore final : public Store {
     }
     auto loaded = GetSharingGroup(id);
     if (!loaded.ok()) return loaded.status();
+    SANAD_RETURN_IF_ERROR(BumpGeneration());
     SANAD_RETURN_IF_ERROR(sp.Release());
     *sg = std::move(*loaded);
     return Status::Ok();
   }
 
   Status AddSharingGroupOrg(int64_t sg_id, int64_t org_id) override {
+    WriteScope scope(this);
+    SANAD_RETURN_IF_ERROR(scope.status());
     {
       SANAD_USE(q, kSgExists);
       Status st;
@@ -680,8 +808,9 @@ class SqliteStore final : public Store {
     if (sqlite3_changes(db_) > 0) {
       SANAD_USE(t, kTouchSg);
       SANAD_RETURN_IF_ERROR(t.Bind(1, sg_id).Bind(2, util::Now()).Exec("updating sharing group"));
+      SANAD_RETURN_IF_ERROR(BumpGeneration());
     }
-    return Status::Ok();
+    return scope.Finish();
   }
 
   StatusOr<model::SharingGroup> FindSharingGroup(std::string_view name_or_uuid) override {
@@ -819,17 +948,24 @@ class SqliteStore final : public Store {
       SANAD_RETURN_IF_ERROR(UpdateEvent(ev));
       outcome = UpsertOutcome::kUpdated;
     }
+    SANAD_RETURN_IF_ERROR(StoreCarriedSightings(ev));
+    SANAD_RETURN_IF_ERROR(BumpGeneration());
     SANAD_RETURN_IF_ERROR(scope.Finish());
     return outcome;
   }
 
   Status SoftDeleteEvent(int64_t event_id, model::Timestamp now) override {
-    SANAD_USE(q, kSoftDeleteEvent);
-    SANAD_RETURN_IF_ERROR(q.Bind(1, event_id).Bind(2, now).Exec("deleting event"));
-    if (sqlite3_changes(db_) == 0) {
-      return Status::NotFound("no event with id " + std::to_string(event_id));
+    WriteScope scope(this);
+    SANAD_RETURN_IF_ERROR(scope.status());
+    {
+      SANAD_USE(q, kSoftDeleteEvent);
+      SANAD_RETURN_IF_ERROR(q.Bind(1, event_id).Bind(2, now).Exec("deleting event"));
+      if (sqlite3_changes(db_) == 0) {
+        return Status::NotFound("no event with id " + std::to_string(event_id));
+      }
     }
-    return Status::Ok();
+    SANAD_RETURN_IF_ERROR(BumpGeneration());
+    return scope.Finish();
   }
 
   Status ScanEvents(const policy::Viewer& v, const EventQuery& q,
@@ -936,6 +1072,262 @@ class SqliteStore final : public Store {
     return s;
   }
 
+  // ---- intelligence ----
+  Status UnfilteredScanAttributes(const std::function<bool(const IndexRow&)>& fn) override {
+    // A private statement: `fn` may use the store (and its cached statements)
+    // while the scan is active. One statement reads one snapshot.
+    sqlite3_stmt* raw = nullptr;
+    int rc = sqlite3_prepare_v2(db_, kScanIndexRows, -1, &raw, nullptr);
+    Stmt stmt(raw);
+    if (rc != SQLITE_OK) return SqlStatus(db_, rc, "preparing attribute scan");
+    Query q(db_, stmt.get());
+    Status st;
+    IndexRow row;
+    while (q.Next(&st, "scanning attributes")) {
+      row = IndexRow{};
+      SANAD_RETURN_IF_ERROR(ReadIndexRow(q, &row));
+      if (!fn(row)) return Status::Ok();
+    }
+    return st;
+  }
+
+  Status UnfilteredGetAttributes(const std::vector<int64_t>& ids,
+                                 std::vector<IndexRow>* out) override {
+    out->clear();
+    if (ids.empty()) return Status::Ok();
+    std::string json = "[";
+    for (size_t i = 0; i < ids.size(); ++i) {
+      if (i) json += ',';
+      json += std::to_string(ids[i]);
+    }
+    json += ']';
+    SANAD_USE(q, kGetIndexRows);
+    q.Bind(1, json);
+    Status st;
+    while (q.Next(&st, "reading attributes")) {
+      IndexRow row;
+      SANAD_RETURN_IF_ERROR(ReadIndexRow(q, &row));
+      out->push_back(std::move(row));
+    }
+    return st;
+  }
+
+  StatusOr<int64_t> DataGeneration() override {
+    SANAD_USE(q, kGetGeneration);
+    Status st;
+    if (q.Next(&st, "reading the data generation")) return q.Int(0);
+    SANAD_RETURN_IF_ERROR(st);
+    return int64_t{0};
+  }
+
+  StatusOr<AttributeContext> GetAttributeContext(const policy::Viewer& v,
+                                                 int64_t attribute_id) override {
+    Status not_found = Status::NotFound("no attribute with id " + std::to_string(attribute_id));
+    AttributeContext c;
+    int64_t event_id = 0;
+    {
+      SANAD_USE(q, kAttributeContext);
+      q.Bind(1, attribute_id);
+      Status st;
+      if (!q.Next(&st, "loading attribute")) {
+        SANAD_RETURN_IF_ERROR(st);
+        return not_found;
+      }
+      model::Attribute& a = c.attribute;
+      a.id = q.Int(0);
+      a.uuid = q.Text(1);
+      std::string what = "attribute " + a.uuid;
+      a.object_relation = q.Text(2);
+      a.type = q.Text(3);
+      a.category = q.Text(4);
+      a.value = q.Text(5);
+      a.canonical = q.Text(6);
+      a.canonical1 = q.Text(7);
+      a.canonical2 = q.Text(8);
+      a.to_ids = q.Bool(9);
+      a.comment = q.Text(10);
+      SANAD_RETURN_IF_ERROR(ToDistribution(q.Int(11), &a.distribution, what));
+      a.sharing_group = ReadSgRef(q, 12);
+      a.timestamp = q.Int(15);
+      a.first_seen = q.OptText(16);
+      a.last_seen = q.OptText(17);
+      a.disable_correlation = q.Bool(18);
+      a.deleted = q.Bool(19);
+      a.extra_json = q.Text(20);
+      policy::AccessPath p;
+      p.attribute_distribution = a.distribution;
+      p.attribute_sharing_group_id = a.sharing_group.id;
+      p.in_object = !q.IsNull(21);
+      if (p.in_object) {
+        c.object_uuid = q.Text(22);
+        c.object_name = q.Text(23);
+        SANAD_RETURN_IF_ERROR(ToDistribution(q.Int(24), &p.object_distribution, what));
+        p.object_sharing_group_id = q.IsNull(25) ? 0 : q.Int(25);
+      }
+      event_id = q.Int(27);
+      c.event_uuid = q.Text(28);
+      c.event_info = q.Text(29);
+      c.event_date = q.Text(30);
+      c.event_published = q.Bool(31);
+      p.event_owner_org_id = q.Int(32);
+      SANAD_RETURN_IF_ERROR(ToDistribution(q.Int(33), &p.event_distribution, what));
+      p.event_sharing_group_id = q.IsNull(34) ? 0 : q.Int(34);
+      p.deleted = a.deleted || q.Bool(35) || (p.in_object && q.Bool(26));
+      c.event_orgc = model::OrgRef{q.Int(36), q.Text(37), q.Text(38)};
+      if (!policy::MaySee(v, p)) return not_found;
+    }
+    {
+      SANAD_USE(q, kOneAttributeTags);
+      q.Bind(1, attribute_id);
+      Status st;
+      while (q.Next(&st, "loading attribute tags")) {
+        c.attribute.tags.push_back(model::Tag{q.Text(0), q.Text(1), q.Bool(2), q.Bool(3)});
+      }
+      SANAD_RETURN_IF_ERROR(st);
+    }
+    {
+      SANAD_USE(q, kLoadEventTags);
+      q.Bind(1, event_id);
+      Status st;
+      while (q.Next(&st, "loading event tags")) {
+        c.event_tags.push_back(model::Tag{q.Text(0), q.Text(1), q.Bool(2), q.Bool(3)});
+      }
+      SANAD_RETURN_IF_ERROR(st);
+    }
+    std::vector<model::Tag> all = c.attribute.tags;
+    all.insert(all.end(), c.event_tags.begin(), c.event_tags.end());
+    c.tlp = model::StrictestTlp(all);
+    return c;
+  }
+
+  StatusOr<int64_t> FindAttributeId(std::string_view uuid) override {
+    std::string lower = Lower(uuid);
+    SANAD_USE(q, kAttributeIdByUuid);
+    q.Bind(1, lower);
+    Status st;
+    if (q.Next(&st, "finding attribute")) return q.Int(0);
+    SANAD_RETURN_IF_ERROR(st);
+    return Status::NotFound("no attribute with uuid " + Quote(uuid));
+  }
+
+  Status FindAttributesByCanonical(const std::vector<std::string>& values,
+                                   std::vector<int64_t>* ids) override {
+    ids->clear();
+    for (const char* sql : {kByCanonical1, kByCanonical2}) {
+      for (const auto& value : values) {
+        if (value.empty()) continue;
+        SANAD_USE(q, sql);
+        q.Bind(1, value);
+        Status st;
+        while (q.Next(&st, "finding attributes by value")) ids->push_back(q.Int(0));
+        SANAD_RETURN_IF_ERROR(st);
+      }
+    }
+    std::sort(ids->begin(), ids->end());
+    ids->erase(std::unique(ids->begin(), ids->end()), ids->end());
+    return Status::Ok();
+  }
+
+  Status AddCorrelationExclusion(CorrelationExclusion* e) override {
+    if (e->value.empty()) return Status::Invalid("correlation exclusion: empty value");
+    if (e->created == 0) e->created = util::Now();
+    SANAD_USE(q, kInsertExclusion);
+    int rc = q.Bind(1, e->value).Bind(2, e->comment).Bind(3, e->created).Step();
+    if (rc != SQLITE_DONE) {
+      if (IsUniqueViolation(rc)) {
+        return Status::Conflict("correlation exclusion " + Quote(e->value) + " already exists");
+      }
+      return SqlStatus(db_, rc, "adding correlation exclusion " + Quote(e->value));
+    }
+    e->id = sqlite3_last_insert_rowid(db_);
+    return Status::Ok();
+  }
+
+  Status RemoveCorrelationExclusion(std::string_view value) override {
+    SANAD_USE(q, kDeleteExclusion);
+    SANAD_RETURN_IF_ERROR(q.Bind(1, value).Exec("removing correlation exclusion"));
+    if (sqlite3_changes(db_) == 0) {
+      return Status::NotFound("no correlation exclusion " + Quote(value));
+    }
+    return Status::Ok();
+  }
+
+  Status ListCorrelationExclusions(std::vector<CorrelationExclusion>* out) override {
+    out->clear();
+    SANAD_USE(q, kListExclusions);
+    Status st;
+    while (q.Next(&st, "listing correlation exclusions")) {
+      out->push_back(CorrelationExclusion{q.Int(0), q.Text(1), q.Text(2), q.Int(3)});
+    }
+    return st;
+  }
+
+  StatusOr<std::string> GetSetting(std::string_view key) override {
+    SANAD_USE(q, kGetSetting);
+    q.Bind(1, key);
+    Status st;
+    if (q.Next(&st, "reading setting")) return q.Text(0);
+    SANAD_RETURN_IF_ERROR(st);
+    return Status::NotFound("setting " + Quote(key) + " is not set");
+  }
+
+  Status SetSetting(std::string_view key, std::string_view value) override {
+    if (key.empty()) return Status::Invalid("setting: empty key");
+    SANAD_USE(q, kSetSetting);
+    return q.Bind(1, key).Bind(2, value).Exec("writing setting " + Quote(key));
+  }
+
+  Status AddSighting(model::Sighting* s) override {
+    {
+      const char* sql = s->attribute_id != 0 ? kAttributeById : kAttributeByUuid;
+      std::string lower = Lower(s->attribute_uuid);
+      SANAD_USE(q, sql);
+      if (s->attribute_id != 0) {
+        q.Bind(1, s->attribute_id);
+      } else {
+        q.Bind(1, lower);
+      }
+      Status st;
+      if (!q.Next(&st, "finding attribute")) {
+        SANAD_RETURN_IF_ERROR(st);
+        return Status::NotFound("sighting: no attribute " +
+                                (s->attribute_id != 0 ? "with id " + std::to_string(s->attribute_id)
+                                                      : "with uuid " + Quote(s->attribute_uuid)));
+      }
+      s->attribute_id = q.Int(0);
+      s->attribute_uuid = q.Text(1);
+    }
+    if (s->org.id == 0) return Status::Invalid("sighting: the sighting organisation is not set");
+    auto org = GetOrg(s->org.id);
+    if (!org.ok()) return org.status().WithContext("sighting");
+    s->org = model::OrgRef{org->id, org->uuid, org->name};
+    if (s->uuid.empty()) {
+      s->uuid = util::NewUuid();
+    } else if (!util::IsUuid(s->uuid)) {
+      return Status::Invalid("sighting: invalid uuid " + Quote(s->uuid));
+    }
+    LowerInPlace(&s->uuid);
+    if (s->date_sighting == 0) s->date_sighting = util::Now();
+    SANAD_USE(q, kInsertSighting);
+    int rc = BindSighting(q, *s).Step();
+    if (rc != SQLITE_DONE) {
+      if (IsUniqueViolation(rc)) {
+        return Status::Conflict("a sighting with uuid " + Quote(s->uuid) + " already exists");
+      }
+      return SqlStatus(db_, rc, "adding sighting " + s->uuid);
+    }
+    s->id = sqlite3_last_insert_rowid(db_);
+    return Status::Ok();
+  }
+
+  Status ListSightings(int64_t attribute_id, std::vector<model::Sighting>* out) override {
+    return ReadSightings(kListSightings, attribute_id, out);
+  }
+
+  Status ListEventSightings(int64_t event_id, std::vector<model::Sighting>* out) override {
+    return ReadSightings(kListEventSightings, event_id, out);
+  }
+
  private:
   // A savepoint around one multi-statement operation: released by Release(),
   // rolled back otherwise. Works inside and outside a transaction.
@@ -1001,6 +1393,81 @@ class SqliteStore final : public Store {
     Status status_;
     bool own_ = false;
   };
+
+  Status BumpGeneration() {
+    SANAD_USE(q, kBumpGeneration);
+    return q.Exec("updating the data generation");
+  }
+
+  // ?1 uuid, ?2 attribute_id, ?3 org_id (NULL when 0), ?4 type, ?5 source,
+  // ?6 date_sighting.
+  static Query& BindSighting(Query& q, const model::Sighting& s) {
+    return q.Bind(1, s.uuid)
+        .Bind(2, s.attribute_id)
+        .BindId(3, s.org.id)
+        .Bind(4, static_cast<int>(s.type))
+        .Bind(5, s.source)
+        .Bind(6, s.date_sighting);
+  }
+
+  Status ReadSightings(const char* sql, int64_t id, std::vector<model::Sighting>* out) {
+    out->clear();
+    SANAD_USE(q, sql);
+    q.Bind(1, id);
+    Status st;
+    while (q.Next(&st, "listing sightings")) {
+      model::Sighting s;
+      SANAD_RETURN_IF_ERROR(ReadSighting(q, &s));
+      out->push_back(std::move(s));
+    }
+    return st;
+  }
+
+  // Stores the sightings carried on the attributes of `ev` (ids assigned).
+  Status StoreCarriedSightings(model::Event* ev) {
+    auto store = [&](model::Attribute& a) -> Status {
+      for (auto& s : a.sightings) {
+        std::string what = "event " + ev->uuid + ": attribute " + a.uuid + ": sighting";
+        s.attribute_id = a.id;
+        s.attribute_uuid = a.uuid;
+        int type = static_cast<int>(s.type);
+        if (type < 0 || type > 2) {
+          return Status::Invalid(what + ": type " + std::to_string(type) + " is not 0..2");
+        }
+        if (!s.uuid.empty()) {
+          if (!util::IsUuid(s.uuid))
+            return Status::Invalid(what + ": invalid uuid " + Quote(s.uuid));
+          LowerInPlace(&s.uuid);
+        } else {
+          SANAD_USE(q, kSightingByNaturalKey);
+          q.Bind(1, a.id)
+              .Bind(2, s.date_sighting)
+              .Bind(3, type)
+              .BindId(4, s.org.id)
+              .Bind(5, s.source);
+          Status st;
+          bool found = q.Next(&st, "finding sighting");
+          SANAD_RETURN_IF_ERROR(st);
+          if (found) continue;
+          s.uuid = util::NewUuid();
+        }
+        SANAD_USE(q, kInsertSightingIfNew);
+        int rc = BindSighting(q, s).Step();
+        if (rc == SQLITE_CONSTRAINT_FOREIGNKEY) {
+          return Status::Invalid(what + " " + s.uuid + ": unknown organisation id " +
+                                 std::to_string(s.org.id));
+        }
+        if (rc != SQLITE_DONE) return SqlStatus(db_, rc, what + " " + s.uuid);
+        if (sqlite3_changes(db_) > 0) s.id = sqlite3_last_insert_rowid(db_);
+      }
+      return Status::Ok();
+    };
+    for (auto& a : ev->attributes) SANAD_RETURN_IF_ERROR(store(a));
+    for (auto& o : ev->objects) {
+      for (auto& a : o.attributes) SANAD_RETURN_IF_ERROR(store(a));
+    }
+    return Status::Ok();
+  }
 
   Status OrgWriteError(int rc, const model::Org& org) {
     if (IsUniqueViolation(rc)) {

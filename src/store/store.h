@@ -29,23 +29,23 @@
 
 namespace sanad::store {
 
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
 
 struct OpenOptions {
   bool create_if_missing = false;  // sanad init creates; other commands require an existing store
   bool read_only = false;
-  int cache_mb = 64;               // SQLite page cache; imports raise it
+  int cache_mb = 64;  // SQLite page cache; imports raise it
 };
 
 struct ApiKey {
   int64_t id = 0;
   int64_t user_id = 0;
-  std::string prefix;        // first 8 characters of the key, shown in listings
-  std::string hash;          // BLAKE2b-256 of the key (binary)
+  std::string prefix;  // first 8 characters of the key, shown in listings
+  std::string hash;    // BLAKE2b-256 of the key (binary)
   model::Timestamp created = 0;
   model::Timestamp expires = 0;  // 0 = never
   bool read_only = false;
-  std::string allowed_cidrs;     // comma-separated, empty = any
+  std::string allowed_cidrs;  // comma-separated, empty = any
   bool revoked = false;
 };
 
@@ -62,12 +62,12 @@ struct EventHead {
 // Event-level filters applied in SQL before policy redaction.
 struct EventQuery {
   std::optional<bool> published;
-  std::optional<model::Timestamp> since;   // event timestamp >= since
-  std::optional<model::Timestamp> until;   // event timestamp <= until
-  std::vector<std::string> uuids;          // empty = any
+  std::optional<model::Timestamp> since;  // event timestamp >= since
+  std::optional<model::Timestamp> until;  // event timestamp <= until
+  std::vector<std::string> uuids;         // empty = any
   std::optional<int64_t> orgc_id;
   bool include_deleted = false;
-  int64_t limit = 0;                       // 0 = no limit
+  int64_t limit = 0;  // 0 = no limit
 };
 
 enum class UpsertOutcome { kCreated, kUpdated, kUnchanged, kSkippedOlder };
@@ -137,6 +137,11 @@ class Store {
   // Assigns ids to everything inserted. Conflict when an attribute/object
   // uuid already belongs to another event (or appears twice in `ev`);
   // Invalid when an org/sharing-group id does not exist.
+  // Sightings carried on attributes (Attribute::sightings) are stored when
+  // the event is created or updated: a sighting whose uuid is stored already
+  // is skipped; one without uuid gets a new uuid unless a sighting with the
+  // same (attribute, org, type, date, source) exists. s.org.id 0 stores an
+  // anonymous sighting (no org).
   // Outside a transaction the upsert is atomic. Inside one it takes no
   // savepoint (for speed): after an error part of the event may be written,
   // and the caller must roll the transaction back.
@@ -179,20 +184,20 @@ class Store {
   // Internal maintenance read (index rebuilds): every attribute, deleted ones
   // included (access.deleted set), in attribute id order. Not for output:
   // callers filter through policy::MaySee before anything leaves.
-  virtual Status UnfilteredScanAttributes(const std::function<bool(const IndexRow&)>& fn) { return Status::Internal("not implemented yet"); }
+  virtual Status UnfilteredScanAttributes(const std::function<bool(const IndexRow&)>& fn) = 0;
   // Same row for a set of attribute ids (missing ids are skipped).
   virtual Status UnfilteredGetAttributes(const std::vector<int64_t>& ids,
-                                         std::vector<IndexRow>* out) { return Status::Internal("not implemented yet"); }
+                                         std::vector<IndexRow>* out) = 0;
   // Incremented by every committed write that changes events, attributes,
   // objects or sharing groups; indexes persisted beside the store record the
   // generation they were built from.
-  virtual StatusOr<int64_t> DataGeneration() { return Status::Internal("not implemented yet"); }
+  virtual StatusOr<int64_t> DataGeneration() = 0;
 
   // A located attribute, for search and correlation output. Loaded through the
   // policy: NotFound when absent or not visible to `v`.
   struct AttributeContext {
-    model::Attribute attribute;     // with tags
-    std::string object_uuid;        // "" when not in an object
+    model::Attribute attribute;  // with tags
+    std::string object_uuid;     // "" when not in an object
     std::string object_name;
     std::string event_uuid;
     std::string event_info;
@@ -203,12 +208,14 @@ class Store {
     model::Tlp tlp = model::Tlp::kNone;  // strictest of attribute and event tags
   };
   virtual StatusOr<AttributeContext> GetAttributeContext(const policy::Viewer& v,
-                                                         int64_t attribute_id) { return Status::Internal("not implemented yet"); }
+                                                         int64_t attribute_id) = 0;
   // Attribute id by uuid (no visibility check: callers check with MaySee).
-  virtual StatusOr<int64_t> FindAttributeId(std::string_view uuid) { return Status::Internal("not implemented yet"); }
-  // Attribute ids whose canonical1 or canonical2 equals one of `values`.
+  virtual StatusOr<int64_t> FindAttributeId(std::string_view uuid) = 0;
+  // Attribute ids whose canonical1 or canonical2 equals one of `values`
+  // (empty values match nothing); `ids` is replaced, sorted and unique.
+  // Deleted attributes are included (callers check with MaySee).
   virtual Status FindAttributesByCanonical(const std::vector<std::string>& values,
-                                           std::vector<int64_t>* ids) { return Status::Internal("not implemented yet"); }
+                                           std::vector<int64_t>* ids) = 0;
 
   // Correlation exclusions: exact canonical values, or patterns with '%'
   // wildcards (SQL LIKE semantics, case-insensitive).
@@ -218,20 +225,26 @@ class Store {
     std::string comment;
     model::Timestamp created = 0;
   };
-  virtual Status AddCorrelationExclusion(CorrelationExclusion* e) { return Status::Internal("not implemented yet"); }  // Conflict if present
-  virtual Status RemoveCorrelationExclusion(std::string_view value) { return Status::Internal("not implemented yet"); }  // NotFound if absent
-  virtual Status ListCorrelationExclusions(std::vector<CorrelationExclusion>* out) { return Status::Internal("not implemented yet"); }
+  virtual Status AddCorrelationExclusion(CorrelationExclusion* e) = 0;    // Conflict if present
+  virtual Status RemoveCorrelationExclusion(std::string_view value) = 0;  // NotFound if absent
+  virtual Status ListCorrelationExclusions(std::vector<CorrelationExclusion>* out) = 0;
 
   // Community settings (key/value text), e.g. "correlation.max_events".
-  virtual StatusOr<std::string> GetSetting(std::string_view key) { return Status::Internal("not implemented yet"); }  // NotFound if unset
-  virtual Status SetSetting(std::string_view key, std::string_view value) { return Status::Internal("not implemented yet"); }
+  virtual StatusOr<std::string> GetSetting(std::string_view key) = 0;  // NotFound if unset
+  virtual Status SetSetting(std::string_view key, std::string_view value) = 0;
 
-  // Sightings. AddSighting assigns id (and uuid when empty); the attribute is
-  // given by attribute_id (or attribute_uuid when id is 0); org.id required.
-  virtual Status AddSighting(model::Sighting* s) { return Status::Internal("not implemented yet"); }
+  // Sightings. AddSighting assigns id (and uuid when empty; date_sighting
+  // when 0) and fills attribute_id/attribute_uuid; the attribute is given by
+  // attribute_id (or attribute_uuid when id is 0); org.id required.
+  // NotFound for an unknown attribute or org, Conflict on a duplicate uuid.
+  // Not a data change: DataGeneration() is not bumped.
+  virtual Status AddSighting(model::Sighting* s) = 0;
   // All sightings of one attribute, oldest first (no visibility filtering:
   // intel/sighting.h applies MISP's sighting policy).
-  virtual Status ListSightings(int64_t attribute_id, std::vector<model::Sighting>* out) { return Status::Internal("not implemented yet"); }
+  virtual Status ListSightings(int64_t attribute_id, std::vector<model::Sighting>* out) = 0;
+  // All sightings of the attributes of one event (one query), ordered by
+  // attribute id, then oldest first. Same (absent) filtering as ListSightings.
+  virtual Status ListEventSightings(int64_t event_id, std::vector<model::Sighting>* out) = 0;
 };
 
 // RAII transaction: rolls back unless Commit() succeeded.

@@ -216,3 +216,31 @@ TEST(CliSharingGroupTest, OnlyMembersShareThroughAGroup) {
 
 }  // namespace
 }  // namespace sanad::testing
+
+namespace sanad::testing {
+namespace {
+
+TEST(CliFeedTest, ImportsAMispFeedDirectory) {
+  TempDir dir;
+  auto S = [&](const std::string& args, std::string* out) {
+    return sanad::testing::Run(SanadBinary() + " --data " + dir.path() + " " + args, out, true);
+  };
+  std::string out;
+  ASSERT_EQ(S("-q init", &out), 0);
+  ASSERT_EQ(S("-q org add 'Beta CERT' --country ID", &out), 0);
+  ASSERT_EQ(S("--json import " + TestData("cli/feed") + " --as 'Beta CERT'", &out), 0) << out;
+  EXPECT_THAT(out, ::testing::HasSubstr("\"files\":2"));
+  EXPECT_THAT(out, ::testing::HasSubstr("\"events_created\":2"));
+  // The creator is unknown here: recorded as an external organisation.
+  EXPECT_THAT(out, ::testing::HasSubstr("Alpha CERT aaaaaaaa-0000-4000-8000-000000000001"));
+  ASSERT_EQ(S("org show 'Alpha CERT'", &out), 0);
+  EXPECT_THAT(out, ::testing::HasSubstr("external"));
+  ASSERT_EQ(S("event list --as 'Beta CERT'", &out), 0);
+  EXPECT_THAT(out, ::testing::HasSubstr("Second feed event"));
+  // An external org cannot act.
+  EXPECT_EQ(S("export --as 'Alpha CERT'", &out), 1);
+  EXPECT_THAT(out, ::testing::HasSubstr("not an active member"));
+}
+
+}  // namespace
+}  // namespace sanad::testing

@@ -223,14 +223,15 @@ TEST(StoreMigrations, ForwardMigrationKeepsData) {
   {
     auto s = internal::OpenWithMigrations(tmp.path(), create, v1);
     ASSERT_TRUE(s.ok()) << s.status().ToString();
-    EXPECT_EQ((*s)->SchemaVersion(), 1);
+    EXPECT_EQ((*s)->SchemaVersion(), kSchemaVersion);
     model::Org o = AddOrg(s->get(), "CERT-A");
     model::Event e = Event(o);
     e.attributes.push_back(Attr("evil.example"));
     ASSERT_TRUE((*s)->UpsertEvent(&e).ok());
     event_uuid = e.uuid;
   }
-  EXPECT_EQ(RawInt(tmp.File("sanad.db"), "SELECT value FROM meta WHERE key='schema_version'"), 1);
+  EXPECT_EQ(RawInt(tmp.File("sanad.db"), "SELECT value FROM meta WHERE key='schema_version'"),
+            kSchemaVersion);
 
   // A future build adds two migrations.
   std::vector<std::string> v3 = v1;
@@ -241,7 +242,7 @@ TEST(StoreMigrations, ForwardMigrationKeepsData) {
   {
     auto s = internal::OpenWithMigrations(tmp.path(), {}, v3);
     ASSERT_TRUE(s.ok()) << s.status().ToString();
-    EXPECT_EQ((*s)->SchemaVersion(), 3);
+    EXPECT_EQ((*s)->SchemaVersion(), kSchemaVersion + 2);
     auto org = (*s)->FindOrg("CERT-A");
     ASSERT_TRUE(org.ok());
     auto ev = (*s)->GetEvent(ViewerOf(s->get(), *org), event_uuid);
@@ -249,14 +250,16 @@ TEST(StoreMigrations, ForwardMigrationKeepsData) {
     ASSERT_EQ(ev->attributes.size(), 1u);
     EXPECT_EQ(ev->attributes[0].value, "evil.example");
   }
-  EXPECT_EQ(RawInt(tmp.File("sanad.db"), "SELECT value FROM meta WHERE key='schema_version'"), 3);
+  EXPECT_EQ(RawInt(tmp.File("sanad.db"), "SELECT value FROM meta WHERE key='schema_version'"),
+            kSchemaVersion + 2);
   EXPECT_EQ(RawInt(tmp.File("sanad.db"), "SELECT count(*) FROM events WHERE note='migrated'"), 1);
   EXPECT_EQ(RawInt(tmp.File("sanad.db"), "SELECT count(*) FROM watchlist"), 1);
 
   // The current build refuses the migrated store.
   auto old = Store::Open(tmp.path(), {});
   ASSERT_FALSE(old.ok());
-  EXPECT_NE(old.status().message().find("schema version 3"), std::string::npos);
+  EXPECT_NE(old.status().message().find("schema version " + std::to_string(kSchemaVersion + 2)),
+            std::string::npos);
 
   // A failing migration applies nothing: version and data stay.
   std::vector<std::string> bad = v3;
@@ -264,9 +267,11 @@ TEST(StoreMigrations, ForwardMigrationKeepsData) {
   bad.push_back("CREATE TABLE never(x);");
   auto failed = internal::OpenWithMigrations(tmp.path(), {}, bad);
   ASSERT_FALSE(failed.ok());
-  EXPECT_NE(failed.status().message().find("schema version 4"), std::string::npos)
+  EXPECT_NE(failed.status().message().find("schema version " + std::to_string(kSchemaVersion + 3)),
+            std::string::npos)
       << failed.status().message();
-  EXPECT_EQ(RawInt(tmp.File("sanad.db"), "SELECT value FROM meta WHERE key='schema_version'"), 3);
+  EXPECT_EQ(RawInt(tmp.File("sanad.db"), "SELECT value FROM meta WHERE key='schema_version'"),
+            kSchemaVersion + 2);
   EXPECT_EQ(RawInt(tmp.File("sanad.db"),
                    "SELECT count(*) FROM sqlite_schema WHERE name IN ('ok_table', 'never')"),
             0);
