@@ -184,7 +184,7 @@ bool ParseIso8601(std::string_view s, int64_t* out) {
           if (!Digits(s, q, 2, &om)) return false;
           q += 2;
         }
-        offset = (oh * 3600 + om * 60) * (s[p] == '+' ? 1 : -1);
+        offset = (int64_t{oh} * 3600 + int64_t{om} * 60) * (s[p] == '+' ? 1 : -1);
         p = q;
       } else {
         return false;
@@ -192,7 +192,7 @@ bool ParseIso8601(std::string_view s, int64_t* out) {
     }
   }
   if (p != s.size()) return false;
-  *out = DaysFromCivil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se - offset;
+  *out = DaysFromCivil(y, mo, d) * 86400 + int64_t{h} * 3600 + int64_t{mi} * 60 + se - offset;
   return true;
 }
 
