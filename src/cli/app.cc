@@ -152,6 +152,7 @@ int Main(int argc, char** argv) {
     c->add_flag("--include-deleted", a.include_deleted, "Include soft-deleted items");
     c->add_flag("--include-warninglisted", a.include_warninglisted,
                 "With --to-ids: keep values that hit a warninglist");
+    c->add_option("--min-score", a.min_score, "Only attributes scoring at least N (0-100)");
     c->callback(run([&] { return CmdExport(ctx, a); }));
   }
 
@@ -197,6 +198,8 @@ int Main(int argc, char** argv) {
   RegisterCorrelateCommands(&app, &ctx, &rc);
   RegisterSightingCommands(&app, &ctx, &rc);
   RegisterMatchCommands(&app, &ctx, &rc);
+  RegisterAuditCommands(&app, &ctx, &rc);
+  RegisterServeCommands(&app, &ctx, &rc);
 
   try {
     app.parse(argc, argv);

@@ -102,6 +102,9 @@ int CmdOrgAdd(const Context& ctx, const OrgAddArgs& a) {
   if (!tx.status().ok()) return Fail(tx.status());
   Status st = (*s)->AddOrg(&o);
   if (st.ok() && a.chair) st = (*s)->SetChair(o.id);
+  if (st.ok())
+    st = audit::Record(s->get(), CliActor(), "org.add", "org", o.uuid, "",
+                       o.name + (a.chair ? " (chair)" : ""));
   if (st.ok()) st = tx.Commit();
   if (!st.ok()) return Fail(st);
   o.is_chair = a.chair;
@@ -171,6 +174,7 @@ int CmdOrgSetChair(const Context& ctx, const std::string& name) {
   store::Transaction tx(s->get());
   Status st = tx.status();
   if (st.ok()) st = (*s)->SetChair(o->id);
+  if (st.ok()) st = audit::Record(s->get(), CliActor(), "org.set-chair", "org", o->uuid, "", o->name);
   if (st.ok()) st = tx.Commit();
   if (!st.ok()) return Fail(st);
   if (!ctx.quiet && !ctx.json) std::cout << o->name << " is now the chair\n";
@@ -221,6 +225,9 @@ int CmdUserAdd(const Context& ctx, const UserAddArgs& a) {
   store::Transaction tx(s->get());
   Status st = tx.status();
   if (st.ok()) st = (*s)->AddUser(&u);
+  if (st.ok())
+    st = audit::Record(s->get(), CliActor(&*org), "user.add", "user", u.email, org->uuid,
+                       model::Name(u.role));
   if (!st.ok()) return Fail(st);
   int rc = IssueKey(ctx, s->get(), u, a.expires, a.read_only, true);
   if (rc != kExitOk) return rc;
@@ -238,7 +245,8 @@ int CmdUserNewKey(const Context& ctx, const UserAddArgs& a) {
   if (!tx.status().ok()) return Fail(tx.status());
   int rc = IssueKey(ctx, s->get(), *u, a.expires, a.read_only, false);
   if (rc != kExitOk) return rc;
-  Status st = tx.Commit();
+  Status st = audit::Record(s->get(), CliActor(), "key.create", "user", u->email, "");
+  if (st.ok()) st = tx.Commit();
   return st.ok() ? kExitOk : Fail(st);
 }
 
@@ -290,6 +298,9 @@ int CmdSharingGroupAdd(const Context& ctx, const SharingGroupAddArgs& a) {
   store::Transaction tx(s->get());
   Status st = tx.status();
   if (st.ok()) st = (*s)->AddSharingGroup(&g);
+  if (st.ok())
+    st = audit::Record(s->get(), CliActor(&*owner), "sharing-group.add", "sharing-group", g.uuid,
+                       owner->uuid, g.name);
   for (const auto& name : a.orgs) {
     if (!st.ok()) break;
     auto o = (*s)->FindOrg(name);
@@ -325,6 +336,9 @@ int CmdSharingGroupAddOrg(const Context& ctx, const std::string& group,
       break;
     }
     st = (*s)->AddSharingGroupOrg(g->id, o->id);
+    if (st.ok())
+      st = audit::Record(s->get(), CliActor(), "sharing-group.add-org", "sharing-group", g->uuid,
+                         g->owner.uuid, o->name);
   }
   if (st.ok()) st = tx.Commit();
   if (!st.ok()) return Fail(st);

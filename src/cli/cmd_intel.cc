@@ -44,6 +44,8 @@ int CmdImport(const Context& ctx, const ImportArgs& a) {
   formats::ImportReport report;
   formats::ImportOptions opts;
   opts.warninglists = &*lists;
+  audit::Actor actor = CliActor(&*as);
+  opts.actor = &actor;
   Progress progress("import");
   opts.progress = [&](size_t done, size_t total, uint64_t bytes) {
     progress.Update(done, total, bytes);
@@ -103,6 +105,7 @@ int CmdExport(const Context& ctx, const ExportArgs& a) {
   f.published = a.published;
   f.include_deleted = a.include_deleted;
   f.include_warninglisted = a.include_warninglisted;
+  f.min_score = a.min_score;
   auto lists = LoadWarninglists(ctx);
   if (!lists.ok()) return Fail(lists.status());
   f.warninglists = &*lists;
@@ -127,7 +130,8 @@ int CmdExport(const Context& ctx, const ExportArgs& a) {
     out = &file;
   }
   formats::ExportStats stats;
-  Status st = formats::Export(s->get(), *viewer, fmt, f, *out, &stats);
+  audit::Actor actor = CliActor(&*as);
+  Status st = formats::Export(s->get(), *viewer, fmt, f, *out, &stats, &actor);
   if (!a.output.empty()) {
     file.close();
     if (st.ok() && !file) st = Status::Io("cannot write " + tmp);
@@ -226,6 +230,8 @@ int CmdEventShow(const Context& ctx, const std::string& uuid, const std::string&
   if (!viewer.ok()) return Fail(viewer.status());
   auto ev = (*s)->GetEvent(*viewer, util::ToLower(uuid));
   if (!ev.ok()) return Fail(Status::NotFound("no event " + uuid + " visible to " + as->name));
+  Status audited = audit::RecordSensitiveRead(s->get(), CliActor(&*as), "event.show", *ev);
+  if (!audited.ok()) return Fail(audited);
   if (ctx.json) {
     formats::MispWriteOptions o;
     o.pretty = true;

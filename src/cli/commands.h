@@ -51,6 +51,7 @@ struct ExportArgs {
   std::optional<bool> to_ids, published;
   bool include_deleted = false;
   bool include_warninglisted = false;
+  std::optional<double> min_score;
 };
 int CmdExport(const Context& ctx, const ExportArgs& a);
 

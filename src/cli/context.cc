@@ -35,6 +35,16 @@ StatusOr<std::unique_ptr<store::Store>> OpenStore(const Context& ctx, int cache_
   return store::Store::Open(ctx.data_dir, o);
 }
 
+audit::Actor CliActor(const model::Org* as) {
+  audit::Actor a;
+  a.name = "cli";
+  if (as) {
+    a.org_id = as->id;
+    a.org_uuid = as->uuid;
+  }
+  return a;
+}
+
 std::string WarninglistDir(const Context& ctx) { return ctx.data_dir + "/warninglists"; }
 
 StatusOr<intel::WarninglistSet> LoadWarninglists(const Context& ctx) {

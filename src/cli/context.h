@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "audit/audit.h"
 #include "intel/warninglist.h"
 #include "model/model.h"
 #include "store/store.h"
@@ -25,6 +26,9 @@ int Fail(const Status& st);
 int Usage(const std::string& message);
 
 StatusOr<std::unique_ptr<store::Store>> OpenStore(const Context& ctx, int cache_mb = 64);
+// The audit actor of a local command: "cli", acting as `as` when given.
+audit::Actor CliActor(const model::Org* as = nullptr);
+
 // <data>/warninglists: MISP warninglists installed by `sanad warninglist add`.
 std::string WarninglistDir(const Context& ctx);
 // The defaults plus the installed lists.

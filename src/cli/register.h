@@ -19,4 +19,10 @@ void RegisterSightingCommands(CLI::App* app, Context* ctx, int* rc);
 // sanad match ... (src/cli/cmd_match.cc)
 void RegisterMatchCommands(CLI::App* app, Context* ctx, int* rc);
 
+// sanad serve (src/cli/cmd_serve.cc)
+void RegisterServeCommands(CLI::App* app, Context* ctx, int* rc);
+
+// sanad audit ... (src/cli/cmd_audit.cc)
+void RegisterAuditCommands(CLI::App* app, Context* ctx, int* rc);
+
 }  // namespace sanad::cli

@@ -1,9 +1,11 @@
 #include "formats/export.h"
 
 #include <algorithm>
+#include <span>
 #include <unordered_set>
 
 #include "formats/misp.h"
+#include "intel/sighting.h"
 #include "util/util.h"
 
 namespace sanad::formats {
@@ -71,6 +73,33 @@ void ApplyFilter(const ExportFilter& f, model::Event* ev) {
   ev->objects.erase(std::remove_if(ev->objects.begin(), ev->objects.end(),
                                    [](const model::Object& o) { return o.attributes.empty(); }),
                     ev->objects.end());
+}
+
+// Drops attributes scoring below `min_score` (objects left empty are
+// dropped); the sightings of the whole event are read in one query.
+Status ApplyMinScore(store::Store* store, const intel::DecayConfig& cfg, double min_score,
+                     model::Timestamp now, model::Event* ev) {
+  std::vector<model::Sighting> sightings;
+  SANAD_RETURN_IF_ERROR(store->ListEventSightings(ev->id, &sightings));  // by attribute id
+  auto low = [&](const model::Attribute& a) {
+    auto first =
+        std::lower_bound(sightings.begin(), sightings.end(), a.id,
+                         [](const model::Sighting& s, int64_t id) { return s.attribute_id < id; });
+    auto last = first;
+    while (last != sightings.end() && last->attribute_id == a.id) ++last;
+    std::span<const model::Sighting> mine(sightings.data() + (first - sightings.begin()),
+                                          static_cast<size_t>(last - first));
+    return intel::Score(cfg, a.type, a.timestamp, mine, now) < min_score;
+  };
+  ev->attributes.erase(std::remove_if(ev->attributes.begin(), ev->attributes.end(), low),
+                       ev->attributes.end());
+  for (auto& o : ev->objects)
+    o.attributes.erase(std::remove_if(o.attributes.begin(), o.attributes.end(), low),
+                       o.attributes.end());
+  ev->objects.erase(std::remove_if(ev->objects.begin(), ev->objects.end(),
+                                   [](const model::Object& o) { return o.attributes.empty(); }),
+                    ev->objects.end());
+  return Status::Ok();
 }
 
 // Local tags are annotations of the node's holder; they do not leave with
@@ -141,13 +170,15 @@ void CsvRow(std::ostream& out, const model::Event& ev, const model::Object* o,
 }  // namespace
 
 Status Export(store::Store* store, const policy::Viewer& viewer, ExportFormat fmt,
-              const ExportFilter& filter, std::ostream& out, ExportStats* stats) {
+              const ExportFilter& filter, std::ostream& out, ExportStats* stats,
+              const audit::Actor* actor) {
   store::EventQuery q;
   q.published = filter.published;
   q.include_deleted = filter.include_deleted;
   bool attr_filters = HasAttributeFilters(filter);
   bool first = true;
   std::unordered_set<std::string> seen_text;
+  std::vector<model::Event> audited;  // heads of exported events, for the audit log
   ExportStats local;
   // Full group definitions travel with distribution-4 items so that the
   // receiving node can recreate the group (its members already see it).
@@ -161,14 +192,40 @@ Status Export(store::Store* store, const policy::Viewer& viewer, ExportFormat fm
   if (fmt == ExportFormat::kCsv)
     out << "uuid,event_uuid,category,type,value,comment,to_ids,date,object_relation,"
            "attribute_tag,object_uuid,object_name,object_meta_category\r\n";
+  intel::DecayConfig decay;
+  if (filter.min_score) {
+    auto cfg = intel::LoadDecayConfig(store);
+    if (!cfg.ok()) return cfg.status();
+    decay = *cfg;
+  }
+  const model::Timestamp now = util::Now();
+  Status inner;
   Status st = store->ScanEvents(viewer, q, [&](model::Event& ev) {
     if (ev.org.id != viewer.org_id) DropLocalTags(&ev);
-    if (attr_filters) {
-      ApplyFilter(filter, &ev);
+    if (attr_filters || filter.min_score) {
+      if (attr_filters) ApplyFilter(filter, &ev);
+      if (filter.min_score) {
+        inner = ApplyMinScore(store, decay, *filter.min_score, now, &ev);
+        if (!inner.ok()) return false;
+      }
       if (ev.attributes.empty() && ev.objects.empty()) return true;
     }
     local.events++;
     local.attributes += CountAttributes(ev);
+    if (actor) {
+      // Recorded after the scan (no writes while the read is open).
+      model::Event head;
+      head.uuid = ev.uuid;
+      head.org = ev.org;
+      head.orgc = ev.orgc;
+      head.tags = ev.tags;
+      for (const auto& a : ev.attributes)
+        if (model::StrictestTlp(a.tags) != model::Tlp::kNone) head.attributes.push_back(a);
+      for (const auto& o : ev.objects)
+        for (const auto& a : o.attributes)
+          if (model::StrictestTlp(a.tags) != model::Tlp::kNone) head.attributes.push_back(a);
+      audited.push_back(std::move(head));
+    }
     switch (fmt) {
       case ExportFormat::kMisp:
         if (!first) out << ",";
@@ -205,6 +262,9 @@ Status Export(store::Store* store, const policy::Viewer& viewer, ExportFormat fm
   if (fmt == ExportFormat::kMisp) out << (first ? "]}\n" : "\n]}\n");
   if (stats) *stats = local;
   if (!st.ok()) return st;
+  for (const auto& ev : audited)
+    SANAD_RETURN_IF_ERROR(audit::RecordSensitiveRead(store, *actor, "export", ev));
+  if (!inner.ok()) return inner;
   if (!out) return Status::Io("write failed while exporting");
   return Status::Ok();
 }

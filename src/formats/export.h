@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "audit/audit.h"
 #include "intel/warninglist.h"
 #include "policy/policy.h"
 #include "store/store.h"
@@ -36,6 +37,9 @@ struct ExportFilter {
   // unless include_warninglisted. Null: no check.
   const intel::WarninglistSet* warninglists = nullptr;
   bool include_warninglisted = false;
+  // Only attributes whose current score (intel/sighting.h, with the decay
+  // settings of the store) is at least this.
+  std::optional<double> min_score;
 };
 
 struct ExportStats {
@@ -47,7 +51,10 @@ struct ExportStats {
 // header uuid,event_uuid,category,type,value,comment,to_ids,date,object_relation,
 // attribute_tag,object_uuid,object_name,object_meta_category. Text: one
 // value per line (composite values split into both parts), de-duplicated.
+// With `actor`, every exported event marked TLP:AMBER, TLP:AMBER+STRICT or
+// TLP:RED is recorded in the audit log (the caller commits).
 Status Export(store::Store* store, const policy::Viewer& viewer, ExportFormat fmt,
-              const ExportFilter& filter, std::ostream& out, ExportStats* stats);
+              const ExportFilter& filter, std::ostream& out, ExportStats* stats,
+              const audit::Actor* actor = nullptr);
 
 }  // namespace sanad::formats

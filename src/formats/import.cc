@@ -164,19 +164,41 @@ class Resolver {
   std::unordered_map<std::string, model::SharingGroup> embedded_;
 };
 
-Status ResolveEvent(Resolver* res, model::Event* ev, const model::Org& as) {
+// Sighting reporters resolve like Orgc (unknown uuid -> external org); a
+// sighting without Organisation, or naming an unknown org without uuid,
+// stays anonymous (org id 0).
+Status ResolveSightings(Resolver* res, store::Store* store, model::Attribute* a,
+                        const std::string& where) {
+  for (auto& s : a->sightings) {
+    if (s.org.uuid.empty()) {
+      auto found = s.org.name.empty() ? StatusOr<model::Org>(Status::NotFound(""))
+                                      : store->FindOrg(s.org.name);
+      s.org = found.ok() ? model::OrgRef{found->id, found->uuid, found->name} : model::OrgRef{};
+      continue;
+    }
+    SANAD_RETURN_IF_ERROR(res->Org(&s.org, where + " attribute " + a->uuid + " sighting"));
+  }
+  return Status::Ok();
+}
+
+Status ResolveEvent(Resolver* res, store::Store* store, model::Event* ev, const model::Org& as) {
   std::string where = "event " + ev->uuid;
   SANAD_RETURN_IF_ERROR(res->Org(&ev->orgc, where + " Orgc"));
   ev->org = {as.id, as.uuid, as.name};
   SANAD_RETURN_IF_ERROR(res->Group(&ev->sharing_group, ev->distribution, where));
-  for (auto& a : ev->attributes)
+  for (auto& a : ev->attributes) {
     SANAD_RETURN_IF_ERROR(
         res->Group(&a.sharing_group, a.distribution, where + " attribute " + a.uuid));
+    SANAD_RETURN_IF_ERROR(ResolveSightings(res, store, &a, where));
+  }
   for (auto& o : ev->objects) {
-    SANAD_RETURN_IF_ERROR(res->Group(&o.sharing_group, o.distribution, where + " object " + o.uuid));
-    for (auto& a : o.attributes)
+    SANAD_RETURN_IF_ERROR(
+        res->Group(&o.sharing_group, o.distribution, where + " object " + o.uuid));
+    for (auto& a : o.attributes) {
       SANAD_RETURN_IF_ERROR(
           res->Group(&a.sharing_group, a.distribution, where + " attribute " + a.uuid));
+      SANAD_RETURN_IF_ERROR(ResolveSightings(res, store, &a, where));
+    }
   }
   return Status::Ok();
 }
@@ -194,6 +216,12 @@ void FillDefaults(model::Event* ev, model::Timestamp now) {
     for (auto& r : o.references)
       if (r.timestamp == 0) r.timestamp = o.timestamp;
   }
+}
+
+int64_t CountAttributes(const model::Event& ev) {
+  int64_t n = static_cast<int64_t>(ev.attributes.size());
+  for (const auto& o : ev.objects) n += static_cast<int64_t>(o.attributes.size());
+  return n;
 }
 
 void CheckWarninglists(const intel::WarninglistSet& lists, const model::Event& ev,
@@ -231,7 +259,7 @@ Status ImportWithResolver(store::Store* store, Resolver* res, std::vector<model:
       }
       continue;
     }
-    SANAD_RETURN_IF_ERROR(ResolveEvent(res, &ev, as));
+    SANAD_RETURN_IF_ERROR(ResolveEvent(res, store, &ev, as));
     if (ev.orgc.id != as.id) {
       auto orgc = store->GetOrg(ev.orgc.id);
       if (orgc.ok() && orgc->status != model::OrgStatus::kExternal)
@@ -244,6 +272,13 @@ Status ImportWithResolver(store::Store* store, Resolver* res, std::vector<model:
     for (const auto& o : ev.objects) report->attributes += static_cast<int64_t>(o.attributes.size());
     auto outcome = store->UpsertEvent(&ev);
     if (!outcome.ok()) return outcome.status().WithContext("event " + ev.uuid);
+    if (opts.actor && (*outcome == store::UpsertOutcome::kCreated ||
+                       *outcome == store::UpsertOutcome::kUpdated)) {
+      SANAD_RETURN_IF_ERROR(audit::Record(
+          store, *opts.actor,
+          *outcome == store::UpsertOutcome::kCreated ? "event.create" : "event.update", "event",
+          ev.uuid, ev.orgc.uuid, std::to_string(CountAttributes(ev)) + " attributes"));
+    }
     switch (*outcome) {
       case store::UpsertOutcome::kCreated: report->events_created++; break;
       case store::UpsertOutcome::kUpdated: report->events_updated++; break;

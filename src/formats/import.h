@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "audit/audit.h"
 #include "intel/warninglist.h"
 #include "model/model.h"
 #include "store/store.h"
@@ -44,6 +45,9 @@ struct ImportOptions {
   // Attributes whose canonical value hits one of these lists are reported as
   // warnings (never rejected). Null: no check.
   const intel::WarninglistSet* warninglists = nullptr;
+  // When set, every created or updated event is recorded in the audit log
+  // (same transaction).
+  const audit::Actor* actor = nullptr;
 };
 
 // At most this many warninglist hits are listed one by one in the report;

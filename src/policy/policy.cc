@@ -47,6 +47,16 @@ bool MaySee(const Viewer& v, const AccessPath& p) {
                             p.attribute_sharing_group_id);
 }
 
+SightingView ViewSighting(const Viewer& v, const AccessPath& attribute,
+                          int64_t event_creator_org_id, int64_t sighting_org_id) {
+  if (!MaySee(v, attribute)) return SightingView::kNone;
+  if (v.org_id != 0 && (v.org_id == attribute.event_owner_org_id ||
+                        v.org_id == event_creator_org_id || v.org_id == sighting_org_id)) {
+    return SightingView::kDetails;
+  }
+  return SightingView::kCounts;
+}
+
 bool MaySeeObject(const Viewer& v, const model::Event& ev, const model::Object& o) {
   return MaySeeEvent(v, ev) && PassesDistribution(v, ev.org.id, o.distribution, o.sharing_group.id);
 }

@@ -54,6 +54,21 @@ bool MaySeeAttribute(const Viewer& v, const model::Event& ev, const model::Objec
                      const model::Attribute& a);
 bool MaySeeObject(const Viewer& v, const model::Event& ev, const model::Object& o);
 
+// MISP's sighting policy (Plugin.Sightings_policy "event owner", with
+// reporters seeing their own sightings): what `v` may learn of one sighting
+// reported by org `sighting_org_id` (0 = anonymous) on an attribute reached
+// through `attribute`.
+//  - kNone: `v` may not see the attribute (deleted included): nothing, not
+//    even that sightings exist;
+//  - kDetails: `v` owns the attribute's event (event.org, or its creator
+//    event.orgc given as `event_creator_org_id`), or reported the sighting:
+//    organisation, source and time;
+//  - kCounts: anyone else who may see the attribute: the sighting counts
+//    per type only.
+enum class SightingView { kNone, kCounts, kDetails };
+SightingView ViewSighting(const Viewer& v, const AccessPath& attribute,
+                          int64_t event_creator_org_id, int64_t sighting_org_id);
+
 struct RedactOptions {
   bool include_deleted = false;
 };

@@ -219,10 +219,30 @@ CREATE INDEX IF NOT EXISTS sightings_attribute ON sightings(attribute_id);
 CREATE INDEX sightings_natural ON sightings(attribute_id, date_sighting, type);
 )sql";
 
+// Version 3: the tamper-evident audit log (audit/audit.h). Rows are only
+// ever appended; seq is the chain position.
+constexpr const char kMigration3[] = R"sql(
+CREATE TABLE audit_log (
+  seq INTEGER PRIMARY KEY,
+  time INTEGER NOT NULL,
+  actor TEXT NOT NULL,
+  org_uuid TEXT NOT NULL,
+  action TEXT NOT NULL,
+  object_type TEXT NOT NULL,
+  object_uuid TEXT NOT NULL,
+  owner_org_uuid TEXT NOT NULL,
+  details TEXT NOT NULL,
+  prev_hash BLOB NOT NULL,
+  hash BLOB NOT NULL
+);
+CREATE INDEX audit_log_owner ON audit_log(owner_org_uuid, seq);
+)sql";
+
 }  // namespace
 
 const std::vector<std::string>& Migrations() {
-  static const std::vector<std::string>* m = new std::vector<std::string>{kMigration1, kMigration2};
+  static const std::vector<std::string>* m =
+      new std::vector<std::string>{kMigration1, kMigration2, kMigration3};
   return *m;
 }
 

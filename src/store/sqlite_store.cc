@@ -28,6 +28,10 @@ using model::Distribution;
 constexpr int kApplicationId = 0x53414e44;
 
 // Declares `q`, a Query on the cached statement `sql`, or returns its error.
+#define kAuditSelect                                                                    \
+  "SELECT seq, time, actor, org_uuid, action, object_type, object_uuid, owner_org_uuid, " \
+  "details, prev_hash, hash FROM audit_log"
+
 #define SANAD_USE(q, sql)                   \
   auto q##_or = stmts_.Use(sql);            \
   if (!q##_or.ok()) return q##_or.status(); \
@@ -729,6 +733,17 @@ class SqliteStore final : public Store {
     while (q.Next(&st, "listing API keys")) out->push_back(ReadKey(q));
     return st;
   }
+  Status RevokeApiKey(int64_t key_id) override {
+    {
+      SANAD_USE(q, "UPDATE api_keys SET revoked = 1 WHERE id = ?1");
+      q.Bind(1, key_id);
+      SANAD_RETURN_IF_ERROR(q.Exec("revoking an API key"));
+    }
+    if (sqlite3_changes(db_) == 0)
+      return Status::NotFound("no API key with id " + std::to_string(key_id));
+    return Status::Ok();
+  }
+
 
   // ---- sharing groups ----
   Status AddSharingGroup(model::SharingGroup* sg) override {
@@ -1003,7 +1018,7 @@ class SqliteStore final : public Store {
     Stmt stmt(raw);
     if (rc != SQLITE_OK) return SqlStatus(db_, rc, "preparing event scan");
 
-    int64_t after = 0;
+    int64_t after = q.after_id;
     int64_t delivered = 0;
     std::vector<int64_t> ids;
     for (;;) {
@@ -1328,7 +1343,73 @@ class SqliteStore final : public Store {
     return ReadSightings(kListEventSightings, event_id, out);
   }
 
+  StatusOr<AuditEntry> LastAuditEntry() override {
+    SANAD_USE(q, kAuditSelect " ORDER BY seq DESC LIMIT 1");
+    Status st;
+    if (!q.Next(&st, "reading the audit log")) {
+      if (!st.ok()) return st;
+      return Status::NotFound("the audit log is empty");
+    }
+    AuditEntry e;
+    ReadAudit(q, &e);
+    return e;
+  }
+
+  Status AppendAuditEntry(const AuditEntry& e) override {
+    SANAD_USE(q, "INSERT INTO audit_log(seq, time, actor, org_uuid, action, object_type, "
+                 "object_uuid, owner_org_uuid, details, prev_hash, hash) "
+                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
+    q.Bind(1, e.seq)
+        .Bind(2, e.time)
+        .Bind(3, e.actor)
+        .Bind(4, e.org_uuid)
+        .Bind(5, e.action)
+        .Bind(6, e.object_type)
+        .Bind(7, e.object_uuid)
+        .Bind(8, e.owner_org_uuid)
+        .Bind(9, e.details)
+        .BindBlob(10, e.prev_hash)
+        .BindBlob(11, e.hash);
+    return q.Exec("appending to the audit log");
+  }
+
+  Status ScanAuditEntries(const std::function<bool(const AuditEntry&)>& fn) override {
+    SANAD_USE(q, kAuditSelect " ORDER BY seq");
+    return VisitAudit(q, fn);
+  }
+
+  Status ScanAuditEntriesByOwner(std::string_view owner,
+                                 const std::function<bool(const AuditEntry&)>& fn) override {
+    SANAD_USE(q, kAuditSelect " WHERE owner_org_uuid = ?1 ORDER BY seq");
+    q.Bind(1, owner);
+    return VisitAudit(q, fn);
+  }
+
  private:
+  static void ReadAudit(Query& q, AuditEntry* e) {
+    e->seq = q.Int(0);
+    e->time = q.Int(1);
+    e->actor = q.Text(2);
+    e->org_uuid = q.Text(3);
+    e->action = q.Text(4);
+    e->object_type = q.Text(5);
+    e->object_uuid = q.Text(6);
+    e->owner_org_uuid = q.Text(7);
+    e->details = q.Text(8);
+    e->prev_hash = q.Blob(9);
+    e->hash = q.Blob(10);
+  }
+
+  Status VisitAudit(Query& q, const std::function<bool(const AuditEntry&)>& fn) {
+    Status st;
+    AuditEntry e;
+    while (q.Next(&st, "reading the audit log")) {
+      ReadAudit(q, &e);
+      if (!fn(e)) break;
+    }
+    return st;
+  }
+
   // A savepoint around one multi-statement operation: released by Release(),
   // rolled back otherwise. Works inside and outside a transaction.
   class Savepoint {

@@ -29,7 +29,7 @@
 
 namespace sanad::store {
 
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 
 struct OpenOptions {
   bool create_if_missing = false;  // sanad init creates; other commands require an existing store
@@ -67,7 +67,23 @@ struct EventQuery {
   std::vector<std::string> uuids;         // empty = any
   std::optional<int64_t> orgc_id;
   bool include_deleted = false;
-  int64_t limit = 0;  // 0 = no limit
+  int64_t limit = 0;     // 0 = no limit
+  int64_t after_id = 0;  // only events with id > after_id (paging cursors)
+};
+
+// One entry of the hash-chained audit log (see audit/audit.h).
+struct AuditEntry {
+  int64_t seq = 0;  // 1, 2, 3, ... : the position in the chain
+  model::Timestamp time = 0;
+  std::string actor;           // user e-mail or "cli"
+  std::string org_uuid;        // acting org ("" for a local operator)
+  std::string action;          // "event.import", "read.export", ...
+  std::string object_type;     // "event", "org", "sharing-group", ...
+  std::string object_uuid;
+  std::string owner_org_uuid;  // org whose item it is ("" for community objects)
+  std::string details;
+  std::string prev_hash;       // binary BLAKE2b-256 of the previous entry ("" for seq 1)
+  std::string hash;            // binary
 };
 
 enum class UpsertOutcome { kCreated, kUpdated, kUnchanged, kSkippedOlder };
@@ -114,6 +130,8 @@ class Store {
   // Looks a key up by its hash; NotFound when unknown.
   virtual StatusOr<ApiKey> FindApiKeyByHash(std::string_view hash) = 0;
   virtual Status ListApiKeys(int64_t user_id, std::vector<ApiKey>* out) = 0;
+  // Marks a key revoked (idempotent); NotFound for an unknown id.
+  virtual Status RevokeApiKey(int64_t key_id) = 0;
 
   // ---- sharing groups ----
   // Assigns id/uuid/created; the owner becomes a member.
@@ -245,6 +263,16 @@ class Store {
   // All sightings of the attributes of one event (one query), ordered by
   // attribute id, then oldest first. Same (absent) filtering as ListSightings.
   virtual Status ListEventSightings(int64_t event_id, std::vector<model::Sighting>* out) = 0;
+
+  // ---- audit log (append-only; audit/audit.h computes the chain) ----
+  virtual StatusOr<AuditEntry> LastAuditEntry() = 0;  // NotFound when empty
+  virtual Status AppendAuditEntry(const AuditEntry& e) = 0;
+  // Every entry in seq order.
+  virtual Status ScanAuditEntries(const std::function<bool(const AuditEntry&)>& fn) = 0;
+  // Entries about items owned by `owner_org_uuid`, in seq order (access
+  // transparency: an originator lists who touched its items).
+  virtual Status ScanAuditEntriesByOwner(std::string_view owner_org_uuid,
+                                         const std::function<bool(const AuditEntry&)>& fn) = 0;
 };
 
 // RAII transaction: rolls back unless Commit() succeeded.

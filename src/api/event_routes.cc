@@ -1,0 +1,463 @@
+// Events (MISP JSON in and out), attributes and streamed exports.
+//
+// Reads go through the store's policy-filtered methods with the caller's
+// viewer: an event or attribute the caller may not see answers 404 exactly
+// like an absent one. Writes (create, update, publish, delete) are done by
+// the organisation holding the event, by users who are not readers; each is
+// one transaction under the API's write lock, committed before the answer.
+#include <algorithm>
+#include <mutex>
+
+#include "api/json.h"
+#include "api/router.h"
+#include "api/routes.h"
+#include "api/services.h"
+#include "formats/export.h"
+#include "formats/import.h"
+#include "formats/misp.h"
+#include "util/util.h"
+
+namespace sanad::api {
+
+namespace {
+
+// Pushes the cursor down to SQL when store::EventQuery has `after_id`
+// (events with id > after_id); otherwise the caller skips in the callback.
+template <class Q>
+bool SetAfterId(Q* q, int64_t after) {
+  if constexpr (requires { q->after_id = after; }) {
+    q->after_id = after;
+    return true;
+  } else {
+    return false;
+  }
+}
+
+bool MayWriteIntel(const auth::Principal& p) { return p.user.role != model::Role::kReader; }
+
+void DropLocalTags(model::Event* ev) {
+  auto drop = [](std::vector<model::Tag>* tags) {
+    std::erase_if(*tags, [](const model::Tag& t) { return t.local; });
+  };
+  drop(&ev->tags);
+  for (auto& a : ev->attributes) drop(&a.tags);
+  for (auto& o : ev->objects)
+    for (auto& a : o.attributes) drop(&a.tags);
+}
+
+// The MISP JSON of `ev` as the caller may receive it.
+StatusOr<std::string> EventText(Call& c, model::Event ev, const policy::Viewer& v) {
+  if (ev.org.id != v.org_id) DropLocalTags(&ev);
+  std::vector<model::SharingGroup> all, visible;
+  SANAD_RETURN_IF_ERROR(c.store->ListSharingGroups(&all));
+  for (auto& g : all)
+    if (v.InGroup(g.id)) visible.push_back(std::move(g));
+  formats::MispWriteOptions o;
+  o.sharing_groups = &visible;
+  // Sightings follow MISP's sighting policy (intel module); not exposed here.
+  o.include_sightings = false;
+  return formats::WriteMispEvent(ev, o);
+}
+
+void SendEvent(Call& c, int status, const std::string& uuid,
+               const std::vector<std::string>& warnings) {
+  auto v = c.Viewer();
+  if (!v.ok()) return c.Fail(v.status());
+  auto ev = c.store->GetEvent(*v, uuid);
+  if (!ev.ok()) return c.Fail(ev.status());
+  {
+    std::lock_guard<std::mutex> l(c.svc->write_mutex());
+    Status st = audit::RecordSensitiveRead(c.store, c.Actor(), "api.event", *ev);
+    if (!st.ok()) return c.Fail(st);
+  }
+  auto text = EventText(c, std::move(*ev), *v);
+  if (!text.ok()) return c.Fail(text.status());
+  if (warnings.empty()) return c.Json(status, *text + "\n");
+  // {"Event": {...}, "warnings": [...]}: MISP clients read "Event" and
+  // ignore the rest.
+  json::array w;
+  for (const auto& s : warnings) w.emplace_back(s);
+  std::string body = *text;
+  body.pop_back();  // the closing brace of {"Event": ...}
+  body += ", \"warnings\": " + json::serialize(w) + "}\n";
+  c.Json(status, std::move(body));
+}
+
+// Parses a request body holding one MISP event ({"Event": {...}} or the bare
+// event object). `path_uuid` (may be empty) fills a missing uuid and must
+// match a given one; without either a new uuid is assigned.
+Status ParseEventBody(const server::Request& req, const std::string& path_uuid, model::Event* ev) {
+  auto body = BodyObject(req);
+  if (!body.ok()) return body.status();
+  json::object* evo = &*body;
+  bool wrapped = false;
+  if (auto* e = body->if_contains("Event")) {
+    if (!e->is_object()) return Status::Invalid("request body: $.Event: must be an object");
+    evo = &e->as_object();
+    wrapped = true;
+  } else if (body->contains("response")) {
+    return Status::Invalid("request body: one event per request (use the CLI import for lists).");
+  }
+  const json::value* u = evo->if_contains("uuid");
+  std::string prefix = wrapped ? "$.Event" : "$";
+  if (u && !u->is_string())
+    return Status::Invalid("request body: " + prefix + ".uuid: must be a string");
+  if (u && !path_uuid.empty() && util::LowerUuid(u->as_string()) != util::LowerUuid(path_uuid))
+    return Status::Invalid("request body: " + prefix + ".uuid " + std::string(u->as_string()) +
+                           " differs from the uuid in the path " + path_uuid);
+  if (!u) (*evo)["uuid"] = path_uuid.empty() ? util::NewUuid() : util::LowerUuid(path_uuid);
+  formats::ParseNotes notes;
+  return formats::ParseMispEventJson(json::serialize(*body), "request body", ev, &notes);
+}
+
+// Imports `ev` as the caller's organisation in one transaction under the
+// write lock. `check` runs first inside the transaction.
+Status ImportOne(Call& c, model::Event* ev, const std::function<Status()>& check,
+                 formats::ImportReport* report) {
+  std::lock_guard<std::mutex> l(c.svc->write_mutex());
+  store::Transaction tx(c.store);
+  SANAD_RETURN_IF_ERROR(tx.status());
+  SANAD_RETURN_IF_ERROR(check());
+  std::vector<model::Event> events;
+  events.push_back(std::move(*ev));
+  formats::ImportOptions o;
+  o.warninglists = &c.svc->warninglists();
+  audit::Actor actor = c.Actor();
+  o.actor = &actor;
+  SANAD_RETURN_IF_ERROR(formats::ImportEvents(c.store, &events, c.principal->org, o, report));
+  if (!report->skipped.empty()) return Status::Conflict(report->skipped.front());
+  *ev = std::move(events.front());
+  return tx.Commit();
+}
+
+// ---- handlers ----
+
+void ListEvents(Call& c) {
+  auto v = c.Viewer();
+  if (!v.ok()) return c.Fail(v.status());
+  int64_t limit = 0;
+  Status st = QueryLimit(c.req, c.svc->opts().default_page, c.svc->opts().max_page, &limit);
+  store::EventQuery q;
+  if (st.ok()) st = QueryBool(c.req, "published", &q.published);
+  if (st.ok()) st = QueryTime(c.req, "since", &q.since);
+  if (st.ok()) st = QueryTime(c.req, "until", &q.until);
+  if (!st.ok()) return c.Fail(st);
+  int64_t after = 0;
+  if (const std::string* cur = c.req.Query("cursor"); cur && !cur->empty()) {
+    if (!DecodeCursor(*cur, &after))
+      return c.Fail(Status::Invalid("query parameter cursor: not a cursor from this API"));
+  }
+  bool pushed = SetAfterId(&q, after);
+  if (pushed) q.limit = limit + 1;  // one more tells whether a next page exists
+  json::array events;
+  int64_t last = 0;
+  bool more = false;
+  st = c.store->ScanEvents(*v, q, [&](model::Event& ev) {
+    if (ev.id <= after) return true;
+    if (static_cast<int64_t>(events.size()) == limit) {
+      more = true;
+      return false;
+    }
+    if (ev.org.id != v->org_id) DropLocalTags(&ev);
+    events.push_back(EventSummaryJson(ev));
+    last = ev.id;
+    return true;
+  });
+  if (!st.ok()) return c.Fail(st);
+  json::object out{{"events", std::move(events)}};
+  out["next_cursor"] = more ? json::value(EncodeCursor(last)) : json::value(nullptr);
+  c.Json(200, Text(out));
+}
+
+void GetEventRoute(Call& c) { SendEvent(c, 200, c.Param("uuid"), {}); }
+
+void CreateEvent(Call& c) {
+  if (!MayWriteIntel(*c.principal)) return c.Error(403, "forbidden", "readers cannot add events");
+  model::Event ev;
+  Status st = ParseEventBody(c.req, "", &ev);
+  if (!st.ok()) return c.Fail(st);
+  std::string uuid = util::LowerUuid(ev.uuid);
+  formats::ImportReport report;
+  st = ImportOne(
+      c, &ev,
+      [&]() -> Status {
+        if (c.store->FindEventHead(uuid).ok())
+          return Status::Conflict("event " + uuid + " exists; update it with PUT /api/v1/events/" +
+                                  uuid);
+        return Status::Ok();
+      },
+      &report);
+  if (!st.ok()) return c.Fail(st);
+  c.res->headers.emplace_back("Location", "/api/v1/events/" + uuid);
+  SendEvent(c, 201, uuid, report.warnings);
+}
+
+void UpdateEvent(Call& c) {
+  if (!MayWriteIntel(*c.principal))
+    return c.Error(403, "forbidden", "readers cannot change events");
+  const std::string& uuid = c.Param("uuid");
+  if (!util::IsUuid(uuid)) return c.Fail(Status::Invalid("'" + uuid + "' is not a uuid"));
+  auto v = c.Viewer();
+  if (!v.ok()) return c.Fail(v.status());
+  model::Event ev;
+  Status st = ParseEventBody(c.req, uuid, &ev);
+  if (!st.ok()) return c.Fail(st);
+  formats::ImportReport report;
+  st = ImportOne(
+      c, &ev,
+      [&]() -> Status {
+        auto current = c.store->GetEvent(*v, uuid);
+        if (!current.ok()) return current.status();
+        if (current->org.id != c.principal->org.id)
+          return Status::Permission("event " + uuid + " is held by " + current->org.name +
+                                    "; only its holder changes it");
+        if (ev.timestamp == 0) {
+          ev.timestamp = std::max(util::Now(), current->timestamp + 1);
+        } else if (ev.timestamp <= current->timestamp) {
+          return Status::Conflict("event timestamp " + std::to_string(ev.timestamp) +
+                                  " is not newer than the stored " +
+                                  std::to_string(current->timestamp));
+        }
+        return Status::Ok();
+      },
+      &report);
+  if (!st.ok()) return c.Fail(st);
+  SendEvent(c, 200, uuid, report.warnings);
+}
+
+void PublishEvent(Call& c) {
+  if (!MayWriteIntel(*c.principal))
+    return c.Error(403, "forbidden", "readers cannot publish events");
+  const std::string& uuid = c.Param("uuid");
+  auto v = c.Viewer();
+  if (!v.ok()) return c.Fail(v.status());
+  {
+    std::lock_guard<std::mutex> l(c.svc->write_mutex());
+    store::Transaction tx(c.store);
+    if (!tx.status().ok()) return c.Fail(tx.status());
+    auto ev = c.store->GetEvent(*v, uuid);
+    if (!ev.ok()) return c.Fail(ev.status());
+    if (ev->org.id != c.principal->org.id)
+      return c.Error(
+          403, "forbidden",
+          "event " + uuid + " is held by " + ev->org.name + "; only its holder publishes it");
+    model::Timestamp now = util::Now();
+    ev->published = true;
+    ev->publish_timestamp = now;
+    ev->timestamp = std::max(now, ev->timestamp + 1);
+    auto out = c.store->UpsertEvent(&*ev);
+    if (!out.ok()) return c.Fail(out.status());
+    Status st = c.Audit("event.publish", "event", ev->uuid, ev->orgc.uuid);
+    if (st.ok()) st = tx.Commit();
+    if (!st.ok()) return c.Fail(st);
+  }
+  SendEvent(c, 200, uuid, {});
+}
+
+void DeleteEvent(Call& c) {
+  if (!MayWriteIntel(*c.principal))
+    return c.Error(403, "forbidden", "readers cannot delete events");
+  const std::string& uuid = c.Param("uuid");
+  auto v = c.Viewer();
+  if (!v.ok()) return c.Fail(v.status());
+  std::lock_guard<std::mutex> l(c.svc->write_mutex());
+  auto ev = c.store->GetEvent(*v, uuid);
+  if (!ev.ok()) return c.Fail(ev.status());
+  if (ev->org.id != c.principal->org.id)
+    return c.Error(
+        403, "forbidden",
+        "event " + uuid + " is held by " + ev->org.name + "; only its holder deletes it");
+  store::Transaction tx(c.store);
+  if (!tx.status().ok()) return c.Fail(tx.status());
+  Status st = c.store->SoftDeleteEvent(ev->id, util::Now());
+  if (st.ok()) st = c.Audit("event.delete", "event", ev->uuid, ev->orgc.uuid);
+  if (st.ok()) st = tx.Commit();
+  if (!st.ok()) return c.Fail(st);
+  c.Json(200, Text(json::object{{"uuid", ev->uuid}, {"deleted", true}}));
+}
+
+void GetAttribute(Call& c) {
+  const std::string& uuid = c.Param("uuid");
+  Status hidden = Status::NotFound("no attribute with uuid '" + uuid + "'");
+  auto v = c.Viewer();
+  if (!v.ok()) return c.Fail(v.status());
+  auto id = c.store->FindAttributeId(uuid);
+  if (!id.ok()) return c.Fail(id.status().code() == Status::Code::kNotFound ? hidden : id.status());
+  auto ctx = c.store->GetAttributeContext(*v, *id);
+  if (!ctx.ok())
+    return c.Fail(ctx.status().code() == Status::Code::kNotFound ? hidden : ctx.status());
+  auto head = c.store->FindEventHead(ctx->event_uuid);
+  bool owner = head.ok() && head->org_id == v->org_id;
+  json::object o = AttributeJson(ctx->attribute, owner);
+  json::array etags;
+  for (const auto& t : ctx->event_tags)
+    if (owner || !t.local) etags.emplace_back(t.name);
+  o["event"] = {{"uuid", ctx->event_uuid},
+                {"info", ctx->event_info},
+                {"date", ctx->event_date},
+                {"published", ctx->event_published},
+                {"orgc", OrgRefJson(ctx->event_orgc)},
+                {"tags", std::move(etags)}};
+  if (!ctx->object_uuid.empty())
+    o["object"] = {{"uuid", ctx->object_uuid}, {"name", ctx->object_name}};
+  const char* tlp = model::TlpLabel(ctx->tlp);
+  o["tlp"] = *tlp ? json::value(tlp) : json::value(nullptr);
+  c.Json(200, Text(o));
+}
+
+void ExportEvents(Call& c) {
+  formats::ExportFormat fmt = formats::ExportFormat::kMisp;
+  const std::string* f = c.req.Query("format");
+  if (f && !formats::ParseExportFormat(*f, &fmt))
+    return c.Fail(Status::Invalid("query parameter format: '" + *f + "' is not misp, csv or text"));
+  formats::ExportFilter filter;
+  filter.types = c.req.QueryAll("type");
+  filter.categories = c.req.QueryAll("category");
+  filter.tags = c.req.QueryAll("tag");
+  std::optional<bool> wl;
+  Status st = QueryTime(c.req, "since", &filter.since);
+  if (st.ok()) st = QueryBool(c.req, "to_ids", &filter.to_ids);
+  if (st.ok()) st = QueryBool(c.req, "published", &filter.published);
+  if (st.ok()) st = QueryBool(c.req, "include_warninglisted", &wl);
+  if (!st.ok()) return c.Fail(st);
+  filter.include_warninglisted = wl.value_or(false);
+  auto v = c.Viewer();
+  if (!v.ok()) return c.Fail(v.status());
+  c.res->status = 200;
+  c.res->content_type = fmt == formats::ExportFormat::kMisp  ? "application/json"
+                        : fmt == formats::ExportFormat::kCsv ? "text/csv; charset=utf-8"
+                                                             : "text/plain; charset=utf-8";
+  Services* svc = c.svc;
+  policy::Viewer viewer = *v;
+  audit::Actor actor = c.Actor();
+  c.res->stream = [svc, viewer, fmt, filter, actor](std::ostream& out) mutable -> Status {
+    auto lease = svc->AcquireStore();
+    if (!lease.ok()) return lease.status();
+    filter.warninglists = &svc->warninglists();
+    formats::ExportStats stats;
+    return formats::Export(lease->get(), viewer, fmt, filter, out, &stats, &actor);
+  };
+}
+
+}  // namespace
+
+void RegisterEventRoutes(Router* r) {
+  r->AddComponent("schemas", "MispEvent", R"({"type": "object",
+    "description": "An event in MISP core format 2.4: {\"Event\": {...}} (requests also accept the bare event object). Values are validated and canonicalised; unmodelled fields are kept and returned.",
+    "properties": {"Event": {"type": "object"},
+      "warnings": {"type": "array", "items": {"type": "string"},
+        "description": "Import warnings (warninglist hits, category mismatches); only on writes"}}})");
+  r->AddComponent("schemas", "EventSummary", R"({"type": "object", "properties": {
+    "uuid": {"type": "string", "format": "uuid"}, "info": {"type": "string"},
+    "date": {"type": "string", "format": "date"}, "timestamp": {"type": "integer"},
+    "published": {"type": "boolean"}, "publish_timestamp": {"type": "integer"},
+    "distribution": {"type": "integer", "minimum": 0, "maximum": 4},
+    "threat_level_id": {"type": "integer"}, "analysis": {"type": "integer"},
+    "org": {"$ref": "#/components/schemas/OrgRef"}, "orgc": {"$ref": "#/components/schemas/OrgRef"},
+    "sharing_group": {"$ref": "#/components/schemas/OrgRef"},
+    "tags": {"type": "array", "items": {"type": "string"}},
+    "attribute_count": {"type": "integer"}, "object_count": {"type": "integer"},
+    "deleted": {"type": "boolean"}, "tlp": {"type": ["string", "null"]}}})");
+  r->AddComponent("schemas", "Attribute", R"({"type": "object", "properties": {
+    "uuid": {"type": "string", "format": "uuid"}, "type": {"type": "string"},
+    "category": {"type": "string"}, "value": {"type": "string"}, "canonical": {"type": "string"},
+    "to_ids": {"type": "boolean"}, "comment": {"type": "string"},
+    "distribution": {"type": "integer"}, "timestamp": {"type": "integer"},
+    "tags": {"type": "array", "items": {"type": "string"}},
+    "event": {"type": "object"}, "object": {"type": "object"}, "tlp": {"type": ["string", "null"]}}})");
+  r->AddComponent("parameters", "EventUuid", R"({"name": "uuid", "in": "path", "required": true,
+    "description": "Event uuid", "schema": {"type": "string", "format": "uuid"}})");
+
+  const char* kEventBody = R"("requestBody": {"required": true, "content": {"application/json":
+      {"schema": {"$ref": "#/components/schemas/MispEvent"}}}})";
+  const char* kEventOut = R"({"description": "The event as the caller sees it", "content":
+      {"application/json": {"schema": {"$ref": "#/components/schemas/MispEvent"}}}})";
+
+  r->Add(
+      {"GET", "/api/v1/events", Access::kRead, ListEvents,
+       R"({"operationId": "listEvents", "summary": "Events the caller may see, oldest first, paginated",
+              "parameters": [{"$ref": "#/components/parameters/Limit"}, {"$ref": "#/components/parameters/Cursor"},
+                {"name": "published", "in": "query", "schema": {"type": "boolean"}},
+                {"name": "since", "in": "query", "description": "Event timestamp >= (Unix seconds or ISO-8601).", "schema": {"type": "string"}},
+                {"name": "until", "in": "query", "description": "Event timestamp <=", "schema": {"type": "string"}}],
+              "responses": {"200": {"description": "One page", "content": {"application/json": {"schema": {
+                "type": "object", "properties": {
+                  "events": {"type": "array", "items": {"$ref": "#/components/schemas/EventSummary"}},
+                  "next_cursor": {"type": ["string", "null"]}}}}}},
+                "400": {"$ref": "#/components/responses/Invalid"}}})"});
+  r->Add(
+      {"POST", "/api/v1/events", Access::kWrite, CreateEvent,
+       std::string(
+           R"({"operationId": "createEvent", "summary": "Add an event (MISP JSON) held by the caller's organisation",
+              "description": "One transaction; a missing uuid is assigned. An existing uuid is a conflict (use PUT).",)") +
+           kEventBody + R"(, "responses": {"201": )" + kEventOut + R"(,
+                "400": {"$ref": "#/components/responses/Invalid"},
+                "403": {"$ref": "#/components/responses/Forbidden"},
+                "409": {"$ref": "#/components/responses/Error"}}})"});
+  r->Add(
+      {"GET", "/api/v1/events/export", Access::kRead, ExportEvents,
+       R"({"operationId": "exportEvents", "summary": "Everything the caller may see, streamed (chunked).",
+              "description": "Memory on the server is bounded by one event whatever the size of the answer. A failure after the first byte ends the connection without the final chunk.",
+              "parameters": [
+                {"name": "format", "in": "query", "schema": {"enum": ["misp", "csv", "text"], "default": "misp"}},
+                {"name": "type", "in": "query", "description": "Attribute type (repeatable).", "schema": {"type": "string"}},
+                {"name": "category", "in": "query", "description": "Attribute category (repeatable).", "schema": {"type": "string"}},
+                {"name": "tag", "in": "query", "description": "Tag; !tag excludes (repeatable).", "schema": {"type": "string"}},
+                {"name": "since", "in": "query", "description": "Attribute timestamp >=", "schema": {"type": "string"}},
+                {"name": "to_ids", "in": "query", "schema": {"type": "boolean"}},
+                {"name": "published", "in": "query", "schema": {"type": "boolean"}},
+                {"name": "include_warninglisted", "in": "query", "schema": {"type": "boolean"}}],
+              "responses": {"200": {"description": "MISP {\"response\": [...]}, CSV or one value per line",
+                "content": {"application/json": {"schema": {"type": "object"}},
+                  "text/csv": {"schema": {"type": "string"}}, "text/plain": {"schema": {"type": "string"}}}},
+                "400": {"$ref": "#/components/responses/Invalid"}}})"});
+  r->Add(
+      {"GET", "/api/v1/events/{uuid}", Access::kRead, GetEventRoute,
+       std::string(
+           R"({"operationId": "getEvent", "summary": "One event as the caller's organisation sees it",
+              "parameters": [{"$ref": "#/components/parameters/EventUuid"}],
+              "responses": {"200": )") +
+           kEventOut + R"(, "404": {"$ref": "#/components/responses/NotFound"}}})"});
+  std::string update_op =
+      std::string(R"("parameters": [{"$ref": "#/components/parameters/EventUuid"}],)") +
+      kEventBody + R"(, "responses": {"200": )" + kEventOut + R"(,
+                "400": {"$ref": "#/components/responses/Invalid"},
+                "403": {"$ref": "#/components/responses/Forbidden"},
+                "404": {"$ref": "#/components/responses/NotFound"},
+                "409": {"$ref": "#/components/responses/Error"}}})";
+  r->Add(
+      {"PUT", "/api/v1/events/{uuid}", Access::kWrite, UpdateEvent,
+       R"({"operationId": "updateEvent", "summary": "Update an event held by the caller's organisation",
+              "description": "The body's timestamp must be newer than the stored one (a missing timestamp is set to now). Items missing from the body are kept.",)" +
+           update_op});
+  r->Add(
+      {"POST", "/api/v1/events/{uuid}", Access::kWrite, UpdateEvent,
+       R"({"operationId": "updateEventMisp", "summary": "Update an event (MISP's POST /events/edit style; same as PUT).",)" +
+           update_op});
+  r->Add(
+      {"POST", "/api/v1/events/{uuid}/publish", Access::kWrite, PublishEvent,
+       std::string(
+           R"({"operationId": "publishEvent", "summary": "Publish an event held by the caller's organisation",
+              "parameters": [{"$ref": "#/components/parameters/EventUuid"}],
+              "responses": {"200": )") +
+           kEventOut + R"(,
+                "403": {"$ref": "#/components/responses/Forbidden"},
+                "404": {"$ref": "#/components/responses/NotFound"}}})"});
+  r->Add(
+      {"DELETE", "/api/v1/events/{uuid}", Access::kWrite, DeleteEvent,
+       R"({"operationId": "deleteEvent", "summary": "Soft-delete an event held by the caller's organisation",
+              "parameters": [{"$ref": "#/components/parameters/EventUuid"}],
+              "responses": {"200": {"description": "Deleted", "content": {"application/json": {"schema": {
+                "type": "object", "properties": {"uuid": {"type": "string"}, "deleted": {"const": true}}}}}},
+                "403": {"$ref": "#/components/responses/Forbidden"},
+                "404": {"$ref": "#/components/responses/NotFound"}}})"});
+  r->Add(
+      {"GET", "/api/v1/attributes/{uuid}", Access::kRead, GetAttribute,
+       R"({"operationId": "getAttribute", "summary": "One attribute with its event context, through the policy",
+              "parameters": [{"$ref": "#/components/parameters/Uuid"}],
+              "responses": {"200": {"description": "The attribute", "content": {"application/json":
+                {"schema": {"$ref": "#/components/schemas/Attribute"}}}},
+                "404": {"$ref": "#/components/responses/NotFound"}}})"});
+}
+
+}  // namespace sanad::api

@@ -1,0 +1,25 @@
+// Registration of the API's route areas (internal to src/api). Each area
+// lives in src/api/<area>_routes.cc and adds its routes (with their OpenAPI
+// operations) to the router; api.cc calls every function listed here.
+// A new area adds a file, a declaration here and one line in api.cc's
+// kAreas list.
+#pragma once
+
+namespace sanad::api {
+
+class Router;
+
+// GET /api/v1/health, GET /metrics, GET /api/v1/openapi.json; shared
+// OpenAPI components (Error, responses, common parameters).
+void RegisterSystemRoutes(Router* r);
+// /api/v1/orgs, /api/v1/users, /api/v1/keys
+void RegisterCommunityRoutes(Router* r);
+// /api/v1/sharing_groups
+void RegisterSharingGroupRoutes(Router* r);
+// /api/v1/events (list, get, create, update, publish, delete, export),
+// /api/v1/attributes/{uuid}
+void RegisterEventRoutes(Router* r);
+// /api/v1/warninglists
+void RegisterWarninglistRoutes(Router* r);
+
+}  // namespace sanad::api

@@ -1,0 +1,58 @@
+// Shared state of the API, handed to every handler through Call::svc
+// (internal to src/api).
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "api/api.h"
+#include "intel/warninglist.h"
+#include "server/metrics.h"
+#include "server/rate_limiter.h"
+#include "store/store.h"
+
+namespace sanad::api {
+
+class Router;
+
+class Services {
+ public:
+  Services(const Options& opts, server::Metrics* metrics, intel::WarninglistSet lists)
+      : opts_(opts), metrics_(metrics), limiter_(opts.rate), lists_(std::move(lists)) {}
+
+  const Options& opts() const { return opts_; }
+  server::Metrics* metrics() { return metrics_; }  // may be null
+  server::RateLimiter& limiter() { return limiter_; }
+  const intel::WarninglistSet& warninglists() const { return lists_; }
+  const Router* router() const { return router_; }
+  void set_router(const Router* r) { router_ = r; }
+
+  // API writes take this lock around their transaction (one writer at a time
+  // inside the process; other processes wait on SQLite's busy timeout).
+  std::mutex& write_mutex() { return write_mu_; }
+
+  // A store connection for the current request, returned to the pool when
+  // the lease dies. Connections are opened on demand, one per concurrent
+  // request.
+  using StoreLease = std::unique_ptr<store::Store, std::function<void(store::Store*)>>;
+  StatusOr<StoreLease> AcquireStore();
+
+  void Count(std::string_view name, std::string_view help, std::string_view labels) {
+    if (metrics_) metrics_->Add(name, help, labels, 1);
+  }
+
+ private:
+  Options opts_;
+  server::Metrics* metrics_;
+  server::RateLimiter limiter_;
+  intel::WarninglistSet lists_;
+  const Router* router_ = nullptr;
+  std::mutex write_mu_;
+  std::mutex pool_mu_;
+  std::vector<std::unique_ptr<store::Store>> pool_;
+};
+
+}  // namespace sanad::api

@@ -1,0 +1,133 @@
+#include "audit/audit.h"
+
+#include "util/util.h"
+
+namespace sanad::audit {
+
+namespace {
+
+// Length-prefixed fields: unambiguous whatever the field contents.
+void Field(std::string* out, std::string_view v) {
+  out->append(std::to_string(v.size()));
+  out->push_back(':');
+  out->append(v);
+  out->push_back(';');
+}
+
+bool IsSensitive(model::Tlp t) {
+  return t == model::Tlp::kAmber || t == model::Tlp::kAmberStrict || t == model::Tlp::kRed;
+}
+
+}  // namespace
+
+std::string CanonicalEncoding(const store::AuditEntry& e) {
+  std::string out = "sanad-audit-v1;";
+  Field(&out, std::to_string(e.seq));
+  Field(&out, std::to_string(e.time));
+  Field(&out, e.actor);
+  Field(&out, e.org_uuid);
+  Field(&out, e.action);
+  Field(&out, e.object_type);
+  Field(&out, e.object_uuid);
+  Field(&out, e.owner_org_uuid);
+  Field(&out, e.details);
+  return out;
+}
+
+std::string ComputeHash(std::string_view prev_hash, const store::AuditEntry& e) {
+  std::string data(prev_hash);
+  data += CanonicalEncoding(e);
+  return util::Blake2b256(data);
+}
+
+namespace {
+
+Status AppendOnce(store::Store* s, const Actor& actor, std::string_view action,
+                  std::string_view object_type, std::string_view object_uuid,
+                  std::string_view owner_org_uuid, std::string_view details) {
+  store::AuditEntry e;
+  auto last = s->LastAuditEntry();
+  if (last.ok()) {
+    e.seq = last->seq + 1;
+    e.prev_hash = last->hash;
+  } else if (last.status().code() == Status::Code::kNotFound) {
+    e.seq = 1;
+  } else {
+    return last.status();
+  }
+  e.time = util::Now();
+  e.actor = actor.name;
+  e.org_uuid = actor.org_uuid;
+  e.action = std::string(action);
+  e.object_type = std::string(object_type);
+  e.object_uuid = std::string(object_uuid);
+  e.owner_org_uuid = std::string(owner_org_uuid);
+  e.details = std::string(details);
+  e.hash = ComputeHash(e.prev_hash, e);
+  return s->AppendAuditEntry(e);
+}
+
+}  // namespace
+
+Status Record(store::Store* s, const Actor& actor, std::string_view action,
+              std::string_view object_type, std::string_view object_uuid,
+              std::string_view owner_org_uuid, std::string_view details) {
+  // Outside a transaction another connection (the server, another CLI run)
+  // may take the same sequence number between our read and our insert: the
+  // primary key refuses the second insert, and we chain onto the new head.
+  Status st;
+  for (int attempt = 0; attempt < 8; ++attempt) {
+    st = AppendOnce(s, actor, action, object_type, object_uuid, owner_org_uuid, details);
+    if (st.code() != Status::Code::kConflict) return st;
+  }
+  return st;
+}
+
+Status RecordSensitiveRead(store::Store* s, const Actor& actor, std::string_view path,
+                           const model::Event& ev) {
+  model::Tlp t = model::StrictestTlp(ev.tags);
+  auto consider = [&](const model::Attribute& a) {
+    model::Tlp at = model::StrictestTlp(a.tags);
+    if (static_cast<int>(at) > static_cast<int>(t)) t = at;
+  };
+  for (const auto& a : ev.attributes) consider(a);
+  for (const auto& o : ev.objects)
+    for (const auto& a : o.attributes) consider(a);
+  if (!IsSensitive(t)) return Status::Ok();
+  return Record(s, actor, std::string("read.") + std::string(path), "event", ev.uuid,
+                ev.orgc.uuid.empty() ? ev.org.uuid : ev.orgc.uuid, model::TlpLabel(t));
+}
+
+StatusOr<VerifyResult> Verify(store::Store* s) {
+  VerifyResult r;
+  std::string prev;
+  int64_t expect_seq = 1;
+  Status st = s->ScanAuditEntries([&](const store::AuditEntry& e) {
+    if (e.seq != expect_seq) {
+      r.ok = false;
+      r.problem = "entry " + std::to_string(expect_seq) + " is missing (found " +
+                  std::to_string(e.seq) + " next): entries were deleted or reordered";
+      return false;
+    }
+    if (e.prev_hash != prev) {
+      r.ok = false;
+      r.problem = "entry " + std::to_string(e.seq) +
+                  ": does not link to the previous entry (reordered or altered)";
+      return false;
+    }
+    if (!util::ConstantTimeEqual(ComputeHash(prev, e), e.hash)) {
+      r.ok = false;
+      r.problem = "entry " + std::to_string(e.seq) + ": contents do not match its hash (edited)";
+      return false;
+    }
+    prev = e.hash;
+    ++expect_seq;
+    ++r.entries;
+    return true;
+  });
+  if (!st.ok()) return st;
+  r.head_hash = util::ToHex(prev);
+  return r;
+}
+
+}  // namespace sanad::audit

@@ -1,0 +1,59 @@
+// The tamper-evident audit log.
+//
+// Every write, and every read of TLP:AMBER, TLP:AMBER+STRICT or TLP:RED data,
+// is appended as one entry: sequence number, time, actor, acting org, action,
+// object and the org that owns the object. Each entry carries the hash of the
+// previous one: hash = BLAKE2b-256(prev_hash || canonical encoding of the
+// entry), so editing, deleting or reordering any entry breaks the chain.
+// Truncating the tail is caught by comparing the head hash with a copy kept
+// elsewhere: `sanad audit verify` prints it, and <data>/audit.head keeps the
+// last one this node saw.
+//
+// Entries are written through the store in the same transaction as the change
+// they record, so a rolled-back change leaves no entry.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "model/model.h"
+#include "store/store.h"
+#include "util/status.h"
+
+namespace sanad::audit {
+
+struct Actor {
+  std::string name;      // user e-mail, or "cli" for a local operator
+  int64_t org_id = 0;    // acting org (0 = local operator without --as)
+  std::string org_uuid;
+};
+
+// Appends one entry. `owner_org_uuid` is the org whose item is touched (for
+// access transparency); "" for community-level objects.
+Status Record(store::Store* s, const Actor& actor, std::string_view action,
+              std::string_view object_type, std::string_view object_uuid,
+              std::string_view owner_org_uuid, std::string_view details = {});
+
+// Records a read of `ev` by `actor` when the event or any of its attributes
+// is marked TLP:AMBER, TLP:AMBER+STRICT or TLP:RED.
+Status RecordSensitiveRead(store::Store* s, const Actor& actor, std::string_view path,
+                           const model::Event& ev);
+
+struct VerifyResult {
+  bool ok = true;
+  int64_t entries = 0;
+  std::string head_hash;  // hex of the last entry's hash ("" when empty)
+  std::string problem;    // first problem found, naming the sequence number
+};
+
+// Recomputes the whole chain.
+StatusOr<VerifyResult> Verify(store::Store* s);
+
+// The canonical encoding that is hashed (exposed for tests and for members
+// who verify an exported log with their own tools).
+std::string CanonicalEncoding(const store::AuditEntry& e);
+std::string ComputeHash(std::string_view prev_hash, const store::AuditEntry& e);
+
+}  // namespace sanad::audit

@@ -1,0 +1,225 @@
+// Input streams: files, stdin and memory, with gzip and zstd decompression
+// chosen by magic number.
+#include <fcntl.h>
+#include <unistd.h>
+#include <zlib.h>
+#include <zstd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "detect/detect.h"
+
+namespace sanad::detect {
+
+namespace {
+
+// Raw bytes, with a small push-back buffer for the magic-number peek.
+class RawSource {
+ public:
+  virtual ~RawSource() = default;
+  virtual StatusOr<size_t> ReadRaw(char* buf, size_t cap) = 0;
+};
+
+class FdSource : public RawSource {
+ public:
+  FdSource(int fd, bool owned, std::string name) : fd_(fd), owned_(owned), name_(std::move(name)) {}
+  ~FdSource() override {
+    if (owned_) ::close(fd_);
+  }
+  StatusOr<size_t> ReadRaw(char* buf, size_t cap) override {
+    while (true) {
+      ssize_t r = ::read(fd_, buf, cap);
+      if (r >= 0) return static_cast<size_t>(r);
+      if (errno == EINTR) continue;
+      return Status::Io(name_ + ": read failed: " + std::strerror(errno));
+    }
+  }
+
+ private:
+  int fd_;
+  bool owned_;
+  std::string name_;
+};
+
+class MemSource : public RawSource {
+ public:
+  explicit MemSource(std::string_view d) : d_(d) {}
+  StatusOr<size_t> ReadRaw(char* buf, size_t cap) override {
+    size_t n = std::min(cap, d_.size() - pos_);
+    std::memcpy(buf, d_.data() + pos_, n);
+    pos_ += n;
+    return n;
+  }
+
+ private:
+  std::string_view d_;
+  size_t pos_ = 0;
+};
+
+enum class Codec { kNone, kGzip, kZstd };
+
+class Stream : public InputStream {
+ public:
+  Stream(std::unique_ptr<RawSource> src, std::string name)
+      : src_(std::move(src)), name_(std::move(name)) {}
+  ~Stream() override {
+    if (codec_ == Codec::kGzip && zinit_) inflateEnd(&z_);
+    if (zstd_ != nullptr) ZSTD_freeDStream(zstd_);
+  }
+
+  StatusOr<size_t> Read(char* buf, size_t cap) override {
+    if (!started_) {
+      Status st = Start();
+      if (!st.ok()) return st;
+    }
+    if (cap == 0) return size_t{0};
+    switch (codec_) {
+      case Codec::kNone: {
+        if (in_pos_ < in_len_) {
+          size_t n = std::min(cap, in_len_ - in_pos_);
+          std::memcpy(buf, in_.data() + in_pos_, n);
+          in_pos_ += n;
+          return n;
+        }
+        auto r = src_->ReadRaw(buf, cap);
+        if (r.ok()) compressed_ += *r;
+        return r;
+      }
+      case Codec::kGzip:
+        return ReadGzip(buf, cap);
+      case Codec::kZstd:
+        return ReadZstd(buf, cap);
+    }
+    return Status::Internal("bad codec");
+  }
+  uint64_t compressed_bytes() const override { return compressed_; }
+  const std::string& name() const override { return name_; }
+
+ private:
+  Status Fill() {
+    auto r = src_->ReadRaw(in_.data(), in_.size());
+    if (!r.ok()) return r.status();
+    in_pos_ = 0;
+    in_len_ = *r;
+    compressed_ += *r;
+    return Status::Ok();
+  }
+
+  Status Start() {
+    started_ = true;
+    in_.resize(1 << 18);
+    // Peek up to 4 bytes (a short read may return fewer).
+    while (in_len_ < 4) {
+      auto r = src_->ReadRaw(in_.data() + in_len_, in_.size() - in_len_);
+      if (!r.ok()) return r.status();
+      if (*r == 0) break;
+      in_len_ += *r;
+      compressed_ += *r;
+    }
+    const auto* u = reinterpret_cast<const unsigned char*>(in_.data());
+    if (in_len_ >= 2 && u[0] == 0x1f && u[1] == 0x8b) {
+      codec_ = Codec::kGzip;
+      std::memset(&z_, 0, sizeof z_);
+      if (inflateInit2(&z_, 15 + 32) != Z_OK) return Status::Internal("zlib init failed");
+      zinit_ = true;
+    } else if (in_len_ >= 4 && u[0] == 0x28 && u[1] == 0xb5 && u[2] == 0x2f && u[3] == 0xfd) {
+      codec_ = Codec::kZstd;
+      zstd_ = ZSTD_createDStream();
+      if (zstd_ == nullptr) return Status::Internal("zstd init failed");
+      ZSTD_initDStream(zstd_);
+    }
+    return Status::Ok();
+  }
+
+  StatusOr<size_t> ReadGzip(char* buf, size_t cap) {
+    z_.next_out = reinterpret_cast<Bytef*>(buf);
+    z_.avail_out = static_cast<uInt>(std::min<size_t>(cap, 1u << 30));
+    while (z_.avail_out > 0) {
+      if (in_pos_ == in_len_) {
+        if (eof_) break;
+        Status st = Fill();
+        if (!st.ok()) return st;
+        if (in_len_ == 0) {
+          eof_ = true;
+          if (!member_done_) return Status::Invalid(name_ + ": truncated gzip data");
+          break;
+        }
+      }
+      if (member_done_) {
+        // Another gzip member follows (concatenated .gz files).
+        inflateReset(&z_);
+        member_done_ = false;
+      }
+      z_.next_in = reinterpret_cast<Bytef*>(in_.data() + in_pos_);
+      z_.avail_in = static_cast<uInt>(in_len_ - in_pos_);
+      int rc = inflate(&z_, Z_NO_FLUSH);
+      in_pos_ = in_len_ - z_.avail_in;
+      if (rc == Z_STREAM_END) {
+        member_done_ = true;
+      } else if (rc != Z_OK && rc != Z_BUF_ERROR) {
+        return Status::Invalid(name_ + ": corrupt gzip data" +
+                               (z_.msg != nullptr ? std::string(" (") + z_.msg + ")" : ""));
+      } else if (rc == Z_BUF_ERROR && z_.avail_in > 0) {
+        return Status::Invalid(name_ + ": corrupt gzip data");
+      }
+    }
+    return cap - z_.avail_out;
+  }
+
+  StatusOr<size_t> ReadZstd(char* buf, size_t cap) {
+    ZSTD_outBuffer out{buf, cap, 0};
+    while (out.pos < out.size) {
+      if (in_pos_ == in_len_) {
+        if (eof_) break;
+        Status st = Fill();
+        if (!st.ok()) return st;
+        if (in_len_ == 0) {
+          eof_ = true;
+          if (zstd_pending_) return Status::Invalid(name_ + ": truncated zstd data");
+          break;
+        }
+      }
+      ZSTD_inBuffer in{in_.data(), in_len_, in_pos_};
+      size_t rc = ZSTD_decompressStream(zstd_, &out, &in);
+      in_pos_ = in.pos;
+      if (ZSTD_isError(rc))
+        return Status::Invalid(name_ + ": corrupt zstd data (" + ZSTD_getErrorName(rc) + ")");
+      zstd_pending_ = rc != 0;
+    }
+    return out.pos;
+  }
+
+  std::unique_ptr<RawSource> src_;
+  std::string name_;
+  bool started_ = false;
+  Codec codec_ = Codec::kNone;
+  std::string in_;
+  size_t in_pos_ = 0, in_len_ = 0;
+  uint64_t compressed_ = 0;
+  bool eof_ = false;
+  z_stream z_{};
+  bool zinit_ = false;
+  bool member_done_ = false;
+  ZSTD_DStream* zstd_ = nullptr;
+  bool zstd_pending_ = false;
+};
+
+}  // namespace
+
+StatusOr<std::unique_ptr<InputStream>> InputStream::OpenFile(const std::string& path) {
+  if (path == "-") {
+    return std::unique_ptr<InputStream>(
+        new Stream(std::make_unique<FdSource>(0, false, "<stdin>"), "<stdin>"));
+  }
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Status::Io(path + ": cannot open: " + std::strerror(errno));
+  ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+  return std::unique_ptr<InputStream>(new Stream(std::make_unique<FdSource>(fd, true, path), path));
+}
+
+std::unique_ptr<InputStream> InputStream::FromMemory(std::string_view data, std::string name) {
+  return std::unique_ptr<InputStream>(new Stream(std::make_unique<MemSource>(data), name));
+}
+
+}  // namespace sanad::detect

@@ -1,0 +1,904 @@
+// Observable extraction and lookups: one hand-written pass over the text.
+//
+// Tokens are maximal runs of [A-Za-z0-9._:-] and bytes >= 0x80; only tokens
+// with a '.' or ':' or at least as long as the shortest indicator hash are
+// looked at, so most of the text costs one table load per byte. See
+// docs/detect.md for the extraction rules.
+#include "detect/scanner.h"
+
+#include <emmintrin.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "model/canon.h"
+
+namespace sanad::detect {
+
+namespace {
+
+enum : uint8_t {
+  kDigit = 1,
+  kHexAlpha = 2,  // a-f A-F
+  kAlpha = 4,     // other letters
+  kDot = 8,
+  kDash = 16,  // '-' '_'
+  kColon = 32,
+  kHigh = 64,  // >= 0x80
+  kTok = 128,
+};
+
+struct ClassTable {
+  uint8_t c[256];
+  constexpr ClassTable() : c() {
+    for (int i = 0; i < 256; ++i) {
+      uint8_t v = 0;
+      if (i >= '0' && i <= '9') v = kDigit | kTok;
+      else if ((i >= 'a' && i <= 'f') || (i >= 'A' && i <= 'F')) v = kHexAlpha | kTok;
+      else if ((i >= 'g' && i <= 'z') || (i >= 'G' && i <= 'Z')) v = kAlpha | kTok;
+      else if (i == '.') v = kDot | kTok;
+      else if (i == '-' || i == '_') v = kDash | kTok;
+      else if (i == ':') v = kColon | kTok;
+      else if (i >= 0x80) v = kHigh | kTok;
+      c[i] = v;
+    }
+  }
+};
+constexpr ClassTable kCls;
+
+inline uint8_t Cls(char c) { return kCls.c[static_cast<uint8_t>(c)]; }
+inline bool IsAlnum(char c) { return (Cls(c) & (kDigit | kHexAlpha | kAlpha)) != 0; }
+inline bool IsHexDigit(char c) { return (Cls(c) & (kDigit | kHexAlpha)) != 0; }
+inline bool IsAlphaC(char c) { return (Cls(c) & (kHexAlpha | kAlpha)) != 0; }
+inline char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
+inline int HexVal(char c) {
+  if (c <= '9') return c - '0';
+  return (c | 0x20) - 'a' + 10;
+}
+
+bool IsSchemeChar(char c) { return IsAlnum(c) || c == '+' || c == '-' || c == '.'; }
+
+bool IsLocalChar(char c) {
+  return IsAlnum(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-';
+}
+
+bool IsUrlStop(char c) {
+  auto u = static_cast<unsigned char>(c);
+  if (u <= 0x20 || u == 0x7f) return true;
+  switch (c) {
+    case '"':
+    case '\'':
+    case '<':
+    case '>':
+    case '`':
+    case '\\':
+    case '^':
+    case '{':
+    case '}':
+    case '|':
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Length of a Unicode separator/punctuation sequence at p (see docs/detect.md),
+// 0 when there is none.
+size_t UnicodeSeparator(const unsigned char* p, size_t avail) {
+  if (avail >= 2 && p[0] == 0xC2 && (p[1] == 0xA0 || p[1] == 0xAB || p[1] == 0xBB)) return 2;
+  if (avail >= 3 && p[0] == 0xE2 && p[1] == 0x80 &&
+      ((p[2] >= 0x80 && p[2] <= 0x8B) || (p[2] >= 0x98 && p[2] <= 0x9F) || p[2] == 0xA6))
+    return 3;
+  if (avail >= 3 && p[0] == 0xE3 && p[1] == 0x80 &&
+      (p[2] == 0x80 || p[2] == 0x81 || (p[2] >= 0x8C && p[2] <= 0x8F)))
+    return 3;
+  if (avail >= 3 && p[0] == 0xEF && p[1] == 0xBC && (p[2] == 0x88 || p[2] == 0x89 || p[2] == 0x8C))
+    return 3;
+  return 0;
+}
+
+uint32_t Mask4(int len) { return len == 0 ? 0 : ~uint32_t{0} << (32 - len); }
+
+V6Key MaskV6(V6Key k, int len) {
+  if (len < 64) {
+    k.lo = 0;
+    k.hi = len == 0 ? 0 : k.hi & (~uint64_t{0} << (64 - len));
+  } else if (len < 128) {
+    k.lo = len == 64 ? 0 : k.lo & (~uint64_t{0} << (128 - len));
+  }
+  return k;
+}
+
+size_t CountNewlines(const char* p, size_t n) {
+  size_t c = 0;
+  size_t i = 0;
+  const __m128i nl = _mm_set1_epi8('\n');
+  for (; i + 64 <= n; i += 64) {
+    auto load = [&](size_t k) {
+      return static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(
+          _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i + k)), nl)));
+    };
+    uint64_t m = uint64_t{load(0)} | uint64_t{load(16)} << 16 | uint64_t{load(32)} << 32 |
+                 uint64_t{load(48)} << 48;
+    c += static_cast<size_t>(__builtin_popcountll(m));
+  }
+  for (; i < n; ++i) c += p[i] == '\n';
+  return c;
+}
+
+void AppendUtf8(uint32_t cp, std::string* out) {
+  if (cp < 0x80) {
+    out->push_back(static_cast<char>(cp));
+  } else if (cp < 0x800) {
+    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else if (cp < 0x10000) {
+    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else {
+    out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  }
+}
+
+bool Hex4(std::string_view s, size_t i, uint32_t* v) {
+  if (i + 4 > s.size()) return false;
+  uint32_t r = 0;
+  for (size_t k = i; k < i + 4; ++k) {
+    if (!IsHexDigit(s[k])) return false;
+    r = r << 4 | static_cast<uint32_t>(HexVal(s[k]));
+  }
+  *v = r;
+  return true;
+}
+
+}  // namespace
+
+void JsonUnescape(std::string_view in, std::string* out) {
+  out->clear();
+  for (size_t i = 0; i < in.size(); ++i) {
+    char c = in[i];
+    if (c != '\\' || i + 1 >= in.size()) {
+      out->push_back(c);
+      continue;
+    }
+    char e = in[++i];
+    switch (e) {
+      case '"':
+      case '\\':
+      case '/':
+        out->push_back(e);
+        break;
+      case 'b':
+        out->push_back('\b');
+        break;
+      case 'f':
+        out->push_back('\f');
+        break;
+      case 'n':
+        out->push_back('\n');
+        break;
+      case 'r':
+        out->push_back('\r');
+        break;
+      case 't':
+        out->push_back('\t');
+        break;
+      case 'u': {
+        uint32_t cp;
+        if (!Hex4(in, i + 1, &cp)) {
+          out->append("\\u");
+          break;
+        }
+        i += 4;
+        if (cp >= 0xD800 && cp < 0xDC00) {
+          uint32_t lo;
+          if (i + 2 < in.size() && in[i + 1] == '\\' && in[i + 2] == 'u' && Hex4(in, i + 3, &lo) &&
+              lo >= 0xDC00 && lo < 0xE000) {
+            cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+            i += 6;
+          } else {
+            cp = 0xFFFD;
+          }
+        } else if (cp >= 0xDC00 && cp < 0xE000) {
+          cp = 0xFFFD;
+        }
+        AppendUtf8(cp, out);
+        break;
+      }
+      default:
+        out->push_back('\\');
+        out->push_back(e);
+    }
+  }
+}
+
+Scanner::Scanner(const IndicatorSet::Tables& t, const FieldConfig& cfg, bool scan)
+    : t_(t), cfg_(cfg), scan_(scan && t.literals != nullptr) {}
+Scanner::~Scanner() = default;
+
+Status Scanner::Init() {
+  if (scan_) {
+    auto s = t_.literals->NewScratch();
+    if (!s.ok()) return s.status();
+    scratch_ = std::move(s.value());
+  }
+  return Status::Ok();
+}
+
+// ---- emission -------------------------------------------------------------------
+
+void Scanner::Emit(size_t os, size_t oe, MatchKind kind, uint32_t head) {
+  ChunkResult& r = *out_;
+  auto obs_off = static_cast<uint32_t>(r.arena.size());
+  r.arena.append(tx_ + os, oe - os);
+  auto field_off = static_cast<uint32_t>(r.arena.size());
+  r.arena.append(field_);
+  for (uint32_t id = head; id != kNone; id = t_.next[id]) {
+    RawHit h;
+    h.offset = exact_ ? base_ + os : base_;
+    h.obs_off = obs_off;
+    h.obs_len = static_cast<uint32_t>(oe - os);
+    h.field_off = field_off;
+    h.field_len = static_cast<uint32_t>(field_.size());
+    h.indicator = id;
+    h.kind = kind;
+    r.hits.push_back(h);
+  }
+}
+
+// ---- lookups --------------------------------------------------------------------
+
+void Scanner::V4Lookup(uint32_t a, size_t os, size_t oe, MatchKind exact, MatchKind cidr) {
+  if (!t_.any_v4) return;
+  uint32_t b = a >> 8;
+  if (((t_.v4_bitmap[b >> 6] >> (b & 63)) & 1) == 0) return;
+  if (auto it = t_.v4_hosts.find(a); it != t_.v4_hosts.end()) Emit(os, oe, exact, it->second);
+  for (const auto& c : t_.v4_cidrs) {
+    if (auto it = c.map.find(a & Mask4(c.len)); it != c.map.end()) Emit(os, oe, cidr, it->second);
+  }
+}
+
+void Scanner::IpLookup(const model::IpPrefix& p0, size_t os, size_t oe, MatchKind exact,
+                       MatchKind cidr) {
+  model::IpPrefix p = model::UnmapV4(p0);
+  if (!p.v6) {
+    V4Lookup(uint32_t{p.addr[0]} << 24 | uint32_t{p.addr[1]} << 16 | uint32_t{p.addr[2]} << 8 |
+                 p.addr[3],
+             os, oe, exact, cidr);
+    return;
+  }
+  if (!t_.any_v6) return;
+  V6Key k;
+  for (int i = 0; i < 8; ++i) k.hi = k.hi << 8 | p.addr[i];
+  for (int i = 8; i < 16; ++i) k.lo = k.lo << 8 | p.addr[i];
+  if (auto it = t_.v6_hosts.find(k); it != t_.v6_hosts.end()) Emit(os, oe, exact, it->second);
+  for (const auto& c : t_.v6_cidrs) {
+    if (auto it = c.map.find(MaskV6(k, c.len)); it != c.map.end()) Emit(os, oe, cidr, it->second);
+  }
+}
+
+void Scanner::HostLookups(std::string_view h, size_t os, size_t oe, MatchKind exact,
+                          MatchKind parent) {
+  if (!t_.hosts.empty()) {
+    if (auto it = t_.hosts.find(h); it != t_.hosts.end()) Emit(os, oe, exact, it->second);
+  }
+  if (t_.domains.empty()) return;
+  if (auto it = t_.domains.find(h); it != t_.domains.end()) Emit(os, oe, exact, it->second);
+  size_t last_dot = h.rfind('.');
+  for (size_t i = 0; i < last_dot; ++i) {
+    if (h[i] != '.') continue;
+    std::string_view parent_name = h.substr(i + 1);
+    if (auto it = t_.domains.find(parent_name); it != t_.domains.end())
+      Emit(os, oe, parent, it->second);
+  }
+}
+
+void Scanner::HashLookup(size_t s, size_t e) {
+  size_t len = e - s;
+  uint8_t bin[64];
+  for (size_t i = 0; i < len / 2; ++i)
+    bin[i] = static_cast<uint8_t>(HexVal(tx_[s + 2 * i]) << 4 | HexVal(tx_[s + 2 * i + 1]));
+  switch (len) {
+    case 32: {
+      std::array<uint8_t, 16> k;
+      std::memcpy(k.data(), bin, 16);
+      if (auto it = t_.md5.find(k); it != t_.md5.end()) Emit(s, e, MatchKind::kExact, it->second);
+      break;
+    }
+    case 40: {
+      std::array<uint8_t, 20> k;
+      std::memcpy(k.data(), bin, 20);
+      if (auto it = t_.sha1.find(k); it != t_.sha1.end()) Emit(s, e, MatchKind::kExact, it->second);
+      break;
+    }
+    case 64: {
+      std::array<uint8_t, 32> k;
+      std::memcpy(k.data(), bin, 32);
+      if (auto it = t_.sha256.find(k); it != t_.sha256.end())
+        Emit(s, e, MatchKind::kExact, it->second);
+      break;
+    }
+    default: {
+      std::string_view k(reinterpret_cast<const char*>(bin), len / 2);
+      if (auto it = t_.other_hashes.find(k); it != t_.other_hashes.end())
+        Emit(s, e, MatchKind::kExact, it->second);
+    }
+  }
+}
+
+// ---- extraction -----------------------------------------------------------------
+
+void Scanner::ScanText(const char* t, size_t n, uint64_t base, bool exact_offsets) {
+  tx_ = t;
+  n_ = n;
+  base_ = base;
+  exact_ = exact_offsets;
+  const size_t min_hash = t_.min_hash_len == 0 ? SIZE_MAX : t_.min_hash_len;
+  size_t i = 0;
+  while (i < n) {
+    while (i < n && (Cls(t[i]) & kTok) == 0) ++i;
+    if (i >= n) break;
+    size_t s = i;
+    uint8_t bits = 0;
+    while (i < n) {
+      uint8_t c = Cls(t[i]);
+      if ((c & kTok) == 0) break;
+      bits |= c;
+      ++i;
+    }
+    if (bits & kHigh) {
+      i = SplitHigh(s, i);
+    } else if ((bits & (kDot | kColon)) != 0 || i - s >= min_hash) {
+      i = Token(s, i, bits);
+    }
+  }
+}
+
+size_t Scanner::SplitHigh(size_t s, size_t e) {
+  const auto* u = reinterpret_cast<const unsigned char*>(tx_);
+  size_t i = s;
+  size_t resume = e;
+  while (i < e) {
+    size_t start = i;
+    uint8_t bits = 0;
+    size_t sep = 0;
+    while (i < e) {
+      if (u[i] >= 0x80 && (sep = UnicodeSeparator(u + i, e - i)) > 0) break;
+      bits |= Cls(tx_[i]);
+      ++i;
+    }
+    if (i > start) resume = std::max(resume, Token(start, i, bits));
+    i += sep;
+  }
+  return resume;
+}
+
+size_t Scanner::Token(size_t s, size_t e, uint8_t bits) {
+  if (bits & kColon) {
+    if (tx_[e - 1] == ':' && e + 1 < n_ && tx_[e] == '/' && tx_[e + 1] == '/') {
+      size_t ss = e - 1;
+      while (ss > s && IsSchemeChar(tx_[ss - 1])) --ss;
+      while (ss < e - 1 && !IsAlphaC(tx_[ss])) ++ss;
+      if (ss < e - 1) {
+        if (ss > s) {
+          uint8_t b = 0;
+          for (size_t k = s; k < ss; ++k) b |= Cls(tx_[k]);
+          ColonToken(s, ss, b);
+        }
+        return Url(ss, e - 1);
+      }
+    }
+    return ColonToken(s, e, bits);
+  }
+  Word(s, e, bits);
+  return e;
+}
+
+size_t Scanner::ColonToken(size_t s, size_t e, uint8_t bits) {
+  if ((bits & kColon) && (bits & ~(kDigit | kHexAlpha | kColon | kDot | kTok)) == 0 &&
+      (t_.any_v4 || t_.any_v6)) {
+    size_t colons = 0;
+    for (size_t k = s; k < e; ++k) colons += tx_[k] == ':';
+    if (colons >= 2) {
+      size_t ee = e;
+      if (ee - s >= 2 && tx_[ee - 1] == ':' && tx_[ee - 2] != ':') --ee;
+      model::IpPrefix p;
+      if (model::ParseIpPrefix(std::string_view(tx_ + s, ee - s), &p)) {
+        IpLookup(p, s, ee, MatchKind::kExact, MatchKind::kCidr);
+        return e;
+      }
+    }
+  }
+  size_t i = s;
+  while (i < e) {
+    size_t j = i;
+    uint8_t b = 0;
+    while (j < e && tx_[j] != ':') b |= Cls(tx_[j++]);
+    if (j > i) Word(i, j, b);
+    i = j + 1;
+  }
+  return e;
+}
+
+void Scanner::Word(size_t s, size_t e, uint8_t bits) {
+  if (t_.min_hash_len != 0 && e - s >= t_.min_hash_len) {
+    if ((bits & ~(kDigit | kHexAlpha | kTok)) == 0) {
+      // One run of hex digits: a hash candidate when the length fits.
+      size_t len = e - s;
+      if (len <= 128 && t_.hash_len[len]) HashRun(s, e);
+      return;
+    }
+    HashRuns(s, e);
+  }
+  if ((bits & kDot) == 0) return;
+  while (s < e && tx_[s] == '.') ++s;
+  while (e > s && tx_[e - 1] == '.') --e;
+  if (e - s < 3) return;
+  if ((bits & ~(kDigit | kDot | kTok)) == 0) {
+    uint32_t a;
+    if (t_.any_v4 && ParseV4Fast(tx_ + s, e - s, &a))
+      V4Lookup(a, s, e, MatchKind::kExact, MatchKind::kCidr);
+    return;
+  }
+  Host(s, e, bits);
+}
+
+void Scanner::HashRun(size_t i, size_t j) {
+  uint32_t top = static_cast<uint32_t>(HexVal(tx_[i]) << 20 | HexVal(tx_[i + 1]) << 16 |
+                                       HexVal(tx_[i + 2]) << 12 | HexVal(tx_[i + 3]) << 8 |
+                                       HexVal(tx_[i + 4]) << 4 | HexVal(tx_[i + 5])) >>
+                 2;
+  if ((t_.hash_bitmap[top >> 6] >> (top & 63)) & 1) HashLookup(i, j);
+}
+
+void Scanner::HashRuns(size_t s, size_t e) {
+  size_t i = s;
+  while (i < e) {
+    if (!IsAlnum(tx_[i])) {
+      ++i;
+      continue;
+    }
+    size_t j = i;
+    bool hex = true;
+    while (j < e && IsAlnum(tx_[j])) {
+      hex &= IsHexDigit(tx_[j]);
+      ++j;
+    }
+    size_t len = j - i;
+    if (hex && len <= 128 && t_.hash_len[len]) HashRun(i, j);
+    i = j;
+  }
+}
+
+size_t Scanner::HostCanon(size_t s, size_t e, bool require_dot) {
+  std::string_view raw(tx_ + s, e - s);
+  bool high = false;
+  for (char c : raw) high |= static_cast<unsigned char>(c) >= 0x80;
+  if (high) {
+    if (raw.find('.') == std::string_view::npos) return 0;
+    if (!model::CanonicalHostname(raw, &slow_).ok() || slow_.size() > 253) return 0;
+    std::memcpy(host_buf_, slow_.data(), slow_.size());
+    return slow_.size();
+  }
+  if (raw.size() > 254) return 0;
+  size_t len = raw.size();
+  if (len > 0 && raw[len - 1] == '.') --len;
+  if (len == 0 || len > 253) return 0;
+  size_t label = 0;
+  bool dot = false;
+  bool last_all_digits = true;
+  for (size_t i = 0; i < len; ++i) {
+    char c = raw[i];
+    uint8_t cl = Cls(c);
+    if (c == '.') {
+      if (label == 0) return 0;
+      label = 0;
+      dot = true;
+      last_all_digits = true;
+    } else if (cl & (kDigit | kHexAlpha | kAlpha | kDash)) {
+      if (++label > 63) return 0;
+      if (!(cl & kDigit)) last_all_digits = false;
+    } else {
+      return 0;
+    }
+    host_buf_[i] = Lower(c);
+  }
+  if (label == 0 || last_all_digits) return 0;
+  if (require_dot && !dot) return 0;
+  return len;
+}
+
+bool Scanner::SuffixMayMatch(size_t s, size_t e) const {
+  std::string_view raw(tx_ + s, e - s);
+  if (!raw.empty() && raw.back() == '.') raw.remove_suffix(1);
+  std::string_view sfx = LastTwoLabels(raw);
+  if (sfx.size() > 127) return false;
+  char buf[128];
+  for (size_t i = 0; i < sfx.size(); ++i) buf[i] = Lower(sfx[i]);
+  return t_.suffixes.contains(HashBytes(buf, sfx.size()));
+}
+
+void Scanner::Host(size_t s, size_t e, uint8_t bits) {
+  if (t_.suffixes.empty()) return;
+  if (!(bits & kHigh) && !SuffixMayMatch(s, e)) return;
+  size_t len = HostCanon(s, e, true);
+  if (len == 0) return;
+  std::string_view h(host_buf_, len);
+  if ((bits & kHigh) && !t_.suffixes.contains(HashBytes(LastTwoLabels(h).data(),
+                                                         LastTwoLabels(h).size())))
+    return;
+  if (s > 0 && tx_[s - 1] == '@') {
+    size_t at = s - 1;
+    size_t j = at;
+    while (j > 0 && IsLocalChar(tx_[j - 1])) --j;
+    while (j < at && tx_[j] == '.') ++j;
+    if (j < at && at - j <= 64) {
+      if (!t_.emails.empty()) {
+        email_buf_.assign(tx_ + j, at - j);
+        for (char& c : email_buf_) c = Lower(c);
+        email_buf_.push_back('@');
+        email_buf_.append(h);
+        if (auto it = t_.emails.find(email_buf_); it != t_.emails.end())
+          Emit(j, e, MatchKind::kExact, it->second);
+      }
+      HostLookups(h, j, e, MatchKind::kEmailDomain, MatchKind::kEmailDomain);
+      return;
+    }
+  }
+  HostLookups(h, s, e, MatchKind::kExact, MatchKind::kSubdomain);
+}
+
+size_t Scanner::Url(size_t ss, size_t colon) {
+  size_t a = colon + 3;
+  size_t ue = a;
+  while (ue < n_ && !IsUrlStop(tx_[ue])) ++ue;
+  std::string_view whole(tx_ + ss, ue - ss);
+  bool open_paren = whole.find('(') != std::string_view::npos;
+  bool open_bracket = whole.find('[') != std::string_view::npos;
+  while (ue > a) {
+    char c = tx_[ue - 1];
+    if (c == '.' || c == ',' || c == ';' || c == ':' || c == '!' || c == '?' ||
+        (c == ')' && !open_paren) || (c == ']' && !open_bracket)) {
+      --ue;
+      continue;
+    }
+    break;
+  }
+  size_t ae = a;
+  while (ae < ue && tx_[ae] != '/' && tx_[ae] != '?' && tx_[ae] != '#') ++ae;
+  if (ae == a) return colon + 1;
+  size_t hs = a;
+  for (size_t k = a; k < ae; ++k) {
+    if (tx_[k] == '@') hs = k + 1;
+  }
+  if (hs >= ae) return ae;
+  bool ip = false;
+  std::string_view host_key;
+  model::IpPrefix p;
+  bool have_ip = false;
+  if (tx_[hs] == '[') {
+    size_t close = hs;
+    while (close < ae && tx_[close] != ']') ++close;
+    if (close == ae) return ae;
+    std::string_view lit(tx_ + hs + 1, close - hs - 1);
+    if (lit.find('/') != std::string_view::npos || !model::ParseIpPrefix(lit, &p) || !p.v6)
+      return ae;
+    ip = have_ip = true;
+  } else {
+    size_t he = hs;
+    while (he < ae && tx_[he] != ':') ++he;
+    size_t h_end = he;
+    if (h_end > hs && tx_[h_end - 1] == '.') --h_end;
+    std::string_view raw(tx_ + hs, h_end - hs);
+    if (raw.empty()) return ae;
+    char lastc = raw.back();
+    if (lastc >= '0' && lastc <= '9' && raw.find_first_not_of("0123456789.") == std::string_view::npos) {
+      uint32_t v4;
+      if (!ParseV4Fast(raw.data(), raw.size(), &v4)) return ae;
+      ip = true;
+      p = model::IpPrefix{};
+      p.addr[0] = static_cast<uint8_t>(v4 >> 24);
+      p.addr[1] = static_cast<uint8_t>(v4 >> 16);
+      p.addr[2] = static_cast<uint8_t>(v4 >> 8);
+      p.addr[3] = static_cast<uint8_t>(v4);
+      p.len = 32;
+      have_ip = true;
+      host_key = raw;
+    } else {
+      bool high = false;
+      for (char ch : raw) high |= static_cast<unsigned char>(ch) >= 0x80;
+      if (!high && !SuffixMayMatch(hs, h_end)) return ae;  // no host key can match
+      size_t len = HostCanon(hs, he, false);
+      if (len == 0) return ae;
+      host_key = std::string_view(host_buf_, len);
+    }
+  }
+  // Exact URL first (canonicalised only when its host could match).
+  if (!t_.urls.empty()) {
+    bool maybe = ip ? (t_.url_ip_host && (tx_[hs] == '[' || t_.url_hosts.contains(host_key)))
+                    : t_.url_hosts.contains(host_key);
+    if (maybe && model::CanonicalUrl(whole.substr(0, ue - ss), &url_buf_).ok()) {
+      std::string key = UrlKey(url_buf_);
+      if (auto it = t_.urls.find(key); it != t_.urls.end())
+        Emit(ss, ue, MatchKind::kExact, it->second);
+    }
+  }
+  if (have_ip) {
+    IpLookup(p, ss, ue, MatchKind::kUrlHost, MatchKind::kUrlHost);
+  } else if (host_key.find('.') != std::string_view::npos) {
+    std::string_view sfx = LastTwoLabels(host_key);
+    if (t_.suffixes.contains(HashBytes(sfx.data(), sfx.size())))
+      HostLookups(host_key, ss, ue, MatchKind::kUrlHost, MatchKind::kUrlHost);
+  }
+  return ae;
+}
+
+// ---- field formats -------------------------------------------------------------
+
+bool Scanner::FieldSelected(std::string_view path) const {
+  if (cfg_.fields.empty()) return true;
+  for (const auto& f : cfg_.fields) {
+    if (f == path) return true;
+  }
+  return false;
+}
+
+void Scanner::ScanField(const char* p, size_t s, size_t e, bool esc, uint64_t off, char quote) {
+  if (!esc) {
+    ScanText(p + s, e - s, off + s, true);
+    return;
+  }
+  if (quote == '"' && cfg_.format == Format::kJsonl) {
+    JsonUnescape(std::string_view(p + s, e - s), &unescaped_);
+  } else {  // CSV "" -> "
+    unescaped_.clear();
+    for (size_t i = s; i < e; ++i) {
+      unescaped_.push_back(p[i]);
+      if (p[i] == '"' && i + 1 < e && p[i + 1] == '"') ++i;
+    }
+  }
+  ScanText(unescaped_.data(), unescaped_.size(), off + s, false);
+}
+
+bool Scanner::JsonString(const char* p, size_t n, size_t* i, size_t* s, size_t* e, bool* esc) {
+  // p[*i] == '"'
+  size_t k = *i + 1;
+  *s = k;
+  *esc = false;
+  while (true) {
+    const void* q = std::memchr(p + k, '"', n - k);
+    if (q == nullptr) return false;
+    size_t pos = static_cast<size_t>(static_cast<const char*>(q) - p);
+    size_t bs = 0;
+    while (pos - bs > *s && p[pos - bs - 1] == '\\') ++bs;
+    if (bs > 0) *esc = true;
+    if (bs % 2 == 0) {
+      if (!*esc && std::memchr(p + *s, '\\', pos - *s) != nullptr) *esc = true;
+      *e = pos;
+      *i = pos + 1;
+      return true;
+    }
+    k = pos + 1;
+  }
+}
+
+bool Scanner::JsonValue(const char* p, size_t n, size_t* ip, int depth, uint64_t off) {
+  size_t& i = *ip;
+  auto ws = [&] {
+    while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' || p[i] == '\n')) ++i;
+  };
+  ws();
+  if (i >= n) return false;
+  char c = p[i];
+  if (c == '{' || c == '[') {
+    if (depth > 64) return false;
+    bool obj = c == '{';
+    ++i;
+    ws();
+    if (i < n && p[i] == (obj ? '}' : ']')) {
+      ++i;
+      return true;
+    }
+    while (true) {
+      size_t old = path_.size();
+      if (obj) {
+        ws();
+        if (i >= n || p[i] != '"') return false;
+        size_t ks, ke;
+        bool kesc;
+        if (!JsonString(p, n, &i, &ks, &ke, &kesc)) return false;
+        ws();
+        if (i >= n || p[i] != ':') return false;
+        ++i;
+        if (!path_.empty()) path_.push_back('.');
+        if (kesc) {
+          JsonUnescape(std::string_view(p + ks, ke - ks), &key_buf_);
+          path_ += key_buf_;
+        } else {
+          path_.append(p + ks, ke - ks);
+        }
+      }
+      if (!JsonValue(p, n, &i, depth + 1, off)) return false;
+      path_.resize(old);
+      ws();
+      if (i >= n) return false;
+      if (p[i] == ',') {
+        ++i;
+        continue;
+      }
+      if (p[i] == (obj ? '}' : ']')) {
+        ++i;
+        return true;
+      }
+      return false;
+    }
+  }
+  if (c == '"') {
+    size_t s, e;
+    bool esc;
+    if (!JsonString(p, n, &i, &s, &e, &esc)) return false;
+    if (e > s && FieldSelected(path_)) {
+      field_ = path_;
+      ScanField(p, s, e, esc, off, '"');
+    }
+    return true;
+  }
+  size_t start = i;
+  while (i < n && p[i] != ',' && p[i] != '}' && p[i] != ']' && p[i] != ' ' && p[i] != '\t' &&
+         p[i] != '\r' && p[i] != '\n')
+    ++i;
+  return i > start;
+}
+
+bool Scanner::JsonLine(const char* p, size_t n, uint64_t off) {
+  size_t i = 0;
+  path_.clear();
+  if (!JsonValue(p, n, &i, 0, off)) return false;
+  while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r')) ++i;
+  return i == n;
+}
+
+void Scanner::DelimitedLine(const char* p, size_t n, uint64_t off, char sep, bool csv) {
+  size_t i = 0;
+  size_t col = 0;
+  while (i <= n) {
+    size_t s = i, e;
+    bool esc = false;
+    char quote = 0;
+    if (csv && i < n && p[i] == '"') {
+      s = ++i;
+      quote = '"';
+      while (i < n) {
+        if (p[i] == '"') {
+          if (i + 1 < n && p[i + 1] == '"') {
+            esc = true;
+            i += 2;
+            continue;
+          }
+          break;
+        }
+        ++i;
+      }
+      e = i;
+      if (i < n) ++i;  // closing quote
+      while (i < n && p[i] != sep) ++i;
+    } else {
+      const void* q = std::memchr(p + i, sep, n - i);
+      e = q == nullptr ? n : static_cast<size_t>(static_cast<const char*>(q) - p);
+      i = e;
+    }
+    bool selected = col < cfg_.selected.size() ? cfg_.selected[col] != 0 : cfg_.fields.empty();
+    if (selected && e > s) {
+      field_ = col < cfg_.columns.size() ? std::string_view(cfg_.columns[col]) : std::string_view();
+      ScanField(p, s, e, esc, off, quote);
+    }
+    ++col;
+    if (i >= n) break;
+    ++i;  // separator
+  }
+}
+
+void Scanner::LiteralScan(const char* p, size_t n) {
+  ChunkResult& r = *out_;
+  (void)t_.literals->Scan(p, n, scratch_.get(), [&](uint32_t lit, uint64_t end) {
+    uint32_t len = t_.literal_len[lit];
+    if (end < len) return;
+    uint64_t start = end - len;
+    auto obs_off = static_cast<uint32_t>(r.arena.size());
+    r.arena.append(p + start, len);
+    for (uint32_t id = t_.literal_head[lit]; id != kNone; id = t_.next[id]) {
+      RawHit h;
+      h.offset = start;
+      h.obs_off = obs_off;
+      h.obs_len = len;
+      h.field_off = obs_off;
+      h.field_len = 0;
+      h.indicator = id;
+      h.kind = MatchKind::kSubstring;
+      r.hits.push_back(h);
+    }
+  });
+}
+
+Status Scanner::Process(const char* p, size_t n, bool skip_first_line, ChunkResult* out) {
+  out_ = out;
+  out->Clear();
+  field_ = {};
+  if (cfg_.format == Format::kText) {
+    ScanText(p, n, 0, true);
+  } else {
+    size_t pos = 0;
+    bool first = true;
+    while (pos < n) {
+      const void* q = std::memchr(p + pos, '\n', n - pos);
+      size_t end = q == nullptr ? n : static_cast<size_t>(static_cast<const char*>(q) - p);
+      size_t len = end - pos;
+      if (len > 0 && p[pos + len - 1] == '\r') --len;
+      const char* line = p + pos;
+      bool skip = first && skip_first_line;
+      first = false;
+      if (!skip && len > 0) {
+        switch (cfg_.format) {
+          case Format::kJsonl: {
+            size_t k = 0;
+            while (k < len && (line[k] == ' ' || line[k] == '\t')) ++k;
+            size_t hits_before = out->hits.size(), arena_before = out->arena.size();
+            if (k < len && !JsonLine(line + k, len - k, pos + k)) {
+              out->hits.resize(hits_before);
+              out->arena.resize(arena_before);
+              ++out->malformed;
+              field_ = {};
+              ScanText(line, len, pos, true);
+            }
+            break;
+          }
+          case Format::kCsv:
+            DelimitedLine(line, len, pos, ',', true);
+            break;
+          case Format::kZeek:
+            if (line[0] != '#') DelimitedLine(line, len, pos, cfg_.separator, false);
+            break;
+          default:
+            ScanText(line, len, pos, true);
+        }
+      }
+      pos = end + 1;
+    }
+  }
+  bool sort_needed = false;
+  if (scan_) {
+    size_t before = out->hits.size();
+    LiteralScan(p, n);
+    sort_needed = before > 0 && out->hits.size() > before;
+  }
+  if (sort_needed) {
+    std::stable_sort(out->hits.begin(), out->hits.end(),
+                     [](const RawHit& a, const RawHit& b) { return a.offset < b.offset; });
+  }
+  // Line numbers, and one substring hit per (line, indicator).
+  uint64_t line = 0;
+  size_t cursor = 0;
+  size_t w = 0;
+  seen_.clear();
+  for (size_t k = 0; k < out->hits.size(); ++k) {
+    RawHit h = out->hits[k];
+    if (h.offset > cursor) {
+      size_t nl = CountNewlines(p + cursor, h.offset - cursor);
+      if (nl > 0) seen_.clear();
+      line += nl;
+      cursor = h.offset;
+    }
+    h.line = line;
+    if (h.kind == MatchKind::kSubstring && !seen_.insert(h.indicator).second) continue;
+    out->hits[w++] = h;
+  }
+  out->hits.resize(w);
+  out->newlines = line + CountNewlines(p + cursor, n - cursor);
+  return Status::Ok();
+}
+
+}  // namespace sanad::detect

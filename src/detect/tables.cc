@@ -1,0 +1,431 @@
+// Indicator tables: filtering rows by policy and options, building typed
+// lookup tables.
+#include <algorithm>
+#include <chrono>
+
+#include "detect/detect.h"
+#include "detect/internal.h"
+#include "intel/warninglist.h"
+#include "model/canon.h"
+#include "model/ip.h"
+#include "model/types.h"
+#include "util/util.h"
+
+namespace sanad::detect {
+
+namespace {
+
+double Now() {
+  using namespace std::chrono;
+  return duration<double>(steady_clock::now().time_since_epoch()).count();
+}
+
+// MISP types whose values are only findable as substrings (--scan).
+bool IsLiteralType(std::string_view type, bool second) {
+  if (type.starts_with("filename|") || type == "malware-sample") return !second;
+  if (second) return false;
+  static constexpr std::string_view kTypes[] = {
+      "filename",          "mutex",          "user-agent",
+      "pattern-in-file",   "pattern-in-traffic", "pattern-in-memory",
+      "named pipe",        "windows-service-name", "windows-service-displayname",
+      "windows-scheduled-task", "regkey",    "regkey|value",
+      "uri",               "cookie",         "chrome-extension-id",
+      "mobile-application-id", "process-state", "email-subject",
+      "email-x-mailer",    "email-message-id", "pdb",
+  };
+  for (auto t : kTypes) {
+    if (t == type) return true;
+  }
+  return false;
+}
+
+std::string LowerAscii(std::string_view s) {
+  std::string r(s);
+  for (char& c : r) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return r;
+}
+
+uint32_t Mask4(int len) { return len == 0 ? 0 : ~uint32_t{0} << (32 - len); }
+
+}  // namespace
+
+const char* MatchKindName(MatchKind k) {
+  switch (k) {
+    case MatchKind::kExact:
+      return "exact";
+    case MatchKind::kCidr:
+      return "cidr";
+    case MatchKind::kSubdomain:
+      return "subdomain";
+    case MatchKind::kUrlHost:
+      return "url-host";
+    case MatchKind::kEmailDomain:
+      return "email-domain";
+    case MatchKind::kSubstring:
+      return "substring";
+  }
+  return "?";
+}
+
+const char* FormatName(Format f) {
+  switch (f) {
+    case Format::kAuto:
+      return "auto";
+    case Format::kText:
+      return "text";
+    case Format::kJsonl:
+      return "jsonl";
+    case Format::kCsv:
+      return "csv";
+    case Format::kZeek:
+      return "zeek";
+  }
+  return "?";
+}
+
+bool ParseFormat(std::string_view s, Format* out) {
+  for (Format f : {Format::kAuto, Format::kText, Format::kJsonl, Format::kCsv, Format::kZeek}) {
+    if (s == FormatName(f)) {
+      *out = f;
+      return true;
+    }
+  }
+  if (s == "json") {
+    *out = Format::kJsonl;
+    return true;
+  }
+  return false;
+}
+
+bool ParseV4Fast(const char* p, size_t n, uint32_t* out) {
+  if (n < 7 || n > 15) return false;
+  uint32_t addr = 0;
+  size_t i = 0;
+  for (int part = 0; part < 4; ++part) {
+    if (part > 0) {
+      if (i >= n || p[i] != '.') return false;
+      ++i;
+    }
+    size_t start = i;
+    unsigned v = 0;
+    while (i < n && i - start < 4 && p[i] >= '0' && p[i] <= '9') {
+      v = v * 10 + static_cast<unsigned>(p[i] - '0');
+      ++i;
+    }
+    size_t digits = i - start;
+    if (digits == 0 || digits > 3 || v > 255 || (digits > 1 && p[start] == '0')) return false;
+    addr = addr << 8 | v;
+  }
+  if (i != n) return false;
+  *out = addr;
+  return true;
+}
+
+std::string UrlKey(std::string_view c) {
+  std::string_view rest = c;
+  std::string prefix;
+  size_t sep = c.find("://");
+  if (c.starts_with("http://")) {
+    rest.remove_prefix(7);
+  } else if (c.starts_with("https://")) {
+    rest.remove_prefix(8);
+  } else if (c.starts_with("//")) {
+    rest.remove_prefix(2);
+  } else if (sep != std::string_view::npos && c.find_first_of("/?#") > sep) {
+    prefix = std::string(c.substr(0, sep + 3));
+    rest = c.substr(sep + 3);
+  }
+  size_t auth_end = rest.find_first_of("/?#");
+  std::string_view auth = rest.substr(0, auth_end);
+  size_t at = auth.rfind('@');
+  if (at != std::string_view::npos) auth.remove_prefix(at + 1);
+  std::string key = prefix;
+  key += auth;
+  if (auth_end == std::string_view::npos) {
+    key += '/';
+  } else {
+    if (rest[auth_end] != '/') key += '/';
+    key += rest.substr(auth_end);
+  }
+  return key;
+}
+
+std::string_view UrlKeyHost(std::string_view key) {
+  size_t sep = key.find("://");
+  if (sep != std::string_view::npos && key.find_first_of("/?#") > sep) key.remove_prefix(sep + 3);
+  std::string_view auth = key.substr(0, key.find_first_of("/?#"));
+  if (!auth.empty() && auth[0] == '[') {
+    size_t close = auth.find(']');
+    return close == std::string_view::npos ? auth : auth.substr(0, close + 1);
+  }
+  return auth.substr(0, auth.find(':'));
+}
+
+IndicatorSet::Tables::Tables() = default;
+IndicatorSet::Tables::~Tables() = default;
+IndicatorSet::IndicatorSet(std::unique_ptr<Tables> t) : t_(std::move(t)) {}
+IndicatorSet::~IndicatorSet() = default;
+size_t IndicatorSet::size() const { return t_->indicators.size(); }
+const Indicator& IndicatorSet::indicator(uint32_t i) const { return t_->indicators[i]; }
+bool IndicatorSet::has_scan() const { return t_->literals != nullptr; }
+
+// ---- builder ------------------------------------------------------------------
+
+struct IndicatorSetBuilder::Impl {
+  policy::Viewer viewer;
+  BuildOptions opts;
+  BuildStats stats;
+  std::unique_ptr<IndicatorSet::Tables> t = std::make_unique<IndicatorSet::Tables>();
+  // --scan: lower-cased literal -> indicators
+  StrMap literal_map;
+  std::vector<uint32_t> literal_next_head;
+  bool finished = false;
+
+  uint32_t NewIndicator(const store::Store::IndexRow& row, std::string_view value) {
+    auto id = static_cast<uint32_t>(t->indicators.size());
+    t->indicators.push_back(Indicator{row.attribute_id, row.event_id, row.type, std::string(value)});
+    t->next.push_back(kNone);
+    return id;
+  }
+  template <class Map, class Key>
+  void Link(Map& m, const Key& k, uint32_t id) {
+    auto [it, inserted] = m.try_emplace(k, id);
+    if (!inserted) {
+      t->next[id] = it->second;
+      it->second = id;
+    }
+  }
+  void AddSuffix(std::string_view host) {
+    std::string_view sfx = LastTwoLabels(host);
+    t->suffixes.insert(HashBytes(sfx.data(), sfx.size()));
+  }
+
+  bool AddIp(const store::Store::IndexRow& row, std::string_view v) {
+    model::IpPrefix p;
+    if (!model::ParseIpPrefix(v, &p)) return false;
+    p = model::UnmapV4(p);
+    uint32_t id = NewIndicator(row, v);
+    if (!p.v6) {
+      uint32_t a = uint32_t{p.addr[0]} << 24 | uint32_t{p.addr[1]} << 16 | uint32_t{p.addr[2]} << 8 |
+                   p.addr[3];
+      if (t->v4_bitmap.empty()) t->v4_bitmap.assign((1u << 24) / 64, 0);
+      uint32_t first = a >> 8;
+      uint32_t count = p.len >= 24 ? 1u : 1u << (24 - p.len);
+      for (uint32_t b = first; b < first + count; ++b) t->v4_bitmap[b >> 6] |= uint64_t{1} << (b & 63);
+      t->any_v4 = true;
+      if (p.len == 32) {
+        Link(t->v4_hosts, a, id);
+      } else {
+        auto it = std::find_if(t->v4_cidrs.begin(), t->v4_cidrs.end(),
+                               [&](const auto& c) { return c.len == p.len; });
+        if (it == t->v4_cidrs.end()) {
+          t->v4_cidrs.push_back({p.len, {}});
+          it = t->v4_cidrs.end() - 1;
+        }
+        Link(it->map, a & Mask4(p.len), id);
+      }
+    } else {
+      V6Key k;
+      for (int i = 0; i < 8; ++i) k.hi = k.hi << 8 | p.addr[i];
+      for (int i = 8; i < 16; ++i) k.lo = k.lo << 8 | p.addr[i];
+      t->any_v6 = true;
+      if (p.len == 128) {
+        Link(t->v6_hosts, k, id);
+      } else {
+        auto it = std::find_if(t->v6_cidrs.begin(), t->v6_cidrs.end(),
+                               [&](const auto& c) { return c.len == p.len; });
+        if (it == t->v6_cidrs.end()) {
+          t->v6_cidrs.push_back({p.len, {}});
+          it = t->v6_cidrs.end() - 1;
+        }
+        Link(it->map, k, id);  // host bits are already clear
+      }
+    }
+    return true;
+  }
+
+  bool AddHost(const store::Store::IndexRow& row, std::string_view v) {
+    if (v.empty()) return false;
+    uint32_t id = NewIndicator(row, v);
+    bool parent = row.type == "domain" || row.type == "domain|ip";
+    Link(parent ? t->domains : t->hosts, std::string(v), id);
+    AddSuffix(v);
+    return true;
+  }
+
+  bool AddUrl(const store::Store::IndexRow& row, std::string_view v) {
+    if (v.empty()) return false;
+    std::string key = UrlKey(v);
+    std::string_view host = UrlKeyHost(key);
+    if (host.empty()) return false;
+    uint32_t id = NewIndicator(row, v);
+    t->url_hosts.emplace(host);
+    if (host[0] == '[' || (host.back() >= '0' && host.back() <= '9')) t->url_ip_host = true;
+    AddSuffix(host);
+    Link(t->urls, key, id);
+    return true;
+  }
+
+  bool AddEmail(const store::Store::IndexRow& row, std::string_view v) {
+    size_t at = v.rfind('@');
+    if (at == std::string_view::npos) return false;
+    uint32_t id = NewIndicator(row, v);
+    Link(t->emails, std::string(v), id);
+    AddSuffix(v.substr(at + 1));
+    return true;
+  }
+
+  bool AddHash(const store::Store::IndexRow& row, std::string_view v) {
+    std::string bin;
+    if (v.size() < 8 || v.size() > 128 || v.size() % 2 != 0 || !util::FromHex(v, &bin))
+      return false;
+    uint32_t id = NewIndicator(row, v);
+    t->hash_len[v.size()] = true;
+    if (t->hash_bitmap.empty()) t->hash_bitmap.assign((1u << 22) / 64, 0);
+    uint32_t top = (uint32_t{static_cast<uint8_t>(bin[0])} << 16 |
+                    uint32_t{static_cast<uint8_t>(bin[1])} << 8 | static_cast<uint8_t>(bin[2])) >> 2;
+    t->hash_bitmap[top >> 6] |= uint64_t{1} << (top & 63);
+    if (t->min_hash_len == 0 || v.size() < t->min_hash_len) t->min_hash_len = v.size();
+    if (bin.size() == 16) {
+      std::array<uint8_t, 16> k;
+      std::memcpy(k.data(), bin.data(), 16);
+      Link(t->md5, k, id);
+    } else if (bin.size() == 20) {
+      std::array<uint8_t, 20> k;
+      std::memcpy(k.data(), bin.data(), 20);
+      Link(t->sha1, k, id);
+    } else if (bin.size() == 32) {
+      std::array<uint8_t, 32> k;
+      std::memcpy(k.data(), bin.data(), 32);
+      Link(t->sha256, k, id);
+    } else {
+      Link(t->other_hashes, bin, id);
+    }
+    return true;
+  }
+
+  bool AddLiteral(const store::Store::IndexRow& row, std::string_view v) {
+    if (!opts.scan || v.size() < opts.min_literal_bytes || v.size() > 4096) return false;
+    uint32_t id = NewIndicator(row, v);
+    Link(literal_map, LowerAscii(v), id);
+    return true;
+  }
+
+  bool AddComponent(const store::Store::IndexRow& row, const model::TypeInfo* ti, bool second,
+                    std::string_view v) {
+    if (v.empty()) return false;
+    model::ValueKind kind = ti == nullptr ? model::ValueKind::kOpaque
+                                          : (second ? ti->kind2 : ti->kind1);
+    switch (kind) {
+      case model::ValueKind::kIp:
+        return AddIp(row, v);
+      case model::ValueKind::kHostname:
+        return AddHost(row, v);
+      case model::ValueKind::kUrl:
+        return AddUrl(row, v);
+      case model::ValueKind::kEmail:
+        return AddEmail(row, v);
+      case model::ValueKind::kHash:
+        return AddHash(row, v);
+      default:
+        if (IsLiteralType(row.type, second)) return AddLiteral(row, v);
+        return false;
+    }
+  }
+};
+
+IndicatorSetBuilder::IndicatorSetBuilder(policy::Viewer viewer, BuildOptions opts)
+    : impl_(std::make_unique<Impl>()) {
+  impl_->viewer = std::move(viewer);
+  impl_->opts = std::move(opts);
+}
+IndicatorSetBuilder::~IndicatorSetBuilder() = default;
+const BuildStats& IndicatorSetBuilder::stats() const { return impl_->stats; }
+
+void IndicatorSetBuilder::Add(const store::Store::IndexRow& row) {
+  Impl& m = *impl_;
+  double t0 = Now();
+  ++m.stats.rows;
+  if (row.access.deleted || !policy::MaySee(m.viewer, row.access)) {
+    ++m.stats.not_visible;
+    return;
+  }
+  if (!row.to_ids && !m.opts.include_non_ids) {
+    ++m.stats.not_ids;
+    return;
+  }
+  if (m.opts.keep && !m.opts.keep(row)) {
+    ++m.stats.filtered;
+    return;
+  }
+  const model::TypeInfo* ti = model::FindType(row.type);
+  if (m.opts.warninglists != nullptr && !m.opts.include_warninglisted) {
+    std::string whole = row.canonical1;
+    if (ti != nullptr && ti->composite) whole += "|" + row.canonical2;
+    if (m.opts.warninglists->Hits(row.type, whole)) {
+      ++m.stats.warninglisted;
+      return;
+    }
+  }
+  size_t before = m.t->indicators.size();
+  m.AddComponent(row, ti, false, row.canonical1);
+  if (ti != nullptr && ti->composite) m.AddComponent(row, ti, true, row.canonical2);
+  size_t added = m.t->indicators.size() - before;
+  if (added == 0) ++m.stats.unsupported;
+  m.stats.indicators += added;
+  m.stats.seconds += Now() - t0;
+}
+
+StatusOr<std::shared_ptr<const IndicatorSet>> IndicatorSetBuilder::Finish() {
+  Impl& m = *impl_;
+  if (m.finished) return Status::Internal("IndicatorSetBuilder::Finish called twice");
+  m.finished = true;
+  double t0 = Now();
+  auto& t = *m.t;
+  std::sort(t.v4_cidrs.begin(), t.v4_cidrs.end(),
+            [](const auto& a, const auto& b) { return a.len > b.len; });
+  std::sort(t.v6_cidrs.begin(), t.v6_cidrs.end(),
+            [](const auto& a, const auto& b) { return a.len > b.len; });
+  if (m.opts.scan) {
+    std::vector<std::string> lits;
+    lits.reserve(m.literal_map.size());
+    for (const auto& [k, v] : m.literal_map) lits.push_back(k);
+    std::sort(lits.begin(), lits.end());
+    t.literal_head.reserve(lits.size());
+    t.literal_len.reserve(lits.size());
+    for (const auto& l : lits) {
+      t.literal_head.push_back(m.literal_map.find(l)->second);
+      t.literal_len.push_back(static_cast<uint32_t>(l.size()));
+    }
+    m.stats.literals = lits.size();
+    m.literal_map.clear();
+    if (!lits.empty()) {
+      double c0 = Now();
+      auto db = LiteralDb::Build(lits, m.opts.scan_cache_dir, &m.stats);
+      if (!db.ok()) return db.status();
+      t.literals = std::move(db.value());
+      m.stats.scan_compile_seconds = Now() - c0;
+    }
+  }
+  m.stats.seconds += Now() - t0 - m.stats.scan_compile_seconds;
+  return std::shared_ptr<const IndicatorSet>(std::make_shared<IndicatorSet>(std::move(m.t)));
+}
+
+StatusOr<std::shared_ptr<const IndicatorSet>> BuildIndicatorSet(store::Store* s,
+                                                                const policy::Viewer& viewer,
+                                                                const BuildOptions& opts,
+                                                                BuildStats* stats) {
+  IndicatorSetBuilder b(viewer, opts);
+  Status st = s->UnfilteredScanAttributes([&](const store::Store::IndexRow& row) {
+    b.Add(row);
+    return true;
+  });
+  if (!st.ok()) return st.WithContext("reading indicators");
+  auto set = b.Finish();
+  if (stats != nullptr) *stats = b.stats();
+  return set;
+}
+
+}  // namespace sanad::detect

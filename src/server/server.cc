@@ -1,0 +1,722 @@
+// The only translation unit that includes Boost.Beast (compile cost).
+#include "server/server.h"
+
+#include <signal.h>
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <streambuf>
+#include <thread>
+#include <vector>
+
+#include "util/util.h"
+
+namespace sanad::server {
+
+namespace {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace ssl = net::ssl;
+using tcp = net::ip::tcp;
+using error_code = beast::error_code;
+using SteadyClock = std::chrono::steady_clock;
+
+const char* MethodLabel(std::string_view m) {
+  static const char* kKnown[] = {"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"};
+  for (const char* k : kKnown)
+    if (m == k) return k;
+  return "other";
+}
+
+bool IsHttpParseError(const error_code& ec) {
+  return ec.category() == http::make_error_code(http::error::bad_target).category();
+}
+
+// Collects written bytes into chunks of kStreamChunk and hands each full
+// chunk to `sink`, which blocks while the connection is behind and returns
+// false once the connection has failed.
+class ChunkBuf : public std::streambuf {
+ public:
+  explicit ChunkBuf(std::function<bool(std::string&&)> sink) : sink_(std::move(sink)) {
+    buf_.resize(kStreamChunk);
+    setp(buf_.data(), buf_.data() + buf_.size());
+  }
+  bool Flush() {
+    if (failed_) return false;
+    size_t n = static_cast<size_t>(pptr() - pbase());
+    if (n == 0) return true;
+    if (!sink_(std::string(pbase(), n))) {
+      failed_ = true;
+      return false;
+    }
+    setp(buf_.data(), buf_.data() + buf_.size());
+    return true;
+  }
+
+ protected:
+  int_type overflow(int_type ch) override {
+    if (!Flush()) return traits_type::eof();
+    if (!traits_type::eq_int_type(ch, traits_type::eof())) {
+      *pptr() = traits_type::to_char_type(ch);
+      pbump(1);
+    }
+    return traits_type::not_eof(ch);
+  }
+  int sync() override { return Flush() ? 0 : -1; }
+
+ private:
+  std::function<bool(std::string&&)> sink_;
+  std::vector<char> buf_;
+  bool failed_ = false;
+};
+
+// Shared between a streaming producer (worker thread) and its session.
+struct StreamState {
+  std::mutex mu;
+  std::condition_variable cv;
+  std::deque<std::string> chunks;
+  bool done = false;     // producer finished
+  bool failed = false;   // producer returned an error
+  bool aborted = false;  // the connection failed; producer must stop
+};
+
+class ServerImpl;
+
+class SessionBase : public std::enable_shared_from_this<SessionBase> {
+ public:
+  virtual ~SessionBase() = default;
+  // Posts a graceful-shutdown notice to the session's strand.
+  virtual void PostShutdown() = 0;
+};
+
+class ServerImpl : public Server {
+ public:
+  ServerImpl(const Options& o, Handler h)
+      : opts_(o),
+        handler_(std::move(h)),
+        ioc_(std::max(o.io_threads, 1)),
+        acceptor_(net::make_strand(ioc_)),
+        workers_(static_cast<size_t>(std::max(o.worker_threads, 1))) {}
+
+  ~ServerImpl() override {
+    Stop();
+    Wait();
+  }
+
+  Status Init();
+  void StartThreads();
+
+  int port() const override { return port_; }
+  bool tls() const override { return ssl_ctx_.has_value(); }
+  void Stop() override;
+  void Wait() override;
+
+  const Options& opts() const { return opts_; }
+  const Handler& handler() const { return handler_; }
+  net::io_context& ioc() { return ioc_; }
+  net::thread_pool& workers() { return workers_; }
+  bool stopping() const { return stopping_.load(std::memory_order_acquire); }
+
+  void ConnectionOpened() {
+    int n = ++open_;
+    if (opts_.metrics)
+      opts_.metrics->Set("sanad_http_connections_open", "Open HTTP connections", "", n);
+  }
+  void ConnectionClosed() {
+    int n = --open_;
+    if (opts_.metrics)
+      opts_.metrics->Set("sanad_http_connections_open", "Open HTTP connections", "", n);
+  }
+  void Logged(const std::string& method, int status, uint64_t bytes, double seconds,
+              const std::string& line) {
+    if (opts_.metrics) {
+      std::string m = MethodLabel(method);
+      opts_.metrics->Add("sanad_http_requests_total", "HTTP requests answered",
+                         "method=\"" + m + "\",code=\"" + std::to_string(status) + "\"", 1);
+      opts_.metrics->Observe("sanad_http_request_duration_seconds",
+                             "Time from a complete request to the end of its response",
+                             "method=\"" + m + "\"", seconds);
+      opts_.metrics->Add("sanad_http_response_body_bytes_total", "Response body bytes sent", "",
+                         static_cast<double>(bytes));
+    }
+    if (opts_.access_log) opts_.access_log(line);
+  }
+
+ private:
+  void DoAccept();
+  void OnAccept(error_code ec, tcp::socket socket);
+
+  Options opts_;
+  Handler handler_;
+  net::io_context ioc_;
+  tcp::acceptor acceptor_;
+  net::thread_pool workers_;
+  std::optional<ssl::context> ssl_ctx_;
+  int port_ = 0;
+  std::atomic<bool> stopping_{false};
+  std::atomic<int> open_{0};
+  std::vector<std::thread> threads_;
+  std::mutex mu_;  // sessions_, waited_
+  std::vector<std::weak_ptr<SessionBase>> sessions_;
+  bool waited_ = false;
+};
+
+template <bool kTls>
+class Session : public SessionBase {
+  using Stream = std::conditional_t<kTls, beast::ssl_stream<beast::tcp_stream>, beast::tcp_stream>;
+
+ public:
+  Session(ServerImpl* srv, tcp::socket&& socket, ssl::context* ctx, bool reject)
+      : srv_(srv),
+        opts_(srv->opts()),
+        exec_(socket.get_executor()),
+        stream_(MakeStream(std::move(socket), ctx)),
+        reject_(reject) {
+    error_code ec;
+    auto ep = beast::get_lowest_layer(stream_).socket().remote_endpoint(ec);
+    if (!ec) {
+      auto addr = ep.address();
+      if (addr.is_v6() && addr.to_v6().is_v4_mapped())
+        addr = net::ip::make_address_v4(net::ip::v4_mapped, addr.to_v6());
+      remote_ = addr.to_string();
+    }
+    srv_->ConnectionOpened();
+  }
+  ~Session() override { srv_->ConnectionClosed(); }
+
+  void Begin() {
+    net::dispatch(exec_, [self = Self()] { self->OnStart(); });
+  }
+
+  void PostShutdown() override {
+    net::post(exec_, [self = Self()] { self->OnShutdown(); });
+  }
+
+ private:
+  enum class State { kHandshake, kReading, kHandling, kWriting, kClosed };
+
+  static Stream MakeStream(tcp::socket&& s, ssl::context* ctx) {
+    if constexpr (kTls) {
+      return Stream(std::move(s), *ctx);
+    } else {
+      (void)ctx;
+      return Stream(std::move(s));
+    }
+  }
+
+  std::shared_ptr<Session> Self() { return std::static_pointer_cast<Session>(shared_from_this()); }
+  beast::tcp_stream& Tcp() { return beast::get_lowest_layer(stream_); }
+  void Arm() {
+    Tcp().expires_after(std::chrono::seconds(std::max(opts_.request_timeout_seconds, 1)));
+  }
+
+  void OnStart() {
+    if constexpr (kTls) {
+      state_ = State::kHandshake;
+      Arm();
+      stream_.async_handshake(ssl::stream_base::server, [self = Self()](error_code ec) {
+        if (ec) return self->Close();
+        self->DoRead();
+      });
+    } else {
+      DoRead();
+    }
+  }
+
+  void OnShutdown() {
+    // Idle keep-alive connections (nothing of a next request received) are
+    // closed; requests being read, handled or written finish first.
+    if (state_ == State::kHandshake) return Close();
+    if (state_ == State::kReading && parser_ && !parser_->got_some() && buffer_.size() == 0)
+      Close();
+  }
+
+  void DoRead() {
+    if (srv_->stopping()) return Close();
+    state_ = State::kReading;
+    req_.reset();
+    res_.reset();
+    bytes_ = 0;
+    parser_.emplace();
+    parser_->header_limit(
+        static_cast<std::uint32_t>(std::min<size_t>(opts_.max_header_bytes, UINT32_MAX)));
+    parser_->body_limit(opts_.max_body_bytes);
+    Arm();
+    http::async_read_header(stream_, buffer_, *parser_,
+                            [self = Self()](error_code ec, size_t) { self->OnHeader(ec); });
+  }
+
+  // Fills req_ from what the parser has (header at least).
+  void CaptureHeader() {
+    start_ = SteadyClock::now();
+    req_ = std::make_shared<Request>();
+    const auto& h = parser_->get();
+    req_->method = std::string(h.method_string());
+    req_->target = std::string(h.target());
+    req_->remote_ip = remote_;
+    req_->request_id = util::ToHex(util::RandomBytes(8));
+    for (const auto& f : h) {
+      req_->headers.emplace_back(util::ToLower(std::string(f.name_string())),
+                                 std::string(f.value()));
+    }
+  }
+
+  bool ReadError(const error_code& ec) {
+    if (!ec) return false;
+    if (ec == http::error::header_limit) {
+      if (!req_) StartErrorRequest();
+      SendError(431, "header_too_large",
+                "request header exceeds " + std::to_string(opts_.max_header_bytes) + " bytes");
+    } else if (ec == http::error::body_limit) {
+      if (!req_) StartErrorRequest();
+      SendError(413, "payload_too_large",
+                "request body exceeds " + std::to_string(opts_.max_body_bytes) + " bytes");
+    } else if (IsHttpParseError(ec) && ec != http::error::end_of_stream &&
+               ec != http::error::partial_message) {
+      if (!req_) StartErrorRequest();
+      SendError(400, "bad_request", "malformed HTTP request: " + ec.message());
+    } else {
+      Close();  // end of stream, timeout, reset, TLS failure, shutdown
+    }
+    return true;
+  }
+
+  // A request record for transport errors met before the header was complete.
+  void StartErrorRequest() {
+    start_ = SteadyClock::now();
+    req_ = std::make_shared<Request>();
+    req_->method = "-";
+    req_->target = "-";
+    req_->remote_ip = remote_;
+    req_->request_id = util::ToHex(util::RandomBytes(8));
+  }
+
+  void OnHeader(error_code ec) {
+    if (ReadError(ec)) return;
+    CaptureHeader();
+    if (reject_) {
+      return SendError(503, "unavailable",
+                       "too many open connections (limit " + std::to_string(opts_.max_connections) +
+                           "); try again later");
+    }
+    if (auto len = parser_->content_length(); len && *len > opts_.max_body_bytes) {
+      return SendError(413, "payload_too_large",
+                       "request body of " + std::to_string(*len) + " bytes exceeds " +
+                           std::to_string(opts_.max_body_bytes) + " bytes");
+    }
+    const auto& h = parser_->get();
+    auto expect = h[http::field::expect];
+    if (!expect.empty() && beast::iequals(expect, "100-continue") && !parser_->is_done()) {
+      auto cont = std::make_shared<http::response<http::empty_body>>(http::status::continue_, 11);
+      return http::async_write(stream_, *cont, [self = Self(), cont](error_code ec, size_t) {
+        if (ec) return self->Close();
+        self->ReadBody();
+      });
+    }
+    ReadBody();
+  }
+
+  void ReadBody() {
+    http::async_read(stream_, buffer_, *parser_,
+                     [self = Self()](error_code ec, size_t) { self->OnBody(ec); });
+  }
+
+  void OnBody(error_code ec) {
+    if (ReadError(ec)) return;
+    Tcp().expires_never();
+    auto msg = parser_->release();
+    keep_alive_ = msg.keep_alive();
+    req_->body = std::move(msg.body());
+    if (!ParseTarget(req_->target, &req_->path, &req_->query)) {
+      return SendError(400, "bad_request", "malformed request target");
+    }
+    state_ = State::kHandling;
+    auto req = req_;
+    auto res = std::make_shared<Response>();
+    res_ = res;
+    net::post(srv_->workers(), [self = Self(), req, res,
+                                work = net::make_work_guard(srv_->ioc())]() mutable {
+      try {
+        self->srv_->handler()(*req, res.get());
+      } catch (const std::exception& e) {
+        SetError(res.get(), 500, "internal", "internal error (request " + req->request_id + ")");
+        res->log_error = std::string("exception: ") + e.what();
+      }
+      net::post(self->exec_, [self] { self->Respond(); });
+    });
+  }
+
+  void SendError(int status, const std::string& code, const std::string& message) {
+    force_close_ = true;
+    res_ = std::make_shared<Response>();
+    SetError(res_.get(), status, code, message);
+    Respond();
+  }
+
+  template <class Msg>
+  void SetCommonFields(Msg* m, bool keep) {
+    m->result(static_cast<unsigned>(res_->status));
+    m->set(http::field::server, "sanad");
+    m->set(http::field::content_type, res_->content_type);
+    m->set("X-Request-Id", req_->request_id);
+    for (const auto& [k, v] : res_->headers) m->insert(k, v);
+    m->keep_alive(keep);
+  }
+
+  void Respond() {
+    state_ = State::kWriting;
+    bool keep = keep_alive_ && !force_close_ && !srv_->stopping();
+    if (res_->stream) return StartStream(keep);
+    auto msg = std::make_shared<http::response<http::string_body>>();
+    msg->version(11);
+    SetCommonFields(msg.get(), keep);
+    bytes_ = res_->body.size();
+    msg->body() = std::move(res_->body);
+    msg->prepare_payload();
+    Arm();
+    http::async_write(stream_, *msg, [self = Self(), msg, keep](error_code ec, size_t) {
+      self->Finished(ec, keep);
+    });
+  }
+
+  void Finished(const error_code& ec, bool keep) {
+    Log();
+    if (ec || !keep) return Close();
+    DoRead();
+  }
+
+  void StartStream(bool keep) {
+    auto head = std::make_shared<http::response<http::empty_body>>();
+    head->version(11);
+    SetCommonFields(head.get(), keep);
+    head->chunked(true);
+    auto sr = std::make_shared<http::response_serializer<http::empty_body>>(*head);
+    stream_keep_ = keep;
+    stream_aborted_ = false;
+    chunk_writing_ = false;
+    stream_state_ = std::make_shared<StreamState>();
+    Arm();
+    http::async_write_header(stream_, *sr, [self = Self(), head, sr](error_code ec, size_t) {
+      if (ec) {
+        self->res_->log_error = "write failed: " + ec.message();
+        self->Log();
+        return self->Close();
+      }
+      self->Produce();
+    });
+  }
+
+  // Runs the response's stream function on a worker thread.
+  void Produce() {
+    auto st = stream_state_;
+    auto res = res_;
+    net::post(srv_->workers(),
+              [self = Self(), st, res, work = net::make_work_guard(srv_->ioc())]() mutable {
+                auto exec = self->exec_;
+                auto sink = [&](std::string&& chunk) {
+                  std::unique_lock<std::mutex> l(st->mu);
+                  st->cv.wait(l, [&] { return st->chunks.size() < 2 || st->aborted; });
+                  if (st->aborted) return false;
+                  st->chunks.push_back(std::move(chunk));
+                  l.unlock();
+                  net::post(exec, [self] { self->Pump(); });
+                  return true;
+                };
+                Status s;
+                {
+                  ChunkBuf buf(sink);
+                  std::ostream os(&buf);
+                  try {
+                    s = res->stream(os);
+                  } catch (const std::exception& e) {
+                    s = Status::Internal(std::string("exception: ") + e.what());
+                  }
+                  if (s.ok() && !buf.Flush()) s = Status::Io("the client went away");
+                }
+                {
+                  std::lock_guard<std::mutex> l(st->mu);
+                  if (!s.ok()) res->log_error = "stream: " + s.ToString();
+                  st->failed = !s.ok();
+                  st->done = true;
+                }
+                net::post(exec, [self] { self->Pump(); });
+              });
+  }
+
+  void Pump() {
+    if (chunk_writing_ || state_ == State::kClosed) return;
+    auto st = stream_state_;
+    std::unique_lock<std::mutex> l(st->mu);
+    if (stream_aborted_) {
+      if (st->done) {
+        l.unlock();
+        Log();
+        Close();
+      }
+      return;
+    }
+    if (!st->chunks.empty()) {
+      current_chunk_ = std::move(st->chunks.front());
+      st->chunks.pop_front();
+      l.unlock();
+      st->cv.notify_all();
+      chunk_writing_ = true;
+      bytes_ += current_chunk_.size();
+      Arm();
+      net::async_write(stream_, http::make_chunk(net::buffer(current_chunk_)),
+                       [self = Self()](error_code ec, size_t) {
+                         self->chunk_writing_ = false;
+                         if (ec) return self->AbortStream(ec);
+                         self->Pump();
+                       });
+      return;
+    }
+    if (!st->done) return;
+    bool failed = st->failed;
+    l.unlock();
+    if (failed) {
+      Log();
+      return Close();  // no final chunk: the client sees a truncated body
+    }
+    chunk_writing_ = true;
+    Arm();
+    bool keep = stream_keep_;
+    net::async_write(stream_, http::make_chunk_last(),
+                     [self = Self(), keep](error_code ec, size_t) {
+                       self->chunk_writing_ = false;
+                       self->Finished(ec, keep);
+                     });
+  }
+
+  void AbortStream(const error_code& ec) {
+    stream_aborted_ = true;
+    auto st = stream_state_;
+    {
+      std::lock_guard<std::mutex> l(st->mu);
+      st->aborted = true;
+      st->chunks.clear();
+      if (res_->log_error.empty()) res_->log_error = "write failed: " + ec.message();
+    }
+    st->cv.notify_all();
+    Pump();  // closes once the producer has finished
+  }
+
+  void Log() {
+    if (!req_ || !res_) return;
+    double secs = std::chrono::duration<double>(SteadyClock::now() - start_).count();
+    std::string line =
+        "{\"time\": " + JsonQuote(util::FormatIso8601(util::Now())) +
+        ", \"request_id\": " + JsonQuote(req_->request_id) +
+        ", \"remote\": " + JsonQuote(req_->remote_ip) + ", \"method\": " + JsonQuote(req_->method) +
+        ", \"target\": " + JsonQuote(req_->target) +
+        ", \"status\": " + std::to_string(res_->status) + ", \"bytes\": " + std::to_string(bytes_) +
+        ", \"duration_ms\": " + std::to_string(static_cast<int64_t>(secs * 1000)) +
+        ", \"tls\": " + (kTls ? "true" : "false");
+    if (!res_->log_org.empty()) line += ", \"org\": " + JsonQuote(res_->log_org);
+    if (!res_->log_user.empty()) line += ", \"user\": " + JsonQuote(res_->log_user);
+    if (!res_->log_key.empty()) line += ", \"key\": " + JsonQuote(res_->log_key);
+    if (!res_->log_error.empty()) line += ", \"error\": " + JsonQuote(res_->log_error);
+    line += "}";
+    srv_->Logged(req_->method, res_->status, bytes_, secs, line);
+  }
+
+  void Close() {
+    if (state_ == State::kClosed) return;
+    state_ = State::kClosed;
+    error_code ec;
+    Tcp().socket().shutdown(tcp::socket::shutdown_both, ec);
+    Tcp().close();
+  }
+
+  ServerImpl* srv_;
+  const Options& opts_;
+  net::any_io_executor exec_;
+  Stream stream_;
+  bool reject_;
+  std::string remote_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  State state_ = State::kReading;
+  bool keep_alive_ = false;
+  bool force_close_ = false;
+  SteadyClock::time_point start_;
+  std::shared_ptr<Request> req_;
+  std::shared_ptr<Response> res_;
+  uint64_t bytes_ = 0;
+  // streaming
+  std::shared_ptr<StreamState> stream_state_;
+  std::string current_chunk_;
+  bool chunk_writing_ = false;
+  bool stream_aborted_ = false;
+  bool stream_keep_ = false;
+};
+
+bool ParseListen(const std::string& s, std::string* host, unsigned short* port) {
+  size_t colon = s.rfind(':');
+  if (colon == std::string::npos) return false;
+  std::string h = s.substr(0, colon);
+  std::string p = s.substr(colon + 1);
+  if (h.size() >= 2 && h.front() == '[' && h.back() == ']') h = h.substr(1, h.size() - 2);
+  if (h.empty()) h = "0.0.0.0";
+  if (p.empty() || p.size() > 5) return false;
+  for (char c : p)
+    if (c < '0' || c > '9') return false;
+  int v = std::stoi(p);
+  if (v > 65535) return false;
+  *host = h;
+  *port = static_cast<unsigned short>(v);
+  return true;
+}
+
+Status ServerImpl::Init() {
+  std::string host;
+  unsigned short port = 0;
+  if (!ParseListen(opts_.listen, &host, &port))
+    return Status::Invalid("--listen: '" + opts_.listen + "' is not ADDR:PORT");
+  error_code ec;
+  auto addr = net::ip::make_address(host, ec);
+  if (ec) return Status::Invalid("--listen: '" + host + "' is not an IP address");
+  if (opts_.tls_cert.empty() != opts_.tls_key.empty())
+    return Status::Invalid("TLS needs both --tls-cert and --tls-key");
+  if (!opts_.tls_cert.empty()) {
+    ssl_ctx_.emplace(ssl::context::tls_server);
+    ssl_ctx_->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                          ssl::context::no_sslv3 | ssl::context::no_tlsv1 |
+                          ssl::context::no_tlsv1_1 | ssl::context::single_dh_use);
+    ssl_ctx_->use_certificate_chain_file(opts_.tls_cert, ec);
+    if (ec) return Status::Invalid("--tls-cert " + opts_.tls_cert + ": " + ec.message());
+    ssl_ctx_->use_private_key_file(opts_.tls_key, ssl::context::pem, ec);
+    if (ec) return Status::Invalid("--tls-key " + opts_.tls_key + ": " + ec.message());
+  }
+  tcp::endpoint ep(addr, port);
+  acceptor_.open(ep.protocol(), ec);
+  if (!ec) acceptor_.set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor_.bind(ep, ec);
+  if (!ec) acceptor_.listen(net::socket_base::max_listen_connections, ec);
+  if (ec) return Status::Io("cannot listen on " + opts_.listen + ": " + ec.message());
+  port_ = acceptor_.local_endpoint(ec).port();
+  return Status::Ok();
+}
+
+void ServerImpl::StartThreads() {
+  DoAccept();
+  int n = std::max(opts_.io_threads, 1);
+  for (int i = 0; i < n; ++i) {
+    threads_.emplace_back([this] {
+      for (;;) {
+        try {
+          ioc_.run();
+          return;
+        } catch (const std::exception& e) {
+          if (opts_.access_log)
+            opts_.access_log(std::string("{\"error\": ") +
+                             JsonQuote(std::string("io thread: ") + e.what()) + "}");
+        }
+      }
+    });
+  }
+}
+
+void ServerImpl::DoAccept() {
+  acceptor_.async_accept(net::make_strand(ioc_), [this](error_code ec, tcp::socket socket) {
+    OnAccept(ec, std::move(socket));
+  });
+}
+
+void ServerImpl::OnAccept(error_code ec, tcp::socket socket) {
+  if (stopping() || ec == net::error::operation_aborted || !acceptor_.is_open()) return;
+  if (!ec) {
+    bool reject = open_.load() >= opts_.max_connections;
+    if (reject && opts_.metrics)
+      opts_.metrics->Add("sanad_http_connections_rejected_total",
+                         "Connections refused because max_connections were open", "", 1);
+    std::shared_ptr<SessionBase> s;
+    if (ssl_ctx_) {
+      auto t = std::make_shared<Session<true>>(this, std::move(socket), &*ssl_ctx_, reject);
+      t->Begin();
+      s = t;
+    } else {
+      auto p = std::make_shared<Session<false>>(this, std::move(socket), nullptr, reject);
+      p->Begin();
+      s = p;
+    }
+    std::lock_guard<std::mutex> l(mu_);
+    std::erase_if(sessions_, [](const std::weak_ptr<SessionBase>& w) { return w.expired(); });
+    sessions_.push_back(s);
+  }
+  DoAccept();
+}
+
+void ServerImpl::Stop() {
+  if (stopping_.exchange(true)) return;
+  net::post(acceptor_.get_executor(), [this] {
+    error_code ec;
+    acceptor_.close(ec);
+  });
+  std::vector<std::shared_ptr<SessionBase>> live;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    for (auto& w : sessions_)
+      if (auto s = w.lock()) live.push_back(std::move(s));
+  }
+  for (auto& s : live) s->PostShutdown();
+}
+
+void ServerImpl::Wait() {
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    if (waited_) return;
+    waited_ = true;
+  }
+  for (auto& t : threads_)
+    if (t.joinable()) t.join();
+  workers_.join();
+}
+
+}  // namespace
+
+StatusOr<std::unique_ptr<Server>> Server::Start(const Options& opts, Handler handler) {
+  auto s = std::make_unique<ServerImpl>(opts, std::move(handler));
+  try {
+    SANAD_RETURN_IF_ERROR(s->Init());
+  } catch (const std::exception& e) {
+    return Status::Io(std::string("starting the server: ") + e.what());
+  }
+  s->StartThreads();
+  return std::unique_ptr<Server>(std::move(s));
+}
+
+Status Run(const Options& opts, Handler handler, const std::function<void(int)>& on_ready) {
+  // Signals are caught before the server starts, so that a SIGTERM sent as
+  // soon as it listens stops it gracefully.
+  net::io_context sig_ioc;
+  net::signal_set sigs(sig_ioc, SIGTERM, SIGINT);
+  auto s = Server::Start(opts, std::move(handler));
+  if (!s.ok()) return s.status();
+  sigs.async_wait([&](const error_code&, int) { (*s)->Stop(); });
+  if (on_ready) on_ready((*s)->port());
+  sig_ioc.run();
+  (*s)->Wait();
+  return Status::Ok();
+}
+
+}  // namespace sanad::server
