@@ -102,7 +102,7 @@ def noise_ip(r):
     if c < 0.5:
         return "10.%d.%d.%d" % (r.choice(o), r.choice(o), r.choice(o))
     if c < 0.7:
-        return "192.168.%d.%d" % (r.choice(o), r.choice(o))
+        return "172.16.%d.%d" % (r.choice(o), r.choice(o))
     return "%d.%d.%d.%d" % (r.choice([100, 101, 104, 108, 110, 120, 170, 185, 190]), r.choice(o),
                             r.choice(o), r.choice(o))
 

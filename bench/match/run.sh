@@ -111,7 +111,7 @@ same() { if cmp -s <($1) <(expected_lines "$2"); then echo "identical"; else ech
 
 echo "match benchmark: $log_mb MB log ($(python3 -c 'import json,sys; p=json.load(open(sys.argv[1])); print(p["lines"], "lines,", p["hit_lines"], "hit lines")' "$OUT/params.json"))"
 echo "machine: $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1); load before: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "ripgrep $(rg --version | head -n 1 | cut -d' ' -f2), $(grep --version | head -n 1)"
+echo "ripgrep $(rg --version | sed -n "1s/ripgrep \([^ ]*\).*/\1/p"), $(grep --version | sed -n 1p)"
 : >"$OUT/stderr.log"
 IFS=, read -r -a sizes <<<"$SETS"
 for n in "${sizes[@]}"; do

@@ -222,7 +222,8 @@ int CmdMatch(const Context& ctx, const MatchArgs& a) {
     if (!ms.ok()) {
       progress.Finish();
       std::cout.flush();
-      if (ms.code() == Status::Code::kInvalid && ms.message().find("no column") != std::string::npos)
+      if (ms.code() == Status::Code::kInvalid &&
+          ms.message().find("no column") != std::string::npos)
         return Usage(ms.message());
       return Fail(ms);
     }
@@ -277,10 +278,10 @@ int CmdMatch(const Context& ctx, const MatchArgs& a) {
       for (const auto& [id, row] : order) {
         std::string kinds;
         for (const auto& [k, n] : row->kinds) kinds += (kinds.empty() ? "" : ",") + k;
-        std::string info = row->event_info.size() > 40 ? row->event_info.substr(0, 37) + "..."
-                                                       : row->event_info;
-        rows.push_back({std::to_string(row->hits), row->type, row->value, kinds,
-                        row->event_uuid, info, row->tlp, row->first});
+        std::string info =
+            row->event_info.size() > 40 ? row->event_info.substr(0, 37) + "..." : row->event_info;
+        rows.push_back({std::to_string(row->hits), row->type, row->value, kinds, row->event_uuid,
+                        info, row->tlp, row->first});
       }
       if (rows.empty()) {
         std::cout << "no hits\n";
@@ -294,18 +295,17 @@ int CmdMatch(const Context& ctx, const MatchArgs& a) {
     std::fprintf(stderr,
                  "match: %zu file(s), %.1f MB, %llu lines in %.2f s (%.0f MB/s); %llu hits on %zu "
                  "indicator(s); %zu indicators for %s built in %.2f s%s%s\n",
-                 a.files.size(), totals.bytes / 1e6,
-                 static_cast<unsigned long long>(totals.lines), match_seconds,
-                 totals.bytes / 1e6 / std::max(match_seconds, 1e-6),
+                 a.files.size(), totals.bytes / 1e6, static_cast<unsigned long long>(totals.lines),
+                 match_seconds, totals.bytes / 1e6 / std::max(match_seconds, 1e-6),
                  static_cast<unsigned long long>(total_hits),
-                 a.summary || a.record_sightings ? summary.size() : resolved.size(),
-                 (*set)->size(), as->name.c_str(), build_seconds,
-                 bs.warninglisted ? (", " + std::to_string(bs.warninglisted) +
-                                     " warninglisted left out").c_str()
-                                  : "",
-                 a.record_sightings ? ("; " + std::to_string(summary.size()) +
-                                       " sighting(s) recorded").c_str()
-                                    : "");
+                 a.summary || a.record_sightings ? summary.size() : resolved.size(), (*set)->size(),
+                 as->name.c_str(), build_seconds,
+                 bs.warninglisted
+                     ? (", " + std::to_string(bs.warninglisted) + " warninglisted left out").c_str()
+                     : "",
+                 a.record_sightings
+                     ? ("; " + std::to_string(summary.size()) + " sighting(s) recorded").c_str()
+                     : "");
     if (totals.malformed_lines > 0)
       std::fprintf(stderr, "match: %llu line(s) were not valid %s and were scanned as text\n",
                    static_cast<unsigned long long>(totals.malformed_lines),
@@ -319,8 +319,7 @@ int CmdMatch(const Context& ctx, const MatchArgs& a) {
 void RegisterMatchCommands(CLI::App* app, Context* ctx, int* rc) {
   static MatchArgs a;
   auto* c = app->add_subcommand(
-      "match",
-      "Match logs against every indicator an organisation may see (JSON line per hit)");
+      "match", "Match logs against every indicator an organisation may see (JSON line per hit)");
   c->add_option("files", a.files, "Log files (plain, gzip, zstd); - for stdin")->required();
   c->add_option("--as", a.as, "Acting organisation")->required();
   c->add_option("--format", a.format, "auto|text|jsonl|csv|zeek")->capture_default_str();
@@ -333,8 +332,7 @@ void RegisterMatchCommands(CLI::App* app, Context* ctx, int* rc) {
               "Also indicators hit by a warninglist");
   c->add_option("--min-score", a.min_score,
                 "Leave out indicators whose decay score is below this (0..100)");
-  c->add_flag("--skip-expired", a.skip_expired,
-              "Leave out indicators with an expiration sighting");
+  c->add_flag("--skip-expired", a.skip_expired, "Leave out indicators with an expiration sighting");
   c->add_flag("--summary", a.summary, "A table by indicator and event instead of one line per hit");
   c->add_flag("--record-sightings", a.record_sightings,
               "Record one 'seen' sighting per matched attribute (one transaction)");

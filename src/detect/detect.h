@@ -67,7 +67,7 @@ struct Indicator {
 };
 
 struct BuildOptions {
-  bool include_non_ids = false;        // --all: also attributes with to_ids off
+  bool include_non_ids = false;                         // --all: also attributes with to_ids off
   const intel::WarninglistSet* warninglists = nullptr;  // null: no warninglist filtering
   bool include_warninglisted = false;
   // Extra filter (expiry, decay score, age): return false to leave a row out.
@@ -80,9 +80,9 @@ struct BuildOptions {
 };
 
 struct BuildStats {
-  uint64_t rows = 0;            // rows offered
-  uint64_t not_visible = 0;     // policy::MaySee said no (or deleted)
-  uint64_t not_ids = 0;         // to_ids off (and !include_non_ids)
+  uint64_t rows = 0;         // rows offered
+  uint64_t not_visible = 0;  // policy::MaySee said no (or deleted)
+  uint64_t not_ids = 0;      // to_ids off (and !include_non_ids)
   uint64_t warninglisted = 0;
   uint64_t filtered = 0;        // BuildOptions::keep said no
   uint64_t unsupported = 0;     // no table for the type (or literal too short / no --scan)
@@ -90,7 +90,7 @@ struct BuildStats {
   uint64_t literals = 0;        // distinct substring literals (--scan)
   bool scan_db_cached = false;  // the literal database came from the cache
   bool scan_db_delta = false;   // ... plus a delta database of new literals
-  double seconds = 0;           // table build time (not counting the store scan)
+  double seconds = 0;           // from the first Add to the end of Finish, without compiling
   double scan_compile_seconds = 0;
 };
 
@@ -138,13 +138,13 @@ class IndicatorSet {
 
 // One match. Views are valid during the callback only.
 struct Hit {
-  uint64_t line = 0;              // 1-based line number in the (decompressed) input
-  uint64_t offset = 0;            // byte offset of the observable in that input (of the
-                                  // enclosing JSON string when it had escapes)
-  std::string_view observable;    // as extracted (JSON strings unescaped)
-  std::string_view field;         // field name in field formats, "" for text
+  uint64_t line = 0;            // 1-based line number in the (decompressed) input
+  uint64_t offset = 0;          // byte offset of the observable in that input (of the
+                                // enclosing JSON string when it had escapes)
+  std::string_view observable;  // as extracted (JSON strings unescaped)
+  std::string_view field;       // field name in field formats, "" for text
   MatchKind kind = MatchKind::kExact;
-  uint32_t indicator = 0;         // IndicatorSet::indicator(i)
+  uint32_t indicator = 0;  // IndicatorSet::indicator(i)
 };
 // Return false to stop matching early.
 using HitCallback = std::function<bool(const Hit&)>;
@@ -155,18 +155,18 @@ struct MatchOptions {
   // ECS "url.full", nested or flat; CSV: header names; Zeek: #fields names).
   // Empty: every field. Not allowed with text input.
   std::vector<std::string> fields;
-  bool scan = false;    // also substring literals (a no-op when the set has none)
-  int threads = 0;      // MatchStream workers; 0 = hardware concurrency
+  bool scan = false;             // also substring literals (a no-op when the set has none)
+  int threads = 0;               // MatchStream workers; 0 = hardware concurrency
   size_t chunk_bytes = 2 << 20;  // work unit; lines longer than this are cut
 };
 
 struct MatchStats {
-  uint64_t bytes = 0;            // decompressed bytes read
-  uint64_t compressed_bytes = 0; // bytes read from the file
+  uint64_t bytes = 0;             // decompressed bytes read
+  uint64_t compressed_bytes = 0;  // bytes read from the file
   uint64_t lines = 0;
   uint64_t hits = 0;
-  uint64_t malformed_lines = 0;  // field-format lines that did not parse (scanned as text)
-  Format format = Format::kAuto; // the format used (after detection)
+  uint64_t malformed_lines = 0;   // field-format lines that did not parse (scanned as text)
+  Format format = Format::kAuto;  // the format used (after detection)
 };
 
 // A source of bytes (file, stdin, request body), decompressed when it starts

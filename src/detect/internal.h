@@ -97,8 +97,8 @@ struct IndicatorSet::Tables {
   DigestMap<20> sha1;
   DigestMap<32> sha256;
   StrMap other_hashes;
-  std::array<bool, 129> hash_len{};  // hex lengths present
-  size_t min_hash_len = 0;           // 0 = no hashes
+  std::array<bool, 129> hash_len{};   // hex lengths present
+  size_t min_hash_len = 0;            // 0 = no hashes
   std::vector<uint64_t> hash_bitmap;  // 2^22 bits: the first 22 bits of every digest
 
   // IPv4: /24 bitmap prefilter, hosts, CIDRs by prefix length (longest first).
@@ -125,6 +125,13 @@ struct IndicatorSet::Tables {
   // (hostnames, domains, e-mail and URL hosts): no key can match a name whose
   // last two labels are not here.
   boost::unordered_flat_set<uint64_t> suffixes;
+  std::vector<uint64_t> suffix_bitmap;  // 2^21 bits of the same hashes (L2-resident prefilter)
+  bool SuffixKnown(uint64_t h) const {
+    if (suffixes.empty()) return false;
+    uint64_t b = h >> 43;
+    if (((suffix_bitmap[b >> 6] >> (b & 63)) & 1) == 0) return false;
+    return suffixes.contains(h);
+  }
   // URLs by key (UrlKey) and the hosts appearing in URL indicators.
   StrMap urls;
   StrSet url_hosts;

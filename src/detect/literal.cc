@@ -65,12 +65,13 @@ StatusOr<hs_database_t*> Compile(const std::vector<const std::string*>& lits) {
   }
   hs_database_t* db = nullptr;
   hs_compile_error_t* err = nullptr;
-  hs_error_t rc = hs_compile_lit_multi(exprs.data(), flags.data(), ids.data(), lens.data(),
-                                       static_cast<unsigned>(lits.size()), HS_MODE_BLOCK, nullptr,
-                                       &db, &err);
+  hs_error_t rc =
+      hs_compile_lit_multi(exprs.data(), flags.data(), ids.data(), lens.data(),
+                           static_cast<unsigned>(lits.size()), HS_MODE_BLOCK, nullptr, &db, &err);
   if (rc != HS_SUCCESS) {
     std::string msg = err != nullptr && err->message != nullptr ? err->message : "unknown error";
-    if (err != nullptr && err->expression >= 0 && static_cast<size_t>(err->expression) < lits.size())
+    if (err != nullptr && err->expression >= 0 &&
+        static_cast<size_t>(err->expression) < lits.size())
       msg += " (literal '" + *lits[err->expression] + "')";
     hs_free_compile_error(err);
     return Status::Internal("compiling the literal database: " + msg);
@@ -253,7 +254,8 @@ Status LiteralDb::ScanImpl(const char* p, size_t n, Scratch* s, RawFn fn, void* 
   for (const auto& d : dbs_) {
     ScanCtx sc{&d->map, fn, ctx};
     hs_error_t rc = hs_scan(d->db, p, static_cast<unsigned>(n), 0, s->s, OnMatch, &sc);
-    if (rc != HS_SUCCESS) return Status::Internal("Vectorscan scan failed (" + std::to_string(rc) + ")");
+    if (rc != HS_SUCCESS)
+      return Status::Internal("Vectorscan scan failed (" + std::to_string(rc) + ")");
   }
   return Status::Ok();
 }

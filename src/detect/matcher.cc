@@ -216,8 +216,9 @@ Status Matcher::MatchStream(InputStream* in, const HitCallback& cb, MatchStats* 
   m.Reset();
   MatchStats st;
   const size_t chunk = m.opts.chunk_bytes;
-  int nthreads = m.opts.threads > 0 ? m.opts.threads
-                                    : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  int nthreads = m.opts.threads > 0
+                     ? m.opts.threads
+                     : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   nthreads = std::min(nthreads, 64);
 
   struct Slot {

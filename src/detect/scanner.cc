@@ -33,13 +33,20 @@ struct ClassTable {
   constexpr ClassTable() : c() {
     for (int i = 0; i < 256; ++i) {
       uint8_t v = 0;
-      if (i >= '0' && i <= '9') v = kDigit | kTok;
-      else if ((i >= 'a' && i <= 'f') || (i >= 'A' && i <= 'F')) v = kHexAlpha | kTok;
-      else if ((i >= 'g' && i <= 'z') || (i >= 'G' && i <= 'Z')) v = kAlpha | kTok;
-      else if (i == '.') v = kDot | kTok;
-      else if (i == '-' || i == '_') v = kDash | kTok;
-      else if (i == ':') v = kColon | kTok;
-      else if (i >= 0x80) v = kHigh | kTok;
+      if (i >= '0' && i <= '9')
+        v = kDigit | kTok;
+      else if ((i >= 'a' && i <= 'f') || (i >= 'A' && i <= 'F'))
+        v = kHexAlpha | kTok;
+      else if ((i >= 'g' && i <= 'z') || (i >= 'G' && i <= 'Z'))
+        v = kAlpha | kTok;
+      else if (i == '.')
+        v = kDot | kTok;
+      else if (i == '-' || i == '_')
+        v = kDash | kTok;
+      else if (i == ':')
+        v = kColon | kTok;
+      else if (i >= 0x80)
+        v = kHigh | kTok;
       c[i] = v;
     }
   }
@@ -115,8 +122,8 @@ size_t CountNewlines(const char* p, size_t n) {
   const __m128i nl = _mm_set1_epi8('\n');
   for (; i + 64 <= n; i += 64) {
     auto load = [&](size_t k) {
-      return static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(
-          _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i + k)), nl)));
+      return static_cast<uint32_t>(_mm_movemask_epi8(
+          _mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i + k)), nl)));
     };
     uint64_t m = uint64_t{load(0)} | uint64_t{load(16)} << 16 | uint64_t{load(32)} << 32 |
                  uint64_t{load(48)} << 48;
@@ -519,7 +526,7 @@ bool Scanner::SuffixMayMatch(size_t s, size_t e) const {
   if (sfx.size() > 127) return false;
   char buf[128];
   for (size_t i = 0; i < sfx.size(); ++i) buf[i] = Lower(sfx[i]);
-  return t_.suffixes.contains(HashBytes(buf, sfx.size()));
+  return t_.SuffixKnown(HashBytes(buf, sfx.size()));
 }
 
 void Scanner::Host(size_t s, size_t e, uint8_t bits) {
@@ -528,8 +535,8 @@ void Scanner::Host(size_t s, size_t e, uint8_t bits) {
   size_t len = HostCanon(s, e, true);
   if (len == 0) return;
   std::string_view h(host_buf_, len);
-  if ((bits & kHigh) && !t_.suffixes.contains(HashBytes(LastTwoLabels(h).data(),
-                                                         LastTwoLabels(h).size())))
+  if ((bits & kHigh) &&
+      !t_.SuffixKnown(HashBytes(LastTwoLabels(h).data(), LastTwoLabels(h).size())))
     return;
   if (s > 0 && tx_[s - 1] == '@') {
     size_t at = s - 1;
@@ -596,7 +603,8 @@ size_t Scanner::Url(size_t ss, size_t colon) {
     std::string_view raw(tx_ + hs, h_end - hs);
     if (raw.empty()) return ae;
     char lastc = raw.back();
-    if (lastc >= '0' && lastc <= '9' && raw.find_first_not_of("0123456789.") == std::string_view::npos) {
+    if (lastc >= '0' && lastc <= '9' &&
+        raw.find_first_not_of("0123456789.") == std::string_view::npos) {
       uint32_t v4;
       if (!ParseV4Fast(raw.data(), raw.size(), &v4)) return ae;
       ip = true;
@@ -631,7 +639,7 @@ size_t Scanner::Url(size_t ss, size_t colon) {
     IpLookup(p, ss, ue, MatchKind::kUrlHost, MatchKind::kUrlHost);
   } else if (host_key.find('.') != std::string_view::npos) {
     std::string_view sfx = LastTwoLabels(host_key);
-    if (t_.suffixes.contains(HashBytes(sfx.data(), sfx.size())))
+    if (t_.SuffixKnown(HashBytes(sfx.data(), sfx.size())))
       HostLookups(host_key, ss, ue, MatchKind::kUrlHost, MatchKind::kUrlHost);
   }
   return ae;

@@ -16,8 +16,8 @@
 namespace sanad::detect {
 
 struct RawHit {
-  uint64_t offset = 0;  // chunk offset of the observable
-  uint64_t line = 0;    // 0-based line within the chunk (set after scanning)
+  uint64_t offset = 0;                    // chunk offset of the observable
+  uint64_t line = 0;                      // 0-based line within the chunk (set after scanning)
   uint32_t obs_off = 0, obs_len = 0;      // in ChunkResult::arena
   uint32_t field_off = 0, field_len = 0;  // in ChunkResult::arena
   uint32_t indicator = 0;
@@ -97,10 +97,10 @@ class Scanner {
   std::string_view field_;
 
   char host_buf_[256];
-  std::string slow_;       // slow-path canonical host (IDNA)
+  std::string slow_;  // slow-path canonical host (IDNA)
   std::string email_buf_;
   std::string url_buf_;
-  std::string path_;       // JSON key path
+  std::string path_;  // JSON key path
   std::string key_buf_;
   std::string unescaped_;
   std::vector<std::string> str_stack_;  // unescape buffers by depth (reused)

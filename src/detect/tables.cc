@@ -25,13 +25,27 @@ bool IsLiteralType(std::string_view type, bool second) {
   if (type.starts_with("filename|") || type == "malware-sample") return !second;
   if (second) return false;
   static constexpr std::string_view kTypes[] = {
-      "filename",          "mutex",          "user-agent",
-      "pattern-in-file",   "pattern-in-traffic", "pattern-in-memory",
-      "named pipe",        "windows-service-name", "windows-service-displayname",
-      "windows-scheduled-task", "regkey",    "regkey|value",
-      "uri",               "cookie",         "chrome-extension-id",
-      "mobile-application-id", "process-state", "email-subject",
-      "email-x-mailer",    "email-message-id", "pdb",
+      "filename",
+      "mutex",
+      "user-agent",
+      "pattern-in-file",
+      "pattern-in-traffic",
+      "pattern-in-memory",
+      "named pipe",
+      "windows-service-name",
+      "windows-service-displayname",
+      "windows-scheduled-task",
+      "regkey",
+      "regkey|value",
+      "uri",
+      "cookie",
+      "chrome-extension-id",
+      "mobile-application-id",
+      "process-state",
+      "email-subject",
+      "email-x-mailer",
+      "email-message-id",
+      "pdb",
   };
   for (auto t : kTypes) {
     if (t == type) return true;
@@ -182,10 +196,12 @@ struct IndicatorSetBuilder::Impl {
   StrMap literal_map;
   std::vector<uint32_t> literal_next_head;
   bool finished = false;
+  double start = 0;
 
   uint32_t NewIndicator(const store::Store::IndexRow& row, std::string_view value) {
     auto id = static_cast<uint32_t>(t->indicators.size());
-    t->indicators.push_back(Indicator{row.attribute_id, row.event_id, row.type, std::string(value)});
+    t->indicators.push_back(
+        Indicator{row.attribute_id, row.event_id, row.type, std::string(value)});
     t->next.push_back(kNone);
     return id;
   }
@@ -199,7 +215,10 @@ struct IndicatorSetBuilder::Impl {
   }
   void AddSuffix(std::string_view host) {
     std::string_view sfx = LastTwoLabels(host);
-    t->suffixes.insert(HashBytes(sfx.data(), sfx.size()));
+    uint64_t h = HashBytes(sfx.data(), sfx.size());
+    t->suffixes.insert(h);
+    if (t->suffix_bitmap.empty()) t->suffix_bitmap.assign((1u << 21) / 64, 0);
+    t->suffix_bitmap[(h >> 43) >> 6] |= uint64_t{1} << ((h >> 43) & 63);
   }
 
   bool AddIp(const store::Store::IndexRow& row, std::string_view v) {
@@ -208,12 +227,13 @@ struct IndicatorSetBuilder::Impl {
     p = model::UnmapV4(p);
     uint32_t id = NewIndicator(row, v);
     if (!p.v6) {
-      uint32_t a = uint32_t{p.addr[0]} << 24 | uint32_t{p.addr[1]} << 16 | uint32_t{p.addr[2]} << 8 |
-                   p.addr[3];
+      uint32_t a = uint32_t{p.addr[0]} << 24 | uint32_t{p.addr[1]} << 16 |
+                   uint32_t{p.addr[2]} << 8 | p.addr[3];
       if (t->v4_bitmap.empty()) t->v4_bitmap.assign((1u << 24) / 64, 0);
       uint32_t first = a >> 8;
       uint32_t count = p.len >= 24 ? 1u : 1u << (24 - p.len);
-      for (uint32_t b = first; b < first + count; ++b) t->v4_bitmap[b >> 6] |= uint64_t{1} << (b & 63);
+      for (uint32_t b = first; b < first + count; ++b)
+        t->v4_bitmap[b >> 6] |= uint64_t{1} << (b & 63);
       t->any_v4 = true;
       if (p.len == 32) {
         Link(t->v4_hosts, a, id);
@@ -285,7 +305,8 @@ struct IndicatorSetBuilder::Impl {
     t->hash_len[v.size()] = true;
     if (t->hash_bitmap.empty()) t->hash_bitmap.assign((1u << 22) / 64, 0);
     uint32_t top = (uint32_t{static_cast<uint8_t>(bin[0])} << 16 |
-                    uint32_t{static_cast<uint8_t>(bin[1])} << 8 | static_cast<uint8_t>(bin[2])) >> 2;
+                    uint32_t{static_cast<uint8_t>(bin[1])} << 8 | static_cast<uint8_t>(bin[2])) >>
+                   2;
     t->hash_bitmap[top >> 6] |= uint64_t{1} << (top & 63);
     if (t->min_hash_len == 0 || v.size() < t->min_hash_len) t->min_hash_len = v.size();
     if (bin.size() == 16) {
@@ -316,8 +337,8 @@ struct IndicatorSetBuilder::Impl {
   bool AddComponent(const store::Store::IndexRow& row, const model::TypeInfo* ti, bool second,
                     std::string_view v) {
     if (v.empty()) return false;
-    model::ValueKind kind = ti == nullptr ? model::ValueKind::kOpaque
-                                          : (second ? ti->kind2 : ti->kind1);
+    model::ValueKind kind =
+        ti == nullptr ? model::ValueKind::kOpaque : (second ? ti->kind2 : ti->kind1);
     switch (kind) {
       case model::ValueKind::kIp:
         return AddIp(row, v);
@@ -346,8 +367,7 @@ const BuildStats& IndicatorSetBuilder::stats() const { return impl_->stats; }
 
 void IndicatorSetBuilder::Add(const store::Store::IndexRow& row) {
   Impl& m = *impl_;
-  double t0 = Now();
-  ++m.stats.rows;
+  if (m.stats.rows++ == 0) m.start = Now();
   if (row.access.deleted || !policy::MaySee(m.viewer, row.access)) {
     ++m.stats.not_visible;
     return;
@@ -375,7 +395,6 @@ void IndicatorSetBuilder::Add(const store::Store::IndexRow& row) {
   size_t added = m.t->indicators.size() - before;
   if (added == 0) ++m.stats.unsupported;
   m.stats.indicators += added;
-  m.stats.seconds += Now() - t0;
 }
 
 StatusOr<std::shared_ptr<const IndicatorSet>> IndicatorSetBuilder::Finish() {
@@ -409,7 +428,7 @@ StatusOr<std::shared_ptr<const IndicatorSet>> IndicatorSetBuilder::Finish() {
       m.stats.scan_compile_seconds = Now() - c0;
     }
   }
-  m.stats.seconds += Now() - t0 - m.stats.scan_compile_seconds;
+  m.stats.seconds = Now() - (m.stats.rows > 0 ? m.start : t0) - m.stats.scan_compile_seconds;
   return std::shared_ptr<const IndicatorSet>(std::make_shared<IndicatorSet>(std::move(m.t)));
 }
 

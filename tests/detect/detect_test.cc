@@ -47,14 +47,17 @@ TEST(DetectTest, IPv6FormsAndMappedIPv4) {
   std::vector<store::Store::IndexRow> rows = {Row(1, "ip-dst", "2001:db8::1"),
                                               Row(2, "ip-dst", "2001:db8:aa::/48"),
                                               Row(3, "ip-dst", "192.0.2.77")};
-  EXPECT_THAT(Hits(rows, "a 2001:DB8:0:0:0:0:0:1 b\n"), ElementsAre("1:2 exact 1 2001:DB8:0:0:0:0:0:1"));
+  EXPECT_THAT(Hits(rows, "a 2001:DB8:0:0:0:0:0:1 b\n"),
+              ElementsAre("1:2 exact 1 2001:DB8:0:0:0:0:0:1"));
   EXPECT_THAT(Hits(rows, "[2001:0db8::0001]:443\n"), ElementsAre("1:1 exact 1 2001:0db8::0001"));
   EXPECT_THAT(Hits(rows, "2001:db8:aa:ffff::2\n"), ElementsAre("1:0 cidr 2 2001:db8:aa:ffff::2"));
   EXPECT_THAT(Hits(rows, "2001:db8:ab::2\n"), IsEmpty());
   // IPv4-mapped IPv6 matches the IPv4 indicator.
-  EXPECT_THAT(Hits(rows, "src=::ffff:192.0.2.77 x\n"), ElementsAre("1:4 exact 3 ::ffff:192.0.2.77"));
+  EXPECT_THAT(Hits(rows, "src=::ffff:192.0.2.77 x\n"),
+              ElementsAre("1:4 exact 3 ::ffff:192.0.2.77"));
   // Trailing colon of "addr: ..." is not part of the address; timestamps are not.
-  EXPECT_THAT(Hits(rows, "from 2001:db8::1: hello 12:30:01\n"), ElementsAre("1:5 exact 1 2001:db8::1"));
+  EXPECT_THAT(Hits(rows, "from 2001:db8::1: hello 12:30:01\n"),
+              ElementsAre("1:5 exact 1 2001:db8::1"));
 }
 
 TEST(DetectTest, HostnamesAndDomains) {
@@ -65,7 +68,8 @@ TEST(DetectTest, HostnamesAndDomains) {
   EXPECT_THAT(Hits(rows, "www.cdn.evil.example\n"),
               ElementsAre("1:0 subdomain 1 www.cdn.evil.example"));
   // Hostnames match exactly only.
-  EXPECT_THAT(Hits(rows, "c2.bad.test x.c2.bad.test bad.test\n"), ElementsAre("1:0 exact 2 c2.bad.test"));
+  EXPECT_THAT(Hits(rows, "c2.bad.test x.c2.bad.test bad.test\n"),
+              ElementsAre("1:0 exact 2 c2.bad.test"));
   // Unicode and punycode forms of the same name.
   EXPECT_THAT(Hits(rows, "Bücher.example xn--bcher-kva.example\n"),
               ElementsAre("1:0 exact 3 Bücher.example", "1:16 exact 3 xn--bcher-kva.example"));
@@ -90,11 +94,12 @@ TEST(DetectTest, UrlsExactAndHostFallback) {
               ElementsAre("1:1 exact 3 https://shop.example:8443/a~b?q=1"));
   EXPECT_THAT(Hits(rows, "https://shop.example/a~b?q=1\n"), IsEmpty());  // other port
   // A scheme-less indicator matches http(s) URLs.
-  EXPECT_THAT(Hits(rows, "see https://evil.test/x.\n"), ElementsAre("1:4 exact 4 https://evil.test/x"));
+  EXPECT_THAT(Hits(rows, "see https://evil.test/x.\n"),
+              ElementsAre("1:4 exact 4 https://evil.test/x"));
   // IP-literal host; observables in the path are extracted too.
-  EXPECT_THAT(Hits(rows, "http://192.0.2.9/evil.example\n"),
-              ElementsAre("1:0 url-host 5 http://192.0.2.9/evil.example",
-                          "1:17 exact 2 evil.example"));
+  EXPECT_THAT(
+      Hits(rows, "http://192.0.2.9/evil.example\n"),
+      ElementsAre("1:0 url-host 5 http://192.0.2.9/evil.example", "1:17 exact 2 evil.example"));
   // Parenthesised URL.
   EXPECT_THAT(Hits(rows, "(http://evil.example/dl/payload.exe)\n"),
               ElementsAre("1:1 exact 1 http://evil.example/dl/payload.exe",
@@ -108,23 +113,23 @@ TEST(DetectTest, EmailsAndHashes) {
   std::vector<store::Store::IndexRow> rows = {
       Row(1, "email-src", "Phish@Bad.Example"), Row(2, "domain", "spam.example"),
       Row(3, "md5", md5), Row(4, "filename|sha1", "a.exe|" + sha1), Row(5, "sha256", sha256)};
-  EXPECT_THAT(Hits(rows, "from=<PHISH@bad.example>\n"), ElementsAre("1:6 exact 1 PHISH@bad.example"));
+  EXPECT_THAT(Hits(rows, "from=<PHISH@bad.example>\n"),
+              ElementsAre("1:6 exact 1 PHISH@bad.example"));
   EXPECT_THAT(Hits(rows, "to: bob+x@mail.spam.example\n"),
               ElementsAre("1:4 email-domain 2 bob+x@mail.spam.example"));
   std::string upper = md5;
   for (auto& c : upper) c = static_cast<char>(toupper(c));
-  EXPECT_THAT(Hits(rows, "md5:" + upper + "\nfile_" + sha1 + ".bin\n" + sha256),
-              ElementsAre("1:4 exact 3 " + upper, "2:42 exact 4 " + sha1, "3:87 exact 5 " + sha256));
+  EXPECT_THAT(
+      Hits(rows, "md5:" + upper + "\nfile_" + sha1 + ".bin\n" + sha256),
+      ElementsAre("1:4 exact 3 " + upper, "2:42 exact 4 " + sha1, "3:87 exact 5 " + sha256));
   // Part of a longer hex run: not a hash.
   EXPECT_THAT(Hits(rows, md5 + "00\n" + "x" + md5 + "\n"), IsEmpty());
 }
 
 TEST(DetectTest, TablesHonourPolicyToIdsAndWarninglists) {
-  std::vector<store::Store::IndexRow> rows = {Row(1, "ip-dst", "45.77.9.1"),
-                                              Row(2, "ip-dst", "45.77.9.2", /*to_ids=*/false),
-                                              Row(3, "ip-dst", "45.77.9.3"),
-                                              Row(4, "ip-dst", "8.8.8.8"),
-                                              Row(5, "ip-dst", "45.77.9.5")};
+  std::vector<store::Store::IndexRow> rows = {
+      Row(1, "ip-dst", "45.77.9.1"), Row(2, "ip-dst", "45.77.9.2", /*to_ids=*/false),
+      Row(3, "ip-dst", "45.77.9.3"), Row(4, "ip-dst", "8.8.8.8"), Row(5, "ip-dst", "45.77.9.5")};
   rows[2].access.event_distribution = model::Distribution::kOrganisation;  // owner only
   rows[4].access.deleted = true;
   auto wl = intel::WarninglistSet::Defaults();
@@ -152,29 +157,36 @@ TEST(DetectTest, JsonLinesFields) {
                                               Row(2, "ip-dst", "192.0.2.1"),
                                               Row(3, "url", "http://evil.example/a/b")};
   std::string log =
-      R"({"ts":1,"id.orig_h":"192.0.2.1","query":"www.evil.example","note":"evil.example"})" "\n"
-      R"({"dns":{"rrname":"EVIL.example","answers":[{"rdata":"192.0.2.1"}]}})" "\n"
-      R"({"url":{"full":"http:\/\/evil.example\/a\/b"}})" "\n"
+      R"({"ts":1,"id.orig_h":"192.0.2.1","query":"www.evil.example","note":"evil.example"})"
+      "\n"
+      R"({"dns":{"rrname":"EVIL.example","answers":[{"rdata":"192.0.2.1"}]}})"
+      "\n"
+      R"({"url":{"full":"http:\/\/evil.example\/a\/b"}})"
+      "\n"
       "not json evil.example\n";
   MatchOptions o;
-  EXPECT_THAT(MatchAll(Build(rows), log, o),
-              ElementsAre("1:21 exact 2 192.0.2.1", "1:41 subdomain 1 www.evil.example",
-                          "1:67 exact 1 evil.example", "2:100 exact 1 EVIL.example",
-                          "2:135 exact 2 192.0.2.1", "3:166 exact 3 http://evil.example/a/b",
-                          "3:166 url-host 1 http://evil.example/a/b", "4:206 exact 1 evil.example"));
+  EXPECT_THAT(
+      MatchAll(Build(rows), log, o),
+      ElementsAre("1:21 exact 2 192.0.2.1", "1:41 subdomain 1 www.evil.example",
+                  "1:67 exact 1 evil.example", "2:100 exact 1 EVIL.example",
+                  "2:135 exact 2 192.0.2.1", "3:166 exact 3 http://evil.example/a/b",
+                  "3:166 url-host 1 http://evil.example/a/b", "4:206 exact 1 evil.example"));
   o.fields = {"query", "dns.answers.rdata", "url.full"};
-  EXPECT_THAT(MatchAll(Build(rows), log, o),
-              ElementsAre("1:41 subdomain 1 www.evil.example", "2:135 exact 2 192.0.2.1",
-                          "3:166 exact 3 http://evil.example/a/b",
-                          "3:166 url-host 1 http://evil.example/a/b", "4:206 exact 1 evil.example"));
+  EXPECT_THAT(
+      MatchAll(Build(rows), log, o),
+      ElementsAre("1:41 subdomain 1 www.evil.example", "2:135 exact 2 192.0.2.1",
+                  "3:166 exact 3 http://evil.example/a/b",
+                  "3:166 url-host 1 http://evil.example/a/b", "4:206 exact 1 evil.example"));
   // The field name is reported.
   auto m = Matcher::Create(Build(rows), o);
   ASSERT_TRUE(m.ok());
   std::vector<std::string> fields;
-  ASSERT_TRUE((*m)->MatchBuffer(std::span<const char>(log.data(), log.size()), [&](const Hit& h) {
-                     fields.emplace_back(h.field);
-                     return true;
-                   }).ok());
+  ASSERT_TRUE((*m)->MatchBuffer(std::span<const char>(log.data(), log.size()),
+                                [&](const Hit& h) {
+                                  fields.emplace_back(h.field);
+                                  return true;
+                                })
+                  .ok());
   EXPECT_THAT(fields, ElementsAre("query", "dns.answers.rdata", "url.full", "url.full", ""));
   EXPECT_EQ((*m)->format(), Format::kJsonl);
 }
@@ -182,7 +194,8 @@ TEST(DetectTest, JsonLinesFields) {
 TEST(DetectTest, CsvAndZeekFields) {
   std::vector<store::Store::IndexRow> rows = {Row(1, "domain", "evil.example"),
                                               Row(2, "ip-dst", "192.0.2.1")};
-  std::string csv = "time,src,host,comment\n1,192.0.2.1,evil.example,\"said \"\"evil.example\"\"\"\n";
+  std::string csv =
+      "time,src,host,comment\n1,192.0.2.1,evil.example,\"said \"\"evil.example\"\"\"\n";
   MatchOptions o;
   o.format = Format::kCsv;
   EXPECT_THAT(MatchAll(Build(rows), csv, o),
@@ -265,16 +278,21 @@ TEST(DetectTest, StreamingInOrderAcrossChunksThreadsAndCodecs) {
       MatchOptions o;
       o.threads = threads;
       o.chunk_bytes = chunk;
-      for (const std::string& data : {log, Gzip(log), Zstd(log), Gzip(log) + Gzip("evil.example\n")}) {
+      for (const std::string& data :
+           {log, Gzip(log), Zstd(log), Gzip(log) + Gzip("evil.example\n")}) {
         auto m = Matcher::Create(set, o);
         ASSERT_TRUE(m.ok());
         auto in = InputStream::FromMemory(data, "mem");
         std::vector<std::string> got;
         MatchStats st;
-        ASSERT_TRUE((*m)->MatchStream(in.get(), [&](const Hit& h) {
-                           got.push_back(Format(*set, h));
-                           return true;
-                         }, &st).ok());
+        ASSERT_TRUE((*m)->MatchStream(
+                            in.get(),
+                            [&](const Hit& h) {
+                              got.push_back(Format(*set, h));
+                              return true;
+                            },
+                            &st)
+                        .ok());
         std::vector<std::string> want = expected;
         if (data.size() != log.size() && st.lines == 20001) {
           want.push_back("20001:" + std::to_string(log.size()) + " exact 1 evil.example");
@@ -298,7 +316,9 @@ TEST(DetectTest, StreamStopsWhenTheCallbackSaysSo) {
   ASSERT_TRUE(m.ok());
   auto in = InputStream::FromMemory(log, "mem");
   int n = 0;
-  ASSERT_TRUE((*m)->MatchStream(in.get(), [&](const Hit&) { return ++n < 3; }, nullptr).ok());
+  ASSERT_TRUE((*m)->MatchStream(
+                      in.get(), [&](const Hit&) { return ++n < 3; }, nullptr)
+                  .ok());
   EXPECT_EQ(n, 3);
 }
 
@@ -309,7 +329,8 @@ TEST(DetectTest, CorruptCompressedInputIsAnError) {
   auto m = Matcher::Create(set, {});
   ASSERT_TRUE(m.ok());
   auto in = InputStream::FromMemory(gz, "half.gz");
-  Status st = (*m)->MatchStream(in.get(), [](const Hit&) { return true; }, nullptr);
+  Status st = (*m)->MatchStream(
+      in.get(), [](const Hit&) { return true; }, nullptr);
   EXPECT_FALSE(st.ok());
   EXPECT_THAT(st.message(), ::testing::HasSubstr("half.gz: truncated gzip"));
   auto f = InputStream::OpenFile("/nonexistent/x.log");
@@ -334,7 +355,8 @@ TEST(DetectTest, FastIPv4ParserAgreesWithModel) {
     for (size_t k = 0; k < len; ++k) s.push_back(alphabet[rng() % 11]);
     if (i % 3 == 0) {
       s = std::to_string(rng() % 300) + "." + std::to_string(rng() % 260) + "." +
-          std::to_string(rng() % 256) + "." + (rng() % 5 == 0 ? "0" : "") + std::to_string(rng() % 256);
+          std::to_string(rng() % 256) + "." + (rng() % 5 == 0 ? "0" : "") +
+          std::to_string(rng() % 256);
     }
     uint32_t a = 0;
     model::IpPrefix p;
@@ -361,8 +383,10 @@ TEST(DetectTest, UrlKeys) {
 TEST(DetectTest, ScanFindsSubstringLiteralsAndCachesTheDatabase) {
   sanad::testing::TempDir dir;
   std::vector<store::Store::IndexRow> rows = {
-      Row(1, "filename", "Invoice_2024.scr"), Row(2, "mutex", "Global\\xyzzy-lock"),
-      Row(3, "user-agent", "EvilBot/1.0"), Row(4, "filename|md5", "dropper.dll|d41d8cd98f00b204e9800998ecf8427e"),
+      Row(1, "filename", "Invoice_2024.scr"),
+      Row(2, "mutex", "Global\\xyzzy-lock"),
+      Row(3, "user-agent", "EvilBot/1.0"),
+      Row(4, "filename|md5", "dropper.dll|d41d8cd98f00b204e9800998ecf8427e"),
       Row(5, "mutex", "abc"),  // too short
       Row(6, "domain", "evil.example")};
   BuildOptions bo;

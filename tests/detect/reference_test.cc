@@ -39,9 +39,9 @@ bool TokChar(unsigned char c) {
 
 const std::vector<std::string>& Separators() {
   static const std::vector<std::string> s = [] {
-    std::vector<std::string> v = {"\xC2\xA0", "\xC2\xAB", "\xC2\xBB", "\xE2\x80\xA6",
-                                  "\xE3\x80\x80", "\xE3\x80\x81", "\xEF\xBC\x88", "\xEF\xBC\x89",
-                                  "\xEF\xBC\x8C"};
+    std::vector<std::string> v = {"\xC2\xA0",     "\xC2\xAB",     "\xC2\xBB",
+                                  "\xE2\x80\xA6", "\xE3\x80\x80", "\xE3\x80\x81",
+                                  "\xEF\xBC\x88", "\xEF\xBC\x89", "\xEF\xBC\x8C"};
     for (int c = 0x80; c <= 0x8B; ++c) v.push_back(std::string("\xE2\x80") + static_cast<char>(c));
     for (int c = 0x98; c <= 0x9F; ++c) v.push_back(std::string("\xE2\x80") + static_cast<char>(c));
     for (int c = 0x8C; c <= 0x8F; ++c) v.push_back(std::string("\xE3\x80") + static_cast<char>(c));
@@ -200,7 +200,8 @@ class Reference {
       if (h == ind.value) {
         Add(s, e, exact, ind);
       } else if (k == "domain" && h.size() > ind.value.size() &&
-                 h.compare(h.size() - ind.value.size() - 1, std::string::npos, "." + ind.value) == 0) {
+                 h.compare(h.size() - ind.value.size() - 1, std::string::npos, "." + ind.value) ==
+                     0) {
         Add(s, e, sub, ind);
       }
     }
@@ -293,7 +294,8 @@ class Reference {
       size_t close = host.find(']');
       if (close == std::string::npos) return ae;
       std::string lit = host.substr(1, close - 1);
-      if (lit.find('/') != std::string::npos || !model::ParseIpPrefix(lit, &ip) || !ip.v6) return ae;
+      if (lit.find('/') != std::string::npos || !model::ParseIpPrefix(lit, &ip) || !ip.v6)
+        return ae;
       is_ip = host_ok = true;
     } else {
       std::string hn = host.substr(0, host.find(':'));
@@ -343,7 +345,8 @@ class Gen {
   size_t N(size_t n) { return rng_() % n; }
   bool P(int percent) { return N(100) < static_cast<size_t>(percent); }
   std::string Label() {
-    static const char* kSyl[] = {"ka", "lo", "mi", "evil", "c2", "x", "net", "sec", "dat", "q-1", "b_2"};
+    static const char* kSyl[] = {"ka",  "lo",  "mi",  "evil", "c2", "x",
+                                 "net", "sec", "dat", "q-1",  "b_2"};
     std::string s;
     for (size_t k = 0, n = 1 + N(3); k < n; ++k) s += kSyl[N(11)];
     return s;
@@ -388,7 +391,8 @@ std::string Perturb(Gen& g, const store::Store::IndexRow& r) {
     if (!p.IsHost()) {  // an address inside (or just outside) the CIDR
       int bytes = p.v6 ? 16 : 4;
       for (int b = 0; b < bytes; ++b) {
-        if (b * 8 >= p.len) p.addr[b] = static_cast<uint8_t>(g.P(50) ? (g.P(50) ? 0 : 255) : g.N(256));
+        if (b * 8 >= p.len)
+          p.addr[b] = static_cast<uint8_t>(g.P(50) ? (g.P(50) ? 0 : 255) : g.N(256));
       }
       if (g.P(20)) {
         int last = (p.len - 1) / 8;
@@ -470,12 +474,15 @@ TEST(ReferenceTest, FastPathAgreesWithReferenceOnRandomInput) {
   for (int i = 0; i < 20; ++i) add("sha1", g.Hex(40));
   for (int i = 0; i < 20; ++i) add("sha256", g.Hex(64));
 
-  static const char* kNoise[] = {"GET", "/index.html", "HTTP/1.1", "200", "-", "Mozilla/5.0",
-                                 "12:30:01", "a:b:c", "x@y", "user=bob", "\"", "«", "»", "“", "”",
-                                 "…", "\t", "(", ")", "[", "]", ",", ";", "<", ">", "=", ":",
-                                 "mailto:", "http://", "::", "..", "café", "日本", "ü", "@", "/"};
-  static const char* kGlue[] = {"", "", "", " ", "(", ")", ",", "\"", "'", "<", ">", "=", ":", "[",
-                                "]", ".", "/", "@", "“", "”", "«", "\xC2\xA0", "_", "-", "x"};
+  static const char* kNoise[] = {
+      "GET",  "/index.html", "HTTP/1.1", "200",     "-",       "Mozilla/5.0", "12:30:01", "a:b:c",
+      "x@y",  "user=bob",    "\"",       "«",       "»",       "“",           "”",        "…",
+      "\t",   "(",           ")",        "[",       "]",       ",",           ";",        "<",
+      ">",    "=",           ":",        "mailto:", "http://", "::",          "..",       "café",
+      "日本", "ü",           "@",        "/"};
+  static const char* kGlue[] = {"",  "",  "",  " ",        "(", ")", ",", "\"", "'",
+                                "<", ">", "=", ":",        "[", "]", ".", "/",  "@",
+                                "“", "”", "«", "\xC2\xA0", "_", "-", "x"};
   std::string text;
   for (int line = 0; line < 6000; ++line) {
     size_t items = g.N(12);
@@ -540,9 +547,11 @@ TEST(ReferenceTest, FastPathAgreesWithReferenceOnRandomInput) {
       return s;
     };
     EXPECT_TRUE(missing.empty()) << (stream ? "stream" : "buffer") << ": " << missing.size()
-                                 << " missing, e.g.\n" << show(missing);
+                                 << " missing, e.g.\n"
+                                 << show(missing);
     EXPECT_TRUE(extra.empty()) << (stream ? "stream" : "buffer") << ": " << extra.size()
-                               << " extra, e.g.\n" << show(extra);
+                               << " extra, e.g.\n"
+                               << show(extra);
   }
 }
 
