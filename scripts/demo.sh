@@ -37,8 +37,18 @@ S -q sharing-group add "national CERTs only" --owner "MY-CERT (demo)" --uuid $SG
   --org "NG-CERT (demo)" --org "PK-CERT (demo)"
 S sharing-group list
 echo
-S -q user add analyst@my-cert.demo --org "MY-CERT (demo)" --role admin >/dev/null
-S -q user add analyst@globalsec.demo --org "GlobalSec Vendor (demo)" --role analyst >/dev/null
+# One analyst per member, each with an API key (shown once: kept for the demo).
+KEYS=()
+while IFS= read -r name; do
+  slug=$(echo "$name" | tr 'A-Z' 'a-z' | sed 's/ (demo)//; s/[^a-z0-9]\+/-/g; s/-$//')
+  role=analyst
+  [[ "$name" == "MY-CERT (demo)" ]] && role=admin
+  key=$(S --json user add "analyst@$slug.demo" --org "$name" --role $role |
+        python3 -c 'import json,sys; print(json.load(sys.stdin)["api_key"])')
+  KEYS+=("$name=$key")
+done < <(S --json org list | python3 -c '
+import json,sys
+for o in json.load(sys.stdin): print(o["name"])')
 
 echo "== Each member shares its intelligence (MISP JSON, TLP and distribution per event)"
 TMP=$(mktemp -d)
@@ -89,5 +99,42 @@ for ev in only_b:
     print("%-54s | %-8s %-17s %s" % (("(not visible)",) + ev))
 PY
 echo
+
+echo "== Correlation: values that several members reported"
+S -q correlate --rebuild
+S correlate stats
+echo "(sanad search VALUE --as ORG; sanad correlate show ATTR_UUID --as ORG)"
+echo
+echo "== The REST API"
+PORT=${SANAD_DEMO_PORT:-0}
+LOG="$TMP/serve.log"
+"$SANAD" --data "$DATA" serve --listen 127.0.0.1:$PORT --access-log none > "$LOG" 2>&1 &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; rm -rf "$TMP"' EXIT
+URL=""
+for _ in $(seq 1 100); do
+  URL=$(grep -o 'http[s]*://[0-9.:]*' "$LOG" | head -1 || true)
+  [[ -n "$URL" ]] && break
+  sleep 0.1
+done
+if [[ -z "$URL" ]]; then echo "server did not start:"; cat "$LOG"; exit 1; fi
+echo "Sanad serves the demo community at $URL (OpenAPI: $URL/api/v1/openapi.json)"
+echo "API keys (one per member):"
+for kv in "${KEYS[@]}"; do printf '  %-32s %s\n' "${kv%%=*}" "${kv#*=}"; done
+key_of() { for kv in "${KEYS[@]}"; do [[ "${kv%%=*}" == "$1" ]] && echo "${kv#*=}"; done; return 0; }
+KA=$(key_of "$A"); KB=$(key_of "$B")
+count() { curl -s -H "Authorization: Bearer $1" "$URL/api/v1/events/export?format=text" | wc -l; }
+echo
+echo "Two members ask for the same export:"
+echo "  curl -H \"Authorization: Bearer $KA\" $URL/api/v1/events/export?format=text   # $A"
+echo "  -> $(count "$KA") values"
+echo "  curl -H \"Authorization: Bearer $KB\" $URL/api/v1/events/export?format=text   # $B"
+echo "  -> $(count "$KB") values"
+echo
 echo "Try: build/sanad --data $DATA event list --as \"$A\""
 echo "     build/sanad --data $DATA export --as \"$B\" --format csv"
+if [[ -t 0 && -z "${CI:-}" ]]; then
+  echo
+  echo "The server keeps running at $URL; press Ctrl-C to stop it."
+  wait $SERVER || true
+fi

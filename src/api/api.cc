@@ -15,7 +15,7 @@ namespace {
 // Every route area; add a line for a new src/api/<area>_routes.cc.
 constexpr void (*kAreas[])(Router*) = {
     RegisterSystemRoutes, RegisterCommunityRoutes,   RegisterSharingGroupRoutes,
-    RegisterEventRoutes,  RegisterWarninglistRoutes,
+    RegisterEventRoutes,  RegisterWarninglistRoutes,  RegisterIntelRoutes,
 };
 
 bool StartsWithNoCase(std::string_view s, std::string_view prefix) {
@@ -72,6 +72,18 @@ StatusOr<Services::StoreLease> Services::AcquireStore() {
     std::lock_guard<std::mutex> l(pool_mu_);
     pool_.emplace_back(p);
   });
+}
+
+StatusOr<std::shared_ptr<const intel::CorrelationIndex>> Services::CorrelationIndexFor(
+    store::Store* s) {
+  auto gen = s->DataGeneration();
+  if (!gen.ok()) return gen.status();
+  std::lock_guard<std::mutex> l(index_mu_);
+  if (index_ && index_->generation() == *gen) return index_;
+  auto idx = intel::OpenCorrelationIndex(s, opts_.data_dir);
+  if (!idx.ok()) return idx.status();
+  index_ = std::shared_ptr<const intel::CorrelationIndex>(std::move(*idx));
+  return index_;
 }
 
 struct Api::Impl {

@@ -16,18 +16,6 @@ namespace sanad::api {
 
 namespace {
 
-// Revocation needs Store::RevokeApiKey(key_id); a store without it answers 501.
-template <class S>
-Status RevokeKey(S* s, int64_t key_id, bool* supported) {
-  if constexpr (requires { s->RevokeApiKey(key_id); }) {
-    *supported = true;
-    return s->RevokeApiKey(key_id);
-  } else {
-    *supported = false;
-    return Status::Ok();
-  }
-}
-
 // Parses and canonicalises allowed source CIDRs ("" when none).
 Status CanonicalCidrs(const std::vector<std::string>& in, std::vector<model::IpPrefix>* prefixes,
                       std::string* out) {
@@ -288,11 +276,8 @@ void RevokeOwnKey(Call& c) {
   for (const auto& x : keys)
     if (x.id == id) k = &x;
   if (!k) return c.Error(404, "not_found", "you have no key with id " + id_text);
-  bool supported = false;
   std::lock_guard<std::mutex> l(c.svc->write_mutex());
-  st = RevokeKey(c.store, id, &supported);
-  if (!supported)
-    return c.Error(501, "not_implemented", "key revocation needs Store::RevokeApiKey");
+  st = c.store->RevokeApiKey(id);
   if (st.ok())
     st = c.Audit("key.revoke", "user", c.principal->user.email, c.principal->org.uuid, k->prefix);
   if (!st.ok()) return c.Fail(st);
@@ -399,8 +384,7 @@ void RegisterCommunityRoutes(Router* r) {
               "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
               "responses": {"200": {"description": "The revoked key", "content": {"application/json":
                 {"schema": {"$ref": "#/components/schemas/ApiKey"}}}},
-                "404": {"$ref": "#/components/responses/NotFound"},
-                "501": {"$ref": "#/components/responses/Error"}}})"});
+                "404": {"$ref": "#/components/responses/NotFound"}}})"});
 }
 
 }  // namespace sanad::api

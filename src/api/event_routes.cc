@@ -21,18 +21,6 @@ namespace sanad::api {
 
 namespace {
 
-// Pushes the cursor down to SQL when store::EventQuery has `after_id`
-// (events with id > after_id); otherwise the caller skips in the callback.
-template <class Q>
-bool SetAfterId(Q* q, int64_t after) {
-  if constexpr (requires { q->after_id = after; }) {
-    q->after_id = after;
-    return true;
-  } else {
-    return false;
-  }
-}
-
 bool MayWriteIntel(const auth::Principal& p) { return p.user.role != model::Role::kReader; }
 
 void DropLocalTags(model::Event* ev) {
@@ -147,13 +135,12 @@ void ListEvents(Call& c) {
     if (!DecodeCursor(*cur, &after))
       return c.Fail(Status::Invalid("query parameter cursor: not a cursor from this API"));
   }
-  bool pushed = SetAfterId(&q, after);
-  if (pushed) q.limit = limit + 1;  // one more tells whether a next page exists
+  q.after_id = after;     // the cursor is pushed down to SQL
+  q.limit = limit + 1;    // one more tells whether a next page exists
   json::array events;
   int64_t last = 0;
   bool more = false;
   st = c.store->ScanEvents(*v, q, [&](model::Event& ev) {
-    if (ev.id <= after) return true;
     if (static_cast<int64_t>(events.size()) == limit) {
       more = true;
       return false;

@@ -21,5 +21,8 @@ void RegisterSharingGroupRoutes(Router* r);
 void RegisterEventRoutes(Router* r);
 // /api/v1/warninglists
 void RegisterWarninglistRoutes(Router* r);
+// /api/v1/search, /api/v1/attributes/{uuid}/correlations, /api/v1/sightings,
+// /api/v1/attributes/{uuid}/sightings
+void RegisterIntelRoutes(Router* r);
 
 }  // namespace sanad::api

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "api/api.h"
+#include "intel/correlation.h"
 #include "intel/warninglist.h"
 #include "server/metrics.h"
 #include "server/rate_limiter.h"
@@ -40,6 +41,13 @@ class Services {
   using StoreLease = std::unique_ptr<store::Store, std::function<void(store::Store*)>>;
   StatusOr<StoreLease> AcquireStore();
 
+  // The correlation index for the store's current data (DataGeneration):
+  // one per Services, loaded from the snapshot or rebuilt (and saved) when
+  // the generation changed since the last call. Callers share the immutable
+  // index; a rebuild holds the index mutex, so concurrent callers wait for it
+  // rather than build twice.
+  StatusOr<std::shared_ptr<const intel::CorrelationIndex>> CorrelationIndexFor(store::Store* s);
+
   void Count(std::string_view name, std::string_view help, std::string_view labels) {
     if (metrics_) metrics_->Add(name, help, labels, 1);
   }
@@ -52,6 +60,8 @@ class Services {
   const Router* router_ = nullptr;
   std::mutex write_mu_;
   std::mutex pool_mu_;
+  std::mutex index_mu_;
+  std::shared_ptr<const intel::CorrelationIndex> index_;  // guarded by index_mu_
   std::vector<std::unique_ptr<store::Store>> pool_;
 };
 
