@@ -181,28 +181,6 @@ bool IsIpHostText(string_view h, model::IpPrefix* p) {
   return !h.empty() && h.find('/') == string_view::npos && model::ParseIpPrefix(h, p);
 }
 
-// Same rules as canon.cc: "evil.example:8080/x" is a host with a port.
-size_t SchemeLength(string_view s) {
-  auto alpha = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
-  auto digit = [](char c) { return c >= '0' && c <= '9'; };
-  if (s.empty() || !alpha(s[0])) return 0;
-  size_t i = 1;
-  bool dot = false;
-  while (i < s.size() &&
-         (alpha(s[i]) || digit(s[i]) || s[i] == '+' || s[i] == '-' || s[i] == '.')) {
-    dot |= s[i] == '.';
-    ++i;
-  }
-  if (i == s.size() || s[i] != ':') return 0;
-  string_view rest = s.substr(i + 1);
-  if (rest.substr(0, 2) == "//") return i;
-  if (dot) return 0;
-  size_t d = 0;
-  while (d < rest.size() && digit(rest[d])) ++d;
-  if (d > 0 && (d == rest.size() || rest[d] == '/' || rest[d] == '?' || rest[d] == '#')) return 0;
-  return i;
-}
-
 std::string LowerAscii(string_view s) {
   std::string r(s);
   for (char& c : r) {
@@ -212,31 +190,6 @@ std::string LowerAscii(string_view s) {
 }
 
 }  // namespace
-
-std::string UrlHost(string_view url) {
-  string_view s = util::Trim(url);
-  size_t slen = SchemeLength(s);
-  string_view rest;
-  if (slen) {
-    rest = s.substr(slen + 1);
-    if (rest.substr(0, 2) != "//") return "";
-    rest.remove_prefix(2);
-  } else {
-    rest = s;
-    if (rest.substr(0, 2) == "//") rest.remove_prefix(2);
-  }
-  string_view auth = rest.substr(0, rest.find_first_of("/?#"));
-  size_t at = auth.rfind('@');
-  if (at != string_view::npos) auth = auth.substr(at + 1);
-  if (!auth.empty() && auth[0] == '[') {
-    size_t close = auth.find(']');
-    if (close == string_view::npos) return "";
-    return LowerAscii(auth.substr(1, close - 1));
-  }
-  string_view host = auth.substr(0, auth.find(':'));
-  while (!host.empty() && host.back() == '.') host.remove_suffix(1);
-  return LowerAscii(host);
-}
 
 const char* Name(CorrelationRule r) {
   switch (r) {

@@ -35,6 +35,7 @@
 #include <string_view>
 #include <vector>
 
+#include "model/canon.h"
 #include "policy/policy.h"
 #include "store/store.h"
 #include "util/status.h"
@@ -175,9 +176,7 @@ StatusOr<std::unique_ptr<CorrelationIndex>> OpenCorrelationIndex(store::Store* s
                                                                  bool force_rebuild = false,
                                                                  bool* rebuilt = nullptr);
 
-// The host of a canonical URL ("http://user@Evil.example:8080/x" ->
-// "evil.example", "http://[2001:db8::1]/" -> "2001:db8::1", "evil.example/x"
-// -> "evil.example"); "" when it has none.
-std::string UrlHost(std::string_view canonical_url);
+// The host of a canonical URL: model::UrlHost (model/canon.h).
+using model::UrlHost;
 
 }  // namespace sanad::intel

@@ -128,35 +128,6 @@ class CidrTable {
 
 // ---- values to check -------------------------------------------------------
 
-// Host part of a (canonical) URL, with or without a scheme: brackets of an
-// IPv6 literal, userinfo and port removed.
-std::string_view UrlHost(std::string_view url) {
-  size_t start = 0;
-  size_t sep = url.find("://");
-  if (sep != std::string_view::npos && sep > 0 &&
-      url.substr(0, sep).find_first_of("/?#") == std::string_view::npos) {
-    start = sep + 3;
-  } else if (url.substr(0, 2) == "//") {
-    start = 2;
-  }
-  size_t end = url.find_first_of("/?#", start);
-  std::string_view auth = url.substr(start, end == std::string_view::npos ? end : end - start);
-  size_t at = auth.rfind('@');
-  if (at != std::string_view::npos) auth.remove_prefix(at + 1);
-  if (!auth.empty() && auth[0] == '[') {
-    size_t close = auth.find(']');
-    if (close == std::string_view::npos) return {};
-    return auth.substr(1, close - 1);
-  }
-  size_t colon = auth.rfind(':');
-  if (colon != std::string_view::npos) {
-    std::string_view port = auth.substr(colon + 1);
-    if (std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; }))
-      auth = auth.substr(0, colon);
-  }
-  return auth;
-}
-
 // A host name compared against hostname entries: lower case, no trailing dot.
 std::string HostKey(std::string_view h) {
   std::string r = LowerAscii(h);
@@ -204,7 +175,7 @@ void AddComponent(std::string_view text, model::ValueKind kind, Subject* s) {
       s->hosts.push_back(HostKey(text));
       break;
     case K::kUrl: {
-      std::string_view host = UrlHost(text);
+      std::string host = model::UrlHost(text);
       model::IpPrefix p;
       if (model::ParseIpPrefix(host, &p)) {
         s->ips.push_back(model::UnmapV4(p));

@@ -571,6 +571,31 @@ size_t SplitPos(string_view type, string_view raw) {
 
 }  // namespace
 
+std::string UrlHost(string_view url) {
+  string_view s = util::Trim(url);
+  size_t slen = SchemeLength(s);
+  string_view rest;
+  if (slen) {
+    rest = s.substr(slen + 1);
+    if (rest.substr(0, 2) != "//") return "";
+    rest.remove_prefix(2);
+  } else {
+    rest = s;
+    if (rest.substr(0, 2) == "//") rest.remove_prefix(2);
+  }
+  string_view auth = rest.substr(0, rest.find_first_of("/?#"));
+  size_t at = auth.rfind('@');
+  if (at != string_view::npos) auth = auth.substr(at + 1);
+  if (!auth.empty() && auth[0] == '[') {
+    size_t close = auth.find(']');
+    if (close == string_view::npos) return "";
+    return util::ToLower(auth.substr(1, close - 1));
+  }
+  string_view host = auth.substr(0, auth.find(':'));
+  while (!host.empty() && host.back() == '.') host.remove_suffix(1);
+  return util::ToLower(host);
+}
+
 Status CanonicalIp(string_view raw, std::string* out) {
   string_view s = util::Trim(raw);
   if (s.empty()) return Status::Invalid("empty value");

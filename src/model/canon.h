@@ -45,6 +45,13 @@ Status CanonicalUrl(std::string_view raw, std::string* out);
 Status CanonicalEmail(std::string_view raw, std::string* out);
 Status CanonicalHash(std::string_view raw, size_t hex_len, std::string* out);
 
+// The host of a canonical URL, lower case, without userinfo, port, IPv6
+// brackets or trailing dot ("http://user@Evil.example:8080/x" -> "evil.example",
+// "http://[2001:db8::1]/" -> "2001:db8::1", "evil.example/x" -> "evil.example");
+// "" when it has none ("mailto:a@b.example", "file:///x"). Shared by
+// correlation, warninglists and detection so that all read hosts alike.
+std::string UrlHost(std::string_view canonical_url);
+
 // Guesses the MISP type of a bare value ("1.2.3.4" -> "ip-dst",
 // "example.com" -> "domain", 64 hex digits -> "sha256", ...); "text" when
 // nothing fits. Used by search and text imports.
