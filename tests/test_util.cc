@@ -72,4 +72,9 @@ int Run(const std::string& cmdline, std::string* output, bool merge_stderr) {
   return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
+int RunSanad(const std::string& data_dir, const std::string& args, std::string* output,
+             bool merge_stderr) {
+  return Run(SanadBinary() + " --data " + data_dir + " " + args, output, merge_stderr);
+}
+
 }  // namespace sanad::testing

@@ -35,4 +35,8 @@ void WriteFile(const std::string& path, const std::string& content);
 // returns the exit code.
 int Run(const std::string& cmdline, std::string* output, bool merge_stderr = false);
 
+// Runs `sanad --data DATA_DIR ARGS` (ARGS is shell text); returns the exit code.
+int RunSanad(const std::string& data_dir, const std::string& args, std::string* output,
+             bool merge_stderr = true);
+
 }  // namespace sanad::testing

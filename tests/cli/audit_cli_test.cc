@@ -15,20 +15,27 @@ using ::testing::Not;
 TEST(AuditCliTest, RecordsWritesAndSensitiveReadsAndDetectsTampering) {
   TempDir dir;
   auto S = [&](const std::string& args, std::string* out) {
-    return sanad::testing::Run(SanadBinary() + " --data " + dir.path() + " " + args, out, true);
+    return sanad::testing::RunSanad(dir.path(), args, out, true);
   };
   std::string out;
   ASSERT_EQ(S("-q init", &out), 0);
-  ASSERT_EQ(S("-q org add 'Alpha CERT' --country MY --uuid aaaaaaaa-0000-4000-8000-000000000001",
-              &out), 0);
-  ASSERT_EQ(S("-q org add 'Beta CERT' --country ID --uuid bbbbbbbb-0000-4000-8000-000000000002",
-              &out), 0);
+  ASSERT_EQ(
+      S("-q org add 'Alpha CERT' --country MY --uuid aaaaaaaa-0000-4000-8000-000000000001", &out),
+      0);
+  ASSERT_EQ(
+      S("-q org add 'Beta CERT' --country ID --uuid bbbbbbbb-0000-4000-8000-000000000002", &out),
+      0);
   ASSERT_EQ(S("-q org add 'Gamma CERT' --country EG", &out), 0);
   ASSERT_EQ(S("-q sharing-group add 'national CERTs only' --owner 'Alpha CERT' "
-              "--uuid cccccccc-0000-4000-8000-000000000001 --org 'Beta CERT'", &out), 0);
+              "--uuid cccccccc-0000-4000-8000-000000000001 --org 'Beta CERT'",
+              &out),
+            0);
   // group_event.json is TLP:AMBER, community_event.json TLP:GREEN.
   ASSERT_EQ(S("import " + TestData("cli/group_event.json") + " " +
-              TestData("cli/community_event.json") + " --as 'Alpha CERT'", &out), 0) << out;
+                  TestData("cli/community_event.json") + " --as 'Alpha CERT'",
+              &out),
+            0)
+      << out;
   ASSERT_EQ(S("export --as 'Beta CERT' --format text", &out), 0);
   ASSERT_EQ(S("event show 11111111-1111-4111-8111-111111111111 --as 'Gamma CERT'", &out), 0);
 
@@ -54,8 +61,8 @@ TEST(AuditCliTest, RecordsWritesAndSensitiveReadsAndDetectsTampering) {
   // Hide Beta's read.
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open((dir.path() + "/sanad.db").c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(db, "DELETE FROM audit_log WHERE action = 'read.export'", nullptr,
-                         nullptr, nullptr),
+  ASSERT_EQ(sqlite3_exec(db, "DELETE FROM audit_log WHERE action = 'read.export'", nullptr, nullptr,
+                         nullptr),
             SQLITE_OK);
   sqlite3_close(db);
   EXPECT_EQ(S("audit verify", &out), 1);
@@ -65,7 +72,7 @@ TEST(AuditCliTest, RecordsWritesAndSensitiveReadsAndDetectsTampering) {
 TEST(AuditCliTest, TruncatedTailIsCaughtByTheRecordedHead) {
   TempDir dir;
   auto S = [&](const std::string& args, std::string* out) {
-    return sanad::testing::Run(SanadBinary() + " --data " + dir.path() + " " + args, out, true);
+    return sanad::testing::RunSanad(dir.path(), args, out, true);
   };
   std::string out;
   ASSERT_EQ(S("-q init", &out), 0);

@@ -16,7 +16,7 @@ class CliTest : public ::testing::Test {
   // Runs sanad with --data set; returns the exit code, output in *out.
   int Sanad(const std::string& args, std::string* out = nullptr, bool merge = true) {
     std::string o;
-    int rc = sanad::testing::Run(SanadBinary() + " --data " + dir_.path() + "/store " + args, &o, merge);
+    int rc = sanad::testing::RunSanad(dir_.path() + "/store", args, &o, merge);
     if (out) *out = o;
     return rc;
   }
@@ -25,12 +25,14 @@ class CliTest : public ::testing::Test {
   void SetUpCommunity() {
     ASSERT_EQ(Sanad("init"), 0);
     ASSERT_EQ(Sanad("-q org add 'Alpha CERT' --country MY --chair "
-                    "--uuid aaaaaaaa-0000-4000-8000-000000000001"), 0);
+                    "--uuid aaaaaaaa-0000-4000-8000-000000000001"),
+              0);
     ASSERT_EQ(Sanad("-q org add 'Beta CERT' --country ID"), 0);
     ASSERT_EQ(Sanad("-q org add 'Gamma Vendor' --country GB --kind industry --category commercial"),
               0);
     ASSERT_EQ(Sanad("-q sharing-group add 'national CERTs only' --owner 'Alpha CERT' "
-                    "--uuid cccccccc-0000-4000-8000-000000000001 --org 'Beta CERT'"), 0);
+                    "--uuid cccccccc-0000-4000-8000-000000000001 --org 'Beta CERT'"),
+              0);
   }
 
   TempDir dir_;
@@ -84,7 +86,10 @@ TEST_F(CliTest, ImportAndExportHonourVisibility) {
   SetUpCommunity();
   std::string out;
   ASSERT_EQ(Sanad("import " + Fixture("community_event.json") + " " + Fixture("group_event.json") +
-                  " --as 'Alpha CERT'", &out), 0) << out;
+                      " --as 'Alpha CERT'",
+                  &out),
+            0)
+      << out;
   EXPECT_THAT(out, HasSubstr("2 created"));
 
   std::string alpha, beta, gamma;
@@ -152,7 +157,9 @@ TEST_F(CliTest, BadInputRejectsTheWholeImport) {
   ASSERT_EQ(Sanad("--json status", &before, false), 0);
   // A good file followed by a bad one: nothing is written.
   EXPECT_EQ(Sanad("import " + Fixture("community_event.json") + " " + Fixture("bad_ip.json") +
-                  " --as 'Alpha CERT'", &out), 1);
+                      " --as 'Alpha CERT'",
+                  &out),
+            1);
   EXPECT_THAT(out, HasSubstr("bad_ip.json: $.Event.Attribute[1].value"));
   EXPECT_THAT(out, HasSubstr("nothing was written"));
   ASSERT_EQ(Sanad("--json status", &after, false), 0);
@@ -172,17 +179,21 @@ TEST_F(CliTest, MispRoundTripThroughExport) {
   SetUpCommunity();
   std::string out;
   ASSERT_EQ(Sanad("import " + Fixture("community_event.json") + " " + Fixture("group_event.json") +
-                  " --as 'Alpha CERT'", &out), 0) << out;
+                      " --as 'Alpha CERT'",
+                  &out),
+            0)
+      << out;
   ASSERT_EQ(Sanad("export --as 'Alpha CERT' --format misp -o " + dir_.File("a.json"), &out), 0)
       << out;
   // A second node imports the export and exports it again: identical.
   std::string store2 = dir_.path() + "/store2";
   auto S2 = [&](const std::string& args, std::string* o) {
-    return sanad::testing::Run(SanadBinary() + " --data " + store2 + " " + args, o, true);
+    return sanad::testing::RunSanad(store2, args, o, true);
   };
   ASSERT_EQ(S2("init", &out), 0);
-  ASSERT_EQ(S2("-q org add 'Alpha CERT' --country MY --uuid aaaaaaaa-0000-4000-8000-000000000001",
-               &out), 0);
+  ASSERT_EQ(
+      S2("-q org add 'Alpha CERT' --country MY --uuid aaaaaaaa-0000-4000-8000-000000000001", &out),
+      0);
   ASSERT_EQ(S2("import " + dir_.File("a.json") + " --as 'Alpha CERT'", &out), 0) << out;
   EXPECT_THAT(out, HasSubstr("sharing groups created"));
   ASSERT_EQ(S2("export --as 'Alpha CERT' --format misp -o " + dir_.File("b.json"), &out), 0);
@@ -198,16 +209,19 @@ namespace {
 TEST(CliSharingGroupTest, OnlyMembersShareThroughAGroup) {
   TempDir dir;
   auto S = [&](const std::string& args, std::string* out) {
-    return sanad::testing::Run(SanadBinary() + " --data " + dir.path() + " " + args, out, true);
+    return sanad::testing::RunSanad(dir.path(), args, out, true);
   };
   std::string out;
   ASSERT_EQ(S("-q init", &out), 0);
-  ASSERT_EQ(S("-q org add 'Alpha CERT' --country MY --uuid aaaaaaaa-0000-4000-8000-000000000001",
-              &out), 0);
+  ASSERT_EQ(
+      S("-q org add 'Alpha CERT' --country MY --uuid aaaaaaaa-0000-4000-8000-000000000001", &out),
+      0);
   ASSERT_EQ(S("-q org add 'Gamma Vendor' --country GB --kind industry --category commercial", &out),
             0);
   ASSERT_EQ(S("-q sharing-group add 'national CERTs only' --owner 'Alpha CERT' "
-              "--uuid cccccccc-0000-4000-8000-000000000001", &out), 0);
+              "--uuid cccccccc-0000-4000-8000-000000000001",
+              &out),
+            0);
   // The vendor is not in the group: it cannot address the group's members.
   EXPECT_EQ(S("import " + TestData("cli/group_event.json") + " --as 'Gamma Vendor'", &out), 1);
   EXPECT_THAT(out, ::testing::HasSubstr("is not a member of sharing group 'national CERTs only'"));
@@ -223,7 +237,7 @@ namespace {
 TEST(CliFeedTest, ImportsAMispFeedDirectory) {
   TempDir dir;
   auto S = [&](const std::string& args, std::string* out) {
-    return sanad::testing::Run(SanadBinary() + " --data " + dir.path() + " " + args, out, true);
+    return sanad::testing::RunSanad(dir.path(), args, out, true);
   };
   std::string out;
   ASSERT_EQ(S("-q init", &out), 0);

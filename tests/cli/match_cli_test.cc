@@ -50,8 +50,7 @@ class MatchCliTest : public ::testing::Test {
  protected:
   int Sanad(const std::string& args, std::string* out = nullptr, bool merge = true) {
     std::string o;
-    int rc =
-        sanad::testing::Run(SanadBinary() + " --data " + dir_.path() + "/store " + args, &o, merge);
+    int rc = sanad::testing::RunSanad(dir_.path() + "/store", args, &o, merge);
     if (out) *out = o;
     return rc;
   }
