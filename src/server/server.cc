@@ -255,6 +255,7 @@ class Session : public SessionBase {
     state_ = State::kReading;
     req_.reset();
     res_.reset();
+    stream_state_.reset();
     bytes_ = 0;
     parser_.emplace();
     parser_->header_limit(
@@ -463,7 +464,11 @@ class Session : public SessionBase {
   }
 
   void Pump() {
-    if (chunk_writing_ || state_ == State::kClosed) return;
+    // Pumps are posted by the producer and may arrive after the stream has
+    // ended (last chunk written, next request being read): only a response
+    // being streamed is pumped, or the last chunk would be written twice and
+    // a second read started.
+    if (chunk_writing_ || state_ != State::kWriting || !stream_state_) return;
     auto st = stream_state_;
     std::unique_lock<std::mutex> l(st->mu);
     if (stream_aborted_) {
