@@ -69,6 +69,13 @@ S status
 echo
 A="EG-CERT (demo)"
 B="GlobalSec Vendor (demo)"
+# Further chapters of the demo (membership, incidents, STIX/TAXII), in name
+# order; each may use S, DATA, TMP and KEYS.
+for part in scripts/demo.d/*.sh; do
+  [[ -e "$part" ]] || continue
+  # shellcheck source=/dev/null
+  source "$part"
+done
 echo "== What two members see: $A (national CERT) | $B (commercial)"
 S event list --as "$A" --limit 100 | cut -c1-200 > "$TMP/a.txt"
 S event list --as "$B" --limit 100 | cut -c1-200 > "$TMP/b.txt"

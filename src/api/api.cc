@@ -1,10 +1,13 @@
 #include "api/api.h"
 
+#include <sodium.h>
+
 #include <algorithm>
 
 #include "api/router.h"
 #include "api/routes.h"
 #include "api/services.h"
+#include "detect/detect.h"
 #include "model/ip.h"
 #include "util/util.h"
 
@@ -14,8 +17,10 @@ namespace {
 
 // Every route area; add a line for a new src/api/<area>_routes.cc.
 constexpr void (*kAreas[])(Router*) = {
-    RegisterSystemRoutes, RegisterCommunityRoutes,   RegisterSharingGroupRoutes,
-    RegisterEventRoutes,  RegisterWarninglistRoutes,  RegisterIntelRoutes,
+    RegisterSystemRoutes,   RegisterCommunityRoutes,  RegisterSharingGroupRoutes,
+    RegisterEventRoutes,    RegisterWarninglistRoutes, RegisterIntelRoutes,
+    RegisterMatchRoutes,    RegisterIncidentRoutes,   RegisterMembershipRoutes,
+    RegisterTaxiiRoutes,
 };
 
 bool StartsWithNoCase(std::string_view s, std::string_view prefix) {
@@ -25,13 +30,29 @@ bool StartsWithNoCase(std::string_view s, std::string_view prefix) {
   return true;
 }
 
-// The key presented in Authorization: "Bearer <key>" or MISP's bare "<key>".
-std::string_view PresentedKey(const server::Request& req) {
+// The key presented in Authorization: "Bearer <key>", MISP's bare "<key>",
+// or HTTP Basic (TAXII clients) with the key as password (any user name) or,
+// when the password is empty, as user name.
+std::string PresentedKey(const server::Request& req) {
   const std::string* h = req.Header("authorization");
   if (!h) return {};
   std::string_view v = util::Trim(*h);
-  if (StartsWithNoCase(v, "bearer ")) v = util::Trim(v.substr(7));
-  return v;
+  if (StartsWithNoCase(v, "bearer ")) return std::string(util::Trim(v.substr(7)));
+  if (StartsWithNoCase(v, "basic ")) {
+    std::string_view b64 = util::Trim(v.substr(6));
+    std::string raw(b64.size(), '\0');
+    size_t len = 0;
+    if (sodium_base642bin(reinterpret_cast<unsigned char*>(raw.data()), raw.size(), b64.data(),
+                          b64.size(), nullptr, &len, nullptr,
+                          sodium_base64_VARIANT_ORIGINAL) != 0)
+      return {};
+    raw.resize(len);
+    size_t colon = raw.find(':');
+    if (colon == std::string::npos) return {};
+    std::string pass = raw.substr(colon + 1);
+    return pass.empty() ? raw.substr(0, colon) : pass;
+  }
+  return std::string(v);
 }
 
 // True when `ip` lies inside one of the comma-separated `cidrs`.
@@ -86,6 +107,75 @@ StatusOr<std::shared_ptr<const intel::CorrelationIndex>> Services::CorrelationIn
   return index_;
 }
 
+StatusOr<std::shared_ptr<const detect::IndicatorSet>> Services::MatchSetFor(
+    store::Store* s, const policy::Viewer& v, const MatchSetKey& key) {
+  auto gen = s->DataGeneration();
+  if (!gen.ok()) return gen.status();
+  // One build at a time: concurrent callers for the same set wait for it
+  // rather than build it twice (and the memory of two builds is not needed).
+  std::lock_guard<std::mutex> l(match_mu_);
+  for (size_t i = 0; i < match_sets_.size(); ++i) {
+    if (match_sets_[i].key == key && match_sets_[i].generation == *gen) {
+      MatchSetEntry e = std::move(match_sets_[i]);
+      match_sets_.erase(match_sets_.begin() + static_cast<std::ptrdiff_t>(i));
+      match_sets_.push_back(std::move(e));
+      return match_sets_.back().set;
+    }
+  }
+  detect::BuildOptions bo;
+  bo.include_non_ids = key.all;
+  bo.warninglists = &lists_;
+  bo.include_warninglisted = key.include_warninglisted;
+  bo.scan = key.scan;
+  bo.scan_cache_dir = opts_.data_dir + "/detect";
+  auto set = detect::BuildIndicatorSet(s, v, bo);
+  if (!set.ok()) return set.status();
+  std::erase_if(match_sets_, [&](const MatchSetEntry& e) { return e.key == key; });
+  if (match_sets_.size() >= kMaxMatchSets) match_sets_.erase(match_sets_.begin());
+  match_sets_.push_back({key, *gen, *set});
+  return match_sets_.back().set;
+}
+
+namespace {
+std::string EventCacheKey(int64_t org_id, const std::string& uuid) {
+  return std::to_string(org_id) + "/" + uuid;
+}
+}  // namespace
+
+std::shared_ptr<const std::string> Services::FindEventText(int64_t org_id,
+                                                           const std::string& uuid,
+                                                           int64_t generation) {
+  std::lock_guard<std::mutex> l(event_cache_mu_);
+  auto it = event_cache_.find(EventCacheKey(org_id, uuid));
+  if (it == event_cache_.end() || it->second.generation != generation) return nullptr;
+  return it->second.text;
+}
+
+void Services::KeepEventText(int64_t org_id, const std::string& uuid, int64_t generation,
+                             std::shared_ptr<const std::string> text) {
+  const size_t size = text->size() + uuid.size() + 64;
+  if (size > kEventCacheBytes / 8) return;  // one huge event must not evict everything
+  std::lock_guard<std::mutex> l(event_cache_mu_);
+  if (event_cache_bytes_ + size > kEventCacheBytes) {
+    for (auto it = event_cache_.begin(); it != event_cache_.end();) {
+      if (it->second.generation != generation) {
+        event_cache_bytes_ -= it->second.text->size() + it->first.size() + 64;
+        it = event_cache_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    if (event_cache_bytes_ + size > kEventCacheBytes) {
+      event_cache_.clear();
+      event_cache_bytes_ = 0;
+    }
+  }
+  auto [it, inserted] = event_cache_.try_emplace(EventCacheKey(org_id, uuid));
+  if (!inserted) event_cache_bytes_ -= it->second.text->size() + it->first.size() + 64;
+  it->second = {generation, std::move(text)};
+  event_cache_bytes_ += size;
+}
+
 struct Api::Impl {
   Impl(const Options& o, server::Metrics* m, intel::WarninglistSet lists)
       : svc(o, m, std::move(lists)) {}
@@ -114,6 +204,12 @@ StatusOr<std::unique_ptr<Api>> Api::Create(const Options& opts, server::Metrics*
 }
 
 void Api::Handle(const server::Request& req, server::Response* res) {
+  // TAXII answers in its own media type and error format, errors included.
+  struct TaxiiFinish {
+    const server::Request& q;
+    server::Response* r;
+    ~TaxiiFinish() { FinishTaxiiResponse(q, r); }
+  } taxii_finish{req, res};
   Services& svc = impl_->svc;
   auto m = impl_->router.Find(req.method, req.path);
   if (!m.route) {
@@ -141,7 +237,7 @@ void Api::Handle(const server::Request& req, server::Response* res) {
   call.svc = &svc;
   auth::Principal principal;
   if (m.route->access != Access::kPublic) {
-    std::string_view key = PresentedKey(req);
+    std::string key = PresentedKey(req);
     if (key.empty()) {
       server::SetError(res, 401, "unauthorized",
                        "an API key is required: Authorization: Bearer <key>");

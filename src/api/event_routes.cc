@@ -51,15 +51,27 @@ void SendEvent(Call& c, int status, const std::string& uuid,
                const std::vector<std::string>& warnings) {
   auto v = c.Viewer();
   if (!v.ok()) return c.Fail(v.status());
-  auto ev = c.store->GetEvent(*v, uuid);
-  if (!ev.ok()) return c.Fail(ev.status());
-  {
-    std::lock_guard<std::mutex> l(c.svc->write_mutex());
-    Status st = audit::RecordSensitiveRead(c.store, c.Actor(), "api.event", *ev);
-    if (!st.ok()) return c.Fail(st);
+  // Serialised answers are kept per org and data generation; reads that
+  // must be audited always take the full path.
+  auto gen = c.store->DataGeneration();
+  if (!gen.ok()) return c.Fail(gen.status());
+  std::shared_ptr<const std::string> text =
+      c.svc->FindEventText(v->org_id, util::ToLower(uuid), *gen);
+  if (!text) {
+    auto ev = c.store->GetEvent(*v, uuid);
+    if (!ev.ok()) return c.Fail(ev.status());
+    const bool sensitive = audit::IsSensitiveRead(*ev);
+    if (sensitive) {
+      std::lock_guard<std::mutex> l(c.svc->write_mutex());
+      Status st = audit::RecordSensitiveRead(c.store, c.Actor(), "api.event", *ev);
+      if (!st.ok()) return c.Fail(st);
+    }
+    std::string key_uuid = ev->uuid;
+    auto t = EventText(c, std::move(*ev), *v);
+    if (!t.ok()) return c.Fail(t.status());
+    text = std::make_shared<const std::string>(std::move(*t));
+    if (!sensitive) c.svc->KeepEventText(v->org_id, key_uuid, *gen, text);
   }
-  auto text = EventText(c, std::move(*ev), *v);
-  if (!text.ok()) return c.Fail(text.status());
   if (warnings.empty()) return c.Json(status, *text + "\n");
   // {"Event": {...}, "warnings": [...]}: MISP clients read "Event" and
   // ignore the rest.

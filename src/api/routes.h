@@ -5,6 +5,8 @@
 // kAreas list.
 #pragma once
 
+#include "server/http.h"
+
 namespace sanad::api {
 
 class Router;
@@ -24,5 +26,16 @@ void RegisterWarninglistRoutes(Router* r);
 // /api/v1/search, /api/v1/attributes/{uuid}/correlations, /api/v1/sightings,
 // /api/v1/attributes/{uuid}/sightings
 void RegisterIntelRoutes(Router* r);
+// /api/v1/match (POST a log body, hits streamed back as JSON lines)
+void RegisterMatchRoutes(Router* r);
+// /api/v1/incidents, /api/v1/incident_reports, /api/v1/rfas, tasks, clocks
+void RegisterIncidentRoutes(Router* r);
+// /api/v1/membership/... (applications, sponsorship, votes, register)
+void RegisterMembershipRoutes(Router* r);
+// /taxii2/... (TAXII 2.1 discovery, API roots, collections, objects)
+void RegisterTaxiiRoutes(Router* r);
+// Under /taxii2: gives responses made outside a TAXII handler (401, 404,
+// 405, 429, ...) the TAXII media type and error format; no-op elsewhere.
+void FinishTaxiiResponse(const server::Request& req, server::Response* res);
 
 }  // namespace sanad::api

@@ -6,6 +6,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "api/api.h"
@@ -14,6 +15,10 @@
 #include "server/metrics.h"
 #include "server/rate_limiter.h"
 #include "store/store.h"
+
+namespace sanad::detect {
+class IndicatorSet;
+}
 
 namespace sanad::api {
 
@@ -48,6 +53,29 @@ class Services {
   // rather than build twice.
   StatusOr<std::shared_ptr<const intel::CorrelationIndex>> CorrelationIndexFor(store::Store* s);
 
+  // The detection tables of what `v` may see for POST /api/v1/match, built
+  // once per (org, flags) and data generation and shared; the few most
+  // recently used sets are kept (each can hold every indicator of the store).
+  struct MatchSetKey {
+    int64_t org_id = 0;
+    bool all = false;                    // attributes with to_ids off too
+    bool include_warninglisted = false;  // keep warninglisted indicators
+    bool scan = false;                   // substring literal databases
+    bool operator==(const MatchSetKey&) const = default;
+  };
+  StatusOr<std::shared_ptr<const detect::IndicatorSet>> MatchSetFor(store::Store* s,
+                                                                     const policy::Viewer& v,
+                                                                     const MatchSetKey& key);
+
+  // Serialised events as one org receives them (GET /api/v1/events/{uuid}),
+  // valid for one data generation. Only events whose reads are not audited
+  // are kept. Memory is bounded (kEventCacheBytes): when full, entries of
+  // older generations go first, then everything.
+  std::shared_ptr<const std::string> FindEventText(int64_t org_id, const std::string& uuid,
+                                                   int64_t generation);
+  void KeepEventText(int64_t org_id, const std::string& uuid, int64_t generation,
+                     std::shared_ptr<const std::string> text);
+
   void Count(std::string_view name, std::string_view help, std::string_view labels) {
     if (metrics_) metrics_->Add(name, help, labels, 1);
   }
@@ -63,6 +91,22 @@ class Services {
   std::mutex index_mu_;
   std::shared_ptr<const intel::CorrelationIndex> index_;  // guarded by index_mu_
   std::vector<std::unique_ptr<store::Store>> pool_;
+  struct MatchSetEntry {
+    MatchSetKey key;
+    int64_t generation = 0;
+    std::shared_ptr<const detect::IndicatorSet> set;
+  };
+  static constexpr size_t kMaxMatchSets = 4;
+  struct CachedEvent {
+    int64_t generation = 0;
+    std::shared_ptr<const std::string> text;
+  };
+  static constexpr size_t kEventCacheBytes = 32u << 20;
+  std::mutex event_cache_mu_;
+  std::unordered_map<std::string, CachedEvent> event_cache_;  // "<org id>/<uuid>"
+  size_t event_cache_bytes_ = 0;
+  std::mutex match_mu_;
+  std::vector<MatchSetEntry> match_sets_;  // most recently used last; guarded by match_mu_
 };
 
 }  // namespace sanad::api

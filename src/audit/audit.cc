@@ -83,8 +83,7 @@ Status Record(store::Store* s, const Actor& actor, std::string_view action,
   return st;
 }
 
-Status RecordSensitiveRead(store::Store* s, const Actor& actor, std::string_view path,
-                           const model::Event& ev) {
+model::Tlp StrictestTlpOf(const model::Event& ev) {
   model::Tlp t = model::StrictestTlp(ev.tags);
   auto consider = [&](const model::Attribute& a) {
     model::Tlp at = model::StrictestTlp(a.tags);
@@ -93,6 +92,14 @@ Status RecordSensitiveRead(store::Store* s, const Actor& actor, std::string_view
   for (const auto& a : ev.attributes) consider(a);
   for (const auto& o : ev.objects)
     for (const auto& a : o.attributes) consider(a);
+  return t;
+}
+
+bool IsSensitiveRead(const model::Event& ev) { return IsSensitive(StrictestTlpOf(ev)); }
+
+Status RecordSensitiveRead(store::Store* s, const Actor& actor, std::string_view path,
+                           const model::Event& ev) {
+  const model::Tlp t = StrictestTlpOf(ev);
   if (!IsSensitive(t)) return Status::Ok();
   return Record(s, actor, std::string("read.") + std::string(path), "event", ev.uuid,
                 ev.orgc.uuid.empty() ? ev.org.uuid : ev.orgc.uuid, model::TlpLabel(t));

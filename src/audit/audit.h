@@ -36,6 +36,13 @@ Status Record(store::Store* s, const Actor& actor, std::string_view action,
               std::string_view object_type, std::string_view object_uuid,
               std::string_view owner_org_uuid, std::string_view details = {});
 
+// The strictest TLP of `ev` and its attributes (event tags, attribute
+// tags, object attribute tags).
+model::Tlp StrictestTlpOf(const model::Event& ev);
+// True when reading `ev` must be recorded (TLP:AMBER, AMBER+STRICT or RED
+// anywhere in it).
+bool IsSensitiveRead(const model::Event& ev);
+
 // Records a read of `ev` by `actor` when the event or any of its attributes
 // is marked TLP:AMBER, TLP:AMBER+STRICT or TLP:RED.
 Status RecordSensitiveRead(store::Store* s, const Actor& actor, std::string_view path,

@@ -141,7 +141,7 @@ int Main(int argc, char** argv) {
     static ExportArgs a;
     auto* c = app.add_subcommand("export", "Export what an organisation may see");
     c->add_option("--as", a.as, "Organisation whose view is exported")->required();
-    c->add_option("--format", a.format, "misp|csv|text")->capture_default_str();
+    c->add_option("--format", a.format, "misp|csv|text|stix21")->capture_default_str();
     c->add_option("-o,--output", a.output, "Output file (default: stdout)");
     c->add_option("--type", a.types, "Attribute type (repeatable)");
     c->add_option("--category", a.categories, "Attribute category (repeatable)");
@@ -200,6 +200,9 @@ int Main(int argc, char** argv) {
   RegisterMatchCommands(&app, &ctx, &rc);
   RegisterAuditCommands(&app, &ctx, &rc);
   RegisterServeCommands(&app, &ctx, &rc);
+  RegisterIncidentCommands(&app, &ctx, &rc);
+  RegisterMembershipCommands(&app, &ctx, &rc);
+  RegisterStixCommands(&app, &ctx, &rc);
 
   try {
     app.parse(argc, argv);

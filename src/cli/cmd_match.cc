@@ -111,20 +111,23 @@ int CmdMatch(const Context& ctx, const MatchArgs& a) {
   bo.include_warninglisted = a.include_warninglisted;
   bo.scan = a.scan;
   bo.scan_cache_dir = ctx.data_dir + "/detect";
-  Status keep_error;
+  std::unordered_map<int64_t, std::vector<model::Sighting>> sightings_of;
   intel::DecayConfig decay;
   const int64_t now = util::Now();
   if (a.min_score >= 0 || a.skip_expired) {
     auto cfg = intel::LoadDecayConfig(st);
     if (!cfg.ok()) return Fail(cfg.status());
     decay = *cfg;
+    // All sightings at once (one ordered scan), not one query per candidate.
+    Status ss = st->UnfilteredScanSightings([&](const model::Sighting& x) {
+      sightings_of[x.attribute_id].push_back(x);
+      return true;
+    });
+    if (!ss.ok()) return Fail(ss.WithContext("reading sightings"));
     bo.keep = [&](const store::Store::IndexRow& row) {
-      std::vector<model::Sighting> sightings;
-      Status ls = st->ListSightings(row.attribute_id, &sightings);
-      if (!ls.ok()) {
-        if (keep_error.ok()) keep_error = ls;
-        return false;
-      }
+      static const std::vector<model::Sighting> kNone;
+      auto it = sightings_of.find(row.attribute_id);
+      const std::vector<model::Sighting>& sightings = it == sightings_of.end() ? kNone : it->second;
       if (a.skip_expired) {
         for (const auto& x : sightings) {
           if (x.type == model::SightingType::kExpiration && x.date_sighting <= now) return false;
@@ -140,7 +143,6 @@ int CmdMatch(const Context& ctx, const MatchArgs& a) {
   double t0 = Seconds();
   auto set = detect::BuildIndicatorSet(st, *viewer, bo, &bs);
   if (!set.ok()) return Fail(set.status());
-  if (!keep_error.ok()) return Fail(keep_error.WithContext("reading sightings"));
   double build_seconds = Seconds() - t0;
   auto matcher = detect::Matcher::Create(*set, mo);
   if (!matcher.ok()) return Usage(matcher.status().message());
@@ -195,22 +197,9 @@ int CmdMatch(const Context& ctx, const MatchArgs& a) {
             ++row.kinds[detect::MatchKindName(h.kind)];
           }
           if (!a.summary) {
-            json::object o{{"file", file},
-                           {"line", h.line},
-                           {"offset", h.offset},
-                           {"observable", std::string(h.observable)},
-                           {"match", detect::MatchKindName(h.kind)}};
-            if (!h.field.empty()) o["field"] = std::string(h.field);
-            o["attribute_uuid"] = r.attribute_uuid;
-            o["event_uuid"] = r.event_uuid;
-            o["type"] = ind.type;
-            o["value"] = ind.value;
-            if (r.tlp.empty()) {
-              o["tlp"] = nullptr;
-            } else {
-              o["tlp"] = r.tlp;
-            }
-            std::cout << json::serialize(o) << "\n";
+            std::cout << detect::HitJson(h, ind,
+                                         {file, r.attribute_uuid, r.event_uuid, r.tlp})
+                      << "\n";
           }
           return true;
         },

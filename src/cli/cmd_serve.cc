@@ -21,6 +21,7 @@ struct ServeArgs {
   std::string tls_cert, tls_key, access_log = "-";
   int io_threads = 2;
   int workers = 2;
+  int streams = 4;
   double rate_per_minute = 600;
   double rate_burst = 120;
   size_t max_body_mb = 64;
@@ -56,6 +57,7 @@ int CmdServe(const Context& ctx, const ServeArgs& a) {
   so.tls_key = a.tls_key;
   so.io_threads = a.io_threads;
   so.worker_threads = a.workers;
+  so.stream_threads = a.streams;
   so.max_body_bytes = a.max_body_mb << 20;
   so.max_header_bytes = a.max_header_kb << 10;
   so.max_connections = a.max_connections;
@@ -93,6 +95,9 @@ void RegisterServeCommands(CLI::App* app, Context* ctx, int* rc) {
   c->add_option("--tls-cert", a.tls_cert, "PEM certificate chain (enables TLS)");
   c->add_option("--tls-key", a.tls_key, "PEM private key");
   c->add_option("--threads", a.io_threads, "Network threads")->capture_default_str();
+  c->add_option("--stream-threads", a.streams,
+                "Threads producing streamed answers (exports, match); slow clients hold these")
+      ->capture_default_str();
   c->add_option("--workers", a.workers, "Request worker threads (one store connection each)")
       ->capture_default_str();
   c->add_option("--access-log", a.access_log, "Access log file; '-' = stderr, 'none' = off")

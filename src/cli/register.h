@@ -25,4 +25,13 @@ void RegisterServeCommands(CLI::App* app, Context* ctx, int* rc);
 // sanad audit ... (src/cli/cmd_audit.cc)
 void RegisterAuditCommands(CLI::App* app, Context* ctx, int* rc);
 
+// sanad incident ..., sanad rfa ... (src/cli/cmd_incident.cc)
+void RegisterIncidentCommands(CLI::App* app, Context* ctx, int* rc);
+
+// sanad membership ... (src/cli/cmd_membership.cc)
+void RegisterMembershipCommands(CLI::App* app, Context* ctx, int* rc);
+
+// sanad stix ... (src/cli/cmd_stix.cc)
+void RegisterStixCommands(CLI::App* app, Context* ctx, int* rc);
+
 }  // namespace sanad::cli

@@ -149,6 +149,21 @@ struct Hit {
 // Return false to stop matching early.
 using HitCallback = std::function<bool(const Hit&)>;
 
+// What a reader learns about the attribute behind a hit (loaded through the
+// policy by the caller: hits on attributes the viewer may not see are never
+// reported).
+struct HitContext {
+  std::string_view source;  // file name, or "body" for a request body
+  std::string_view attribute_uuid;
+  std::string_view event_uuid;
+  std::string_view tlp;  // "" when unmarked
+};
+// The JSON line of one hit (no trailing newline), shared by `sanad match`
+// and POST /api/v1/match: {"file", "line", "offset", "observable", "match",
+// "field" (field formats only), "attribute_uuid", "event_uuid", "type",
+// "value", "tlp" (null when unmarked)}.
+std::string HitJson(const Hit& h, const Indicator& ind, const HitContext& ctx);
+
 struct MatchOptions {
   Format format = Format::kAuto;
   // Field names to extract from (JSON: dotted paths such as "dns.rrname" or

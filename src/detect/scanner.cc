@@ -752,6 +752,14 @@ bool Scanner::JsonValue(const char* p, size_t n, size_t* ip, int depth, uint64_t
     if (e > s && FieldSelected(path_)) {
       field_ = path_;
       ScanField(p, s, e, esc, off, '"');
+      if (!t_.urls.empty()) {
+        if (esc) {
+          JsonUnescape(std::string_view(p + s, e - s), &unescaped_);
+          NoteUrlPart(path_, unescaped_, off + s);
+        } else {
+          NoteUrlPart(path_, std::string_view(p + s, e - s), off + s);
+        }
+      }
     }
     return true;
   }
@@ -765,14 +773,76 @@ bool Scanner::JsonValue(const char* p, size_t n, size_t* ip, int depth, uint64_t
 bool Scanner::JsonLine(const char* p, size_t n, uint64_t off) {
   size_t i = 0;
   path_.clear();
+  have_url_host_ = have_url_path_ = false;
   if (!JsonValue(p, n, &i, 0, off)) return false;
   while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r')) ++i;
-  return i == n;
+  if (i != n) return false;
+  AssembleUrl();
+  return true;
+}
+
+namespace {
+bool IsUrlHostField(std::string_view f) {
+  return f == "host" || f == "http.hostname" || f == "url.domain" || f == "http.host";
+}
+bool IsUrlPathField(std::string_view f) {
+  return f == "uri" || f == "http.url" || f == "url.path" || f == "http.uri";
+}
+}  // namespace
+
+void Scanner::NoteUrlPart(std::string_view name, std::string_view value, uint64_t offset) {
+  if (IsUrlHostField(name)) {
+    url_host_.assign(value);
+    have_url_host_ = true;
+    url_fields_.assign(name);
+  } else if (IsUrlPathField(name)) {
+    url_path_.assign(value);
+    url_path_field_.assign(name);
+    url_path_off_ = offset;
+    have_url_path_ = true;
+  }
+}
+
+void Scanner::AssembleUrl() {
+  if (!have_url_host_ || !have_url_path_) return;
+  have_url_host_ = have_url_path_ = false;
+  // Only origin-form paths ("/..."): absolute URIs (proxies) were matched as
+  // URLs already.
+  if (url_path_.empty() || url_path_[0] != '/' || url_host_.empty() || url_host_ == "-") return;
+  // The scheme is not logged; a host noted with port 443 was reached over
+  // TLS (so that the default port drops out as the store's canonical form
+  // does). The URL key ignores http/https otherwise.
+  const bool tls = url_host_.size() > 4 && url_host_.compare(url_host_.size() - 4, 4, ":443") == 0;
+  std::string url = (tls ? "https://" : "http://") + url_host_ + url_path_;
+  if (!model::CanonicalUrl(url, &url_buf_).ok()) return;
+  auto it = t_.urls.find(UrlKey(url_buf_));
+  if (it == t_.urls.end()) return;
+  ChunkResult& r = *out_;
+  auto obs_off = static_cast<uint32_t>(r.arena.size());
+  r.arena.append(url);
+  auto field_off = static_cast<uint32_t>(r.arena.size());
+  std::string fields = url_fields_ + "+" + url_path_field_;
+  r.arena.append(fields);
+  for (uint32_t id = it->second; id != kNone; id = t_.next[id]) {
+    RawHit h;
+    h.offset = url_path_off_;
+    h.obs_off = obs_off;
+    h.obs_len = static_cast<uint32_t>(url.size());
+    h.field_off = field_off;
+    h.field_len = static_cast<uint32_t>(fields.size());
+    h.indicator = id;
+    h.kind = MatchKind::kExact;
+    r.hits.push_back(h);
+    // Keep hits in offset order (later fields of the record were seen first).
+    for (size_t k = r.hits.size() - 1; k > 0 && r.hits[k - 1].offset > h.offset; --k)
+      std::swap(r.hits[k - 1], r.hits[k]);
+  }
 }
 
 void Scanner::DelimitedLine(const char* p, size_t n, uint64_t off, char sep, bool csv) {
   size_t i = 0;
   size_t col = 0;
+  have_url_host_ = have_url_path_ = false;
   while (i <= n) {
     size_t s = i, e;
     bool esc = false;
@@ -803,11 +873,24 @@ void Scanner::DelimitedLine(const char* p, size_t n, uint64_t off, char sep, boo
     if (selected && e > s) {
       field_ = col < cfg_.columns.size() ? std::string_view(cfg_.columns[col]) : std::string_view();
       ScanField(p, s, e, esc, off, quote);
+      if (!t_.urls.empty() && !field_.empty()) {
+        if (esc) {
+          std::string v;
+          for (size_t k = s; k < e; ++k) {
+            v.push_back(p[k]);
+            if (p[k] == '"' && k + 1 < e && p[k + 1] == '"') ++k;
+          }
+          NoteUrlPart(field_, v, off + s);
+        } else {
+          NoteUrlPart(field_, std::string_view(p + s, e - s), off + s);
+        }
+      }
     }
     ++col;
     if (i >= n) break;
     ++i;  // separator
   }
+  AssembleUrl();
 }
 
 void Scanner::LiteralScan(const char* p, size_t n) {

@@ -82,6 +82,12 @@ class Scanner {
   bool FieldSelected(std::string_view path) const;
   void DelimitedLine(const char* p, size_t n, uint64_t off, char sep, bool csv);
   void LiteralScan(const char* p, size_t n);
+  // URL assembly: web logs split a request into a host field and a path
+  // field (Zeek http.log host/uri, Suricata EVE http.hostname/http.url, ECS
+  // url.domain/url.path). Both are noted while a record is read; at its end
+  // "http://" host path is looked up as a URL.
+  void NoteUrlPart(std::string_view name, std::string_view value, uint64_t offset);
+  void AssembleUrl();
 
   const IndicatorSet::Tables& t_;
   const FieldConfig& cfg_;
@@ -104,6 +110,9 @@ class Scanner {
   std::string key_buf_;
   std::string unescaped_;
   std::vector<std::string> str_stack_;  // unescape buffers by depth (reused)
+  std::string url_host_, url_path_, url_fields_, url_path_field_;  // URL assembly of the current record
+  uint64_t url_path_off_ = 0;
+  bool have_url_host_ = false, have_url_path_ = false;
   boost::unordered_flat_set<uint64_t> seen_;
 };
 

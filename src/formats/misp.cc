@@ -28,6 +28,9 @@
 namespace sanad::formats {
 namespace {
 
+// The latest timestamp accepted anywhere in MISP JSON: 9999-12-31T23:59:59Z.
+constexpr int64_t kMaxTimestamp = 253402300799;
+
 namespace bj = boost::json;
 
 constexpr size_t kMaxJsonDepth = 64;
@@ -282,8 +285,10 @@ class Reader {
     if (present) *present = true;
     return Status::Ok();
   }
+  // Unix seconds up to 9999-12-31T23:59:59Z: later times have no
+  // YYYY-MM-DD date (an event's date defaults to the day of its timestamp).
   Status Ts(std::string_view key, const bj::value& v, int64_t* out) {
-    return Int(key, v, 0, std::numeric_limits<int64_t>::max(), out);
+    return Int(key, v, 0, kMaxTimestamp, out);
   }
   Status Bool(std::string_view key, const bj::value& v, bool* out) {
     switch (v.kind()) {

@@ -115,7 +115,8 @@ class ServerImpl : public Server {
         handler_(std::move(h)),
         ioc_(std::max(o.io_threads, 1)),
         acceptor_(net::make_strand(ioc_)),
-        workers_(static_cast<size_t>(std::max(o.worker_threads, 1))) {}
+        workers_(static_cast<size_t>(std::max(o.worker_threads, 1))),
+        streamers_(static_cast<size_t>(std::max(o.stream_threads, 1))) {}
 
   ~ServerImpl() override {
     Stop();
@@ -134,6 +135,7 @@ class ServerImpl : public Server {
   const Handler& handler() const { return handler_; }
   net::io_context& ioc() { return ioc_; }
   net::thread_pool& workers() { return workers_; }
+  net::thread_pool& streamers() { return streamers_; }
   bool stopping() const { return stopping_.load(std::memory_order_acquire); }
 
   void ConnectionOpened() {
@@ -170,6 +172,7 @@ class ServerImpl : public Server {
   net::io_context ioc_;
   tcp::acceptor acceptor_;
   net::thread_pool workers_;
+  net::thread_pool streamers_;  // producers of streamed bodies (paced by their clients)
   std::optional<ssl::context> ssl_ctx_;
   int port_ = 0;
   std::atomic<bool> stopping_{false};
@@ -430,7 +433,9 @@ class Session : public SessionBase {
   void Produce() {
     auto st = stream_state_;
     auto res = res_;
-    net::post(srv_->workers(),
+    // Streams run on their own pool: a slow client paces its producer there
+    // and never holds a request worker.
+    net::post(srv_->streamers(),
               [self = Self(), st, res, work = net::make_work_guard(srv_->ioc())]() mutable {
                 auto exec = self->exec_;
                 auto sink = [&](std::string&& chunk) {
@@ -695,6 +700,7 @@ void ServerImpl::Wait() {
   for (auto& t : threads_)
     if (t.joinable()) t.join();
   workers_.join();
+  streamers_.join();
 }
 
 }  // namespace

@@ -5,7 +5,8 @@
 // writes one access-log line per request and counts Prometheus metrics.
 //
 // Threads: `io_threads` run the network (sessions are strand-serialised);
-// `worker_threads` run handlers, which may block on the store.
+// `worker_threads` run handlers, which may block on the store;
+// `stream_threads` produce streamed bodies.
 //
 // Limits (answered with the JSON error shape of http.h, then the connection
 // is closed): header larger than max_header_bytes -> 431; body larger than
@@ -36,6 +37,10 @@ struct Options {
   std::string tls_key;                    // PEM private key
   int io_threads = 2;
   int worker_threads = 2;
+  // Threads producing streamed bodies (Response::stream); a client that
+  // reads slowly holds one of these, never a request worker. More
+  // concurrent streams than threads wait for a free one.
+  int stream_threads = 4;
   size_t max_header_bytes = 16 << 10;
   size_t max_body_bytes = 64u << 20;
   int request_timeout_seconds = 30;

@@ -242,7 +242,9 @@ CREATE INDEX audit_log_owner ON audit_log(owner_org_uuid, seq);
 
 const std::vector<std::string>& Migrations() {
   static const std::vector<std::string>* m =
-      new std::vector<std::string>{kMigration1, kMigration2, kMigration3};
+      new std::vector<std::string>{kMigration1,          kMigration2,           kMigration3,
+                                   IncidentMigration(),  MembershipMigration(), StixMigration(),
+                                   TaxiiMigration()};
   return *m;
 }
 

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "store/sqlite_util.h"
 #include "store/store.h"
 #include "util/status.h"
 
@@ -16,6 +17,23 @@ namespace sanad::store::internal {
 // migration 0 creates the initial schema. Each is a SQL script. The list has
 // exactly kSchemaVersion entries.
 const std::vector<std::string>& Migrations();
+
+// The migrations of the store's domain sections, each defined in the
+// section's own file (src/store/<section>_store.cc).
+const char* IncidentMigration();    // version 4
+const char* MembershipMigration();  // version 5
+const char* StixMigration();        // version 6
+const char* TaxiiMigration();       // version 7
+
+// The SQLite connection and statement cache behind a store opened by
+// Store::Open, for the domain sections of this module (incidents,
+// membership, STIX, TAXII): they share the store's connection and therefore
+// its transactions (Store::Begin/Commit). Never null for such a store.
+sqlite3* ConnectionOf(Store* s);
+StmtCache* StatementsOf(Store* s);
+// Bumps the data generation counter (see Store::DataGeneration) inside the
+// caller's transaction.
+Status BumpDataGeneration(Store* s);
 
 // Store::Open with an explicit migration list: the target version is
 // migrations.size(). Missing migrations are applied in one transaction; a

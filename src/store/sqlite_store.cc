@@ -351,6 +351,8 @@ constexpr const char kSightingByNaturalKey[] =
   " LEFT JOIN orgs o ON o.id = s.org_id "
 constexpr const char kListSightings[] =
     SANAD_SIGHTING_SELECT "WHERE s.attribute_id = ?1 ORDER BY s.date_sighting, s.id";
+constexpr const char kScanSightings[] =
+    SANAD_SIGHTING_SELECT "ORDER BY s.attribute_id, s.date_sighting, s.id";
 constexpr const char kListEventSightings[] =
     SANAD_SIGHTING_SELECT "WHERE a.event_id = ?1 ORDER BY s.attribute_id, s.date_sighting, s.id";
 
@@ -501,6 +503,11 @@ class SqliteStore final : public Store {
     stmts_.Clear();
     sqlite3_close_v2(db_);
   }
+
+  // For the domain sections (schema.h: ConnectionOf, StatementsOf).
+  sqlite3* connection() { return db_; }
+  StmtCache* statements() { return &stmts_; }
+  Status BumpGenerationForSection() { return BumpGeneration(); }
 
   int SchemaVersion() override { return version_; }
   const std::string& path() const override { return path_; }
@@ -1341,6 +1348,17 @@ class SqliteStore final : public Store {
 
   Status ListEventSightings(int64_t event_id, std::vector<model::Sighting>* out) override {
     return ReadSightings(kListEventSightings, event_id, out);
+  }
+
+  Status UnfilteredScanSightings(const std::function<bool(const model::Sighting&)>& fn) override {
+    SANAD_USE(q, kScanSightings);
+    Status st;
+    while (q.Next(&st, "scanning sightings")) {
+      model::Sighting s;
+      SANAD_RETURN_IF_ERROR(ReadSighting(q, &s));
+      if (!fn(s)) break;
+    }
+    return st;
   }
 
   StatusOr<AuditEntry> LastAuditEntry() override {
@@ -2286,6 +2304,22 @@ StatusOr<std::unique_ptr<Store>> OpenWithMigrations(const std::string& dir, cons
   closer.db = nullptr;
   return std::unique_ptr<Store>(
       new SqliteStore(db, dir, path, static_cast<int>(version), opts.read_only));
+}
+
+sqlite3* ConnectionOf(Store* s) {
+  auto* ss = dynamic_cast<SqliteStore*>(s);
+  return ss ? ss->connection() : nullptr;
+}
+
+StmtCache* StatementsOf(Store* s) {
+  auto* ss = dynamic_cast<SqliteStore*>(s);
+  return ss ? ss->statements() : nullptr;
+}
+
+Status BumpDataGeneration(Store* s) {
+  auto* ss = dynamic_cast<SqliteStore*>(s);
+  if (!ss) return Status::Internal("not a SQLite store");
+  return ss->BumpGenerationForSection();
 }
 
 }  // namespace internal

@@ -29,7 +29,11 @@
 
 namespace sanad::store {
 
-inline constexpr int kSchemaVersion = 3;
+// Versions 1-3: the core (orgs, intel, audit). 4: incident coordination
+// (store/incident_store.h), 5: membership governance
+// (store/membership_store.h), 6: STIX objects kept beside events
+// (store/stix_store.h), 7: TAXII collections (store/taxii_store.h).
+inline constexpr int kSchemaVersion = 7;
 
 struct OpenOptions {
   bool create_if_missing = false;  // sanad init creates; other commands require an existing store
@@ -263,6 +267,10 @@ class Store {
   // All sightings of the attributes of one event (one query), ordered by
   // attribute id, then oldest first. Same (absent) filtering as ListSightings.
   virtual Status ListEventSightings(int64_t event_id, std::vector<model::Sighting>* out) = 0;
+  // Internal maintenance read (indicator filters by decay or expiry): every
+  // sighting, ordered by attribute id, then oldest first. `fn` returns false
+  // to stop.
+  virtual Status UnfilteredScanSightings(const std::function<bool(const model::Sighting&)>& fn) = 0;
 
   // ---- audit log (append-only; audit/audit.h computes the chain) ----
   virtual StatusOr<AuditEntry> LastAuditEntry() = 0;  // NotFound when empty

@@ -600,6 +600,77 @@ TEST_F(ApiTest, ExportStreamsWhatTheCallerMaySee) {
   EXPECT_EQ(Get(beta_analyst_, "/api/v1/events/export?format=pdf").status, 400);
 }
 
+// POST /api/v1/match: hits stream back as JSON lines for what the caller may
+// see, then a summary line; sightings are recorded on request (not by
+// readers); a body that is not a valid option set is a 400.
+TEST_F(ApiTest, MatchStreamsHitsOnlyForVisibleIndicators) {
+  // Alpha: one org-only event (45.33.32.x) and one community event
+  // (185.220.101.x, TLP:AMBER so that a hit is audited).
+  ASSERT_EQ(Post(alpha_analyst_, "/api/v1/events",
+                 EventJson("", "alpha internal", 0, 3, 0, "45.33.32"))
+                .status,
+            201);
+  json::value shared = Parse(EventJson("", "alpha shared", 1, 2, 0, "185.220.101"));
+  shared.at("Event").as_object()["Tag"] = json::array{json::object{{"name", "tlp:amber"}}};
+  auto created = Post(alpha_analyst_, "/api/v1/events", json::serialize(shared));
+  ASSERT_EQ(created.status, 201) << created.body;
+  std::string log =
+      "Jan 1 10:00:00 fw1 DROP src=45.33.32.1 dst=10.0.0.1\n"
+      "Jan 1 10:00:01 fw1 DROP src=10.0.0.2 dst=185.220.101.2\n"
+      "nothing here\n"
+      "{\"not\": \"json\" 185.220.101.1 45.33.32.3\n";
+  auto lines_of = [](const std::string& body) {
+    std::vector<json::value> out;
+    size_t start = 0;
+    while (start < body.size()) {
+      size_t nl = body.find('\n', start);
+      if (nl == std::string::npos) nl = body.size();
+      out.push_back(json::parse(body.substr(start, nl - start)));
+      start = nl + 1;
+    }
+    return out;
+  };
+  // Beta sees the community event only: 2 hits.
+  auto rb = Post(beta_analyst_, "/api/v1/match?format=text", log);
+  ASSERT_EQ(rb.status, 200) << rb.body;
+  EXPECT_THAT(rb.Header("content-type"), HasSubstr("application/x-ndjson"));
+  auto lb = lines_of(rb.body);
+  ASSERT_EQ(lb.size(), 3u) << rb.body;
+  EXPECT_EQ(lb[0].at("line").as_int64(), 2);
+  EXPECT_EQ(lb[0].at("observable").as_string(), "185.220.101.2");
+  EXPECT_EQ(lb[0].at("match").as_string(), "exact");
+  EXPECT_EQ(lb[0].at("tlp").as_string(), "TLP:AMBER");
+  EXPECT_EQ(lb[1].at("line").as_int64(), 4);
+  EXPECT_EQ(lb[2].at("summary").at("hits").as_int64(), 2);
+  EXPECT_EQ(lb[2].at("summary").at("lines").as_int64(), 4);
+  EXPECT_EQ(rb.body.find("45.33.32"), std::string::npos) << "org-only indicator leaked";
+  // Alpha sees both: 4 hits.
+  auto ra = Post(alpha_analyst_, "/api/v1/match", log);
+  ASSERT_EQ(ra.status, 200) << ra.body;
+  EXPECT_EQ(lines_of(ra.body).back().at("summary").at("hits").as_int64(), 4);
+  // The AMBER hits were audited for beta.
+  bool audited = false;
+  ASSERT_TRUE(store_->ScanAuditEntries([&](const store::AuditEntry& e) {
+                      if (e.action == "read.match" && e.org_uuid == beta_.uuid) audited = true;
+                      return true;
+                    })
+                  .ok());
+  EXPECT_TRUE(audited);
+  // Sightings: readers may not record; analysts may.
+  EXPECT_EQ(Post(alpha_reader_, "/api/v1/match?record_sightings=true", log).status, 403);
+  auto rs = Post(beta_analyst_, "/api/v1/match?record_sightings=true&source=fw1", log);
+  ASSERT_EQ(rs.status, 200) << rs.body;
+  EXPECT_EQ(lines_of(rs.body).back().at("summary").at("sightings_recorded").as_int64(), 2);
+  auto stats = store_->GetStats();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->sightings, 2);
+  // Bad options and empty bodies.
+  EXPECT_EQ(ErrorCode(Post(beta_analyst_, "/api/v1/match?format=pdf", log)), "invalid");
+  EXPECT_EQ(Post(beta_analyst_, "/api/v1/match?format=text&field=dst", log).status, 400);
+  EXPECT_EQ(Post(beta_analyst_, "/api/v1/match", "").status, 400);
+  EXPECT_EQ(Post(beta_analyst_, "/api/v1/match?scan=maybe", log).status, 400);
+}
+
 // Readers do not wait for the writer: with another connection holding the
 // write lock, reads still succeed.
 TEST_F(ApiTest, ReadsProceedWhileAWriterHoldsTheLock) {

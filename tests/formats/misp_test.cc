@@ -493,6 +493,27 @@ TEST(MispReadTest, ResponseList) {
   ExpectRoundTrip(evs);
 }
 
+// Fuzz finding: a timestamp beyond year 9999 gave a date that could not be
+// read back ("1092120360-01-00"). Timestamps are now limited to 9999-12-31.
+TEST(MispReadTest, TimestampsBeyondYear9999AreRefusedWithThePath) {
+  std::vector<model::Event> evs;
+  Status st = ParseMispDocument(
+      R"({"Event": {"uuid": "aaaaaaaa-1111-4222-8333-444444444444", "info": "x",
+          "timestamp": "170000004444444444"}})",
+      "big.json", &evs, nullptr);
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("big.json: $.Event.timestamp"), std::string::npos) << st.message();
+  EXPECT_TRUE(evs.empty());
+  evs.clear();
+  st = ParseMispDocument(
+      R"({"Event": {"uuid": "aaaaaaaa-1111-4222-8333-444444444444", "info": "x",
+          "timestamp": "253402300799"}})",
+      "max.json", &evs, nullptr);
+  ASSERT_TRUE(st.ok()) << st.message();
+  EXPECT_EQ(evs[0].date, "9999-12-31");
+  ExpectRoundTrip(evs);
+}
+
 TEST(MispReadTest, ArrayAndBareForms) {
   std::string ev1 = R"({"uuid": "aaaaaaaa-1111-4222-8333-444444444444", "info": "one"})";
   std::string ev2 = R"({"Event": {"uuid": "bbbbbbbb-1111-4222-8333-444444444444", "info": "two"}})";

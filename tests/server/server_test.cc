@@ -239,6 +239,43 @@ TEST_F(ServerTest, StreamBackpressureStopsTheProducerWhenTheClientLeaves) {
   EXPECT_LT(produced.load(), kHuge / 4);
 }
 
+// Clients that start a stream and do not read hold stream threads only:
+// with one request worker and two such clients, other requests are still
+// answered.
+TEST_F(ServerTest, SlowStreamingClientsDoNotHoldRequestWorkers) {
+  std::atomic<int> producing{0};
+  server::Options o;
+  o.worker_threads = 1;
+  o.stream_threads = 2;
+  Start(
+      [&](const server::Request& q, server::Response* r) {
+        if (q.path != "/big") {
+          r->body = "pong";
+          return;
+        }
+        r->stream = [&](std::ostream& out) {
+          ++producing;
+          std::string piece(64 << 10, 'z');
+          for (int i = 0; i < 4096 && out; ++i)
+            out.write(piece.data(), static_cast<std::streamsize>(piece.size()));
+          return Status::Ok();
+        };
+      },
+      o);
+  HttpClient slow1(server_->port()), slow2(server_->port());
+  slow1.WriteRaw("GET /big HTTP/1.1\r\nHost: h\r\n\r\n");
+  slow2.WriteRaw("GET /big HTTP/1.1\r\nHost: h\r\n\r\n");
+  for (int i = 0; i < 1000 && producing < 2; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  ASSERT_EQ(producing.load(), 2);
+  HttpClient c(server_->port());
+  auto r = c.Send("GET", "/ping");
+  EXPECT_EQ(r.status, 200) << r.error;
+  EXPECT_EQ(r.body, "pong");
+  slow1.Close();
+  slow2.Close();
+}
+
 TEST_F(ServerTest, GracefulShutdownFinishesInFlightRequests) {
   std::mutex mu;
   std::condition_variable cv;
