@@ -5,7 +5,9 @@
 #   DURATION=30s CONNECTIONS=64 bench/api/run.sh
 #
 # Scenarios (64 connections, 2 wrk threads, one API key, rate limit off):
-#  - GET one event (/api/v1/events/{uuid}, an event the key's org may see);
+#  - GET one event (/api/v1/events/{uuid}, an event the key's org may see,
+#    without TLP:AMBER or stricter data, so that its reads are not audited);
+#  - GET one event with TLP:RED data (every read appends to the audit log);
 #  - search one value (/api/v1/search?value=...);
 #  - POST a small event (wrk Lua script: a new uuid per request).
 # Reports req/s and p99 latency per scenario (wrk --latency), in
@@ -78,8 +80,28 @@ for _ in $(seq 50); do
   sleep 0.2
 done
 
-EVENT=$(curl -fsS -H "Authorization: Bearer $KEY" "http://127.0.0.1:$PORT/api/v1/events?limit=1" |
-        python3 -c 'import json,sys; print(json.load(sys.stdin)["events"][0]["uuid"])')
+# Two events: one whose reads are not audited (no TLP:AMBER or stricter
+# anywhere in it; served from the per-org answer cache) and one whose every
+# read is recorded in the audit log (a write per read).
+read -r EVENT AUDITED < <(python3 - "$PORT" "$KEY" <<'PY'
+import json, sys, urllib.request
+port, key = sys.argv[1], sys.argv[2]
+def get(path):
+    req = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers={"Authorization": "Bearer " + key})
+    return json.load(urllib.request.urlopen(req))
+plain = audited = None
+for e in get("/api/v1/events?limit=200")["events"]:
+    ev = get("/api/v1/events/" + e["uuid"])["Event"]
+    tags = [t["name"].lower() for t in ev.get("Tag", [])]
+    for a in ev.get("Attribute", []) + [a for o in ev.get("Object", []) for a in o.get("Attribute", [])]:
+        tags += [t["name"].lower() for t in a.get("Tag", [])]
+    sensitive = any(t in ("tlp:amber", "tlp:amber+strict", "tlp:red") for t in tags)
+    if sensitive and audited is None: audited = e["uuid"]
+    if not sensitive and plain is None: plain = e["uuid"]
+    if plain and audited: break
+print(plain or audited, audited or plain)
+PY
+)
 VALUE=$(python3 -c 'import sys,urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$EXPORT")
 # Warm the correlation index (built or loaded on the first search).
 curl -fsS -H "Authorization: Bearer $KEY" "http://127.0.0.1:$PORT/api/v1/search?value=$VALUE" >/dev/null
@@ -127,5 +149,6 @@ run() {  # name, path, extra wrk args...
     tee -a "$OUT/results.txt"
 }
 run get-event "/api/v1/events/$EVENT"
+run get-audited "/api/v1/events/$AUDITED"
 run search "/api/v1/search?value=$VALUE"
 run post-event "/api/v1/events" -s "$OUT/post.lua"
