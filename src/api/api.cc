@@ -30,14 +30,16 @@ bool StartsWithNoCase(std::string_view s, std::string_view prefix) {
   return true;
 }
 
-// The key presented in Authorization: "Bearer <key>", MISP's bare "<key>",
-// or HTTP Basic (TAXII clients) with the key as password (any user name) or,
+// The key presented in Authorization: "Bearer <key>", "Token <key>", MISP's
+// bare "<key>", or HTTP Basic (TAXII clients) with the key as password (any user name) or,
 // when the password is empty, as user name.
 std::string PresentedKey(const server::Request& req) {
   const std::string* h = req.Header("authorization");
   if (!h) return {};
   std::string_view v = util::Trim(*h);
   if (StartsWithNoCase(v, "bearer ")) return std::string(util::Trim(v.substr(7)));
+  // taxii2client's TokenAuth (OpenCTI's TAXII2_USE_TOKEN) sends "Token <key>".
+  if (StartsWithNoCase(v, "token ")) return std::string(util::Trim(v.substr(6)));
   if (StartsWithNoCase(v, "basic ")) {
     std::string_view b64 = util::Trim(v.substr(6));
     std::string raw(b64.size(), '\0');
@@ -144,21 +146,22 @@ std::string EventCacheKey(int64_t org_id, const std::string& uuid) {
 
 std::shared_ptr<const std::string> Services::FindEventText(int64_t org_id,
                                                            const std::string& uuid,
-                                                           int64_t generation) {
+                                                           const EventVersion& version) {
   std::lock_guard<std::mutex> l(event_cache_mu_);
   auto it = event_cache_.find(EventCacheKey(org_id, uuid));
-  if (it == event_cache_.end() || it->second.generation != generation) return nullptr;
+  if (it == event_cache_.end() || !(it->second.version == version)) return nullptr;
   return it->second.text;
 }
 
-void Services::KeepEventText(int64_t org_id, const std::string& uuid, int64_t generation,
+void Services::KeepEventText(int64_t org_id, const std::string& uuid,
+                             const EventVersion& version,
                              std::shared_ptr<const std::string> text) {
   const size_t size = text->size() + uuid.size() + 64;
   if (size > kEventCacheBytes / 8) return;  // one huge event must not evict everything
   std::lock_guard<std::mutex> l(event_cache_mu_);
   if (event_cache_bytes_ + size > kEventCacheBytes) {
     for (auto it = event_cache_.begin(); it != event_cache_.end();) {
-      if (it->second.generation != generation) {
+      if (!(it->second.version == version)) {
         event_cache_bytes_ -= it->second.text->size() + it->first.size() + 64;
         it = event_cache_.erase(it);
       } else {
@@ -172,7 +175,7 @@ void Services::KeepEventText(int64_t org_id, const std::string& uuid, int64_t ge
   }
   auto [it, inserted] = event_cache_.try_emplace(EventCacheKey(org_id, uuid));
   if (!inserted) event_cache_bytes_ -= it->second.text->size() + it->first.size() + 64;
-  it->second = {generation, std::move(text)};
+  it->second = {version, std::move(text)};
   event_cache_bytes_ += size;
 }
 

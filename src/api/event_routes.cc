@@ -7,6 +7,7 @@
 // one transaction under the API's write lock, committed before the answer.
 #include <algorithm>
 #include <mutex>
+#include <unordered_map>
 
 #include "api/json.h"
 #include "api/router.h"
@@ -15,6 +16,7 @@
 #include "formats/export.h"
 #include "formats/import.h"
 #include "formats/misp.h"
+#include "membership/membership.h"
 #include "util/util.h"
 
 namespace sanad::api {
@@ -42,8 +44,26 @@ StatusOr<std::string> EventText(Call& c, model::Event ev, const policy::Viewer& 
     if (v.InGroup(g.id)) visible.push_back(std::move(g));
   formats::MispWriteOptions o;
   o.sharing_groups = &visible;
-  // Sightings follow MISP's sighting policy (intel module); not exposed here.
-  o.include_sightings = false;
+  // Sightings in full where MISP's sighting policy allows details (the
+  // holder and creator of the event see all; others their own); counts for
+  // everyone are at /api/v1/attributes/{uuid}/sightings.
+  std::vector<model::Sighting> sightings;
+  SANAD_RETURN_IF_ERROR(c.store->ListEventSightings(ev.id, &sightings));
+  if (!sightings.empty()) {
+    const bool owner = ev.org.id == v.org_id || ev.orgc.id == v.org_id;
+    std::unordered_map<int64_t, std::vector<model::Sighting>> by_attribute;
+    for (auto& s : sightings)
+      if (owner || (s.org.id != 0 && s.org.id == v.org_id))
+        by_attribute[s.attribute_id].push_back(std::move(s));
+    auto attach = [&](model::Attribute& a) {
+      auto it = by_attribute.find(a.id);
+      a.sightings = it == by_attribute.end() ? std::vector<model::Sighting>{} : it->second;
+    };
+    for (auto& a : ev.attributes) attach(a);
+    for (auto& ob : ev.objects)
+      for (auto& a : ob.attributes) attach(a);
+  }
+  o.include_sightings = true;
   return formats::WriteMispEvent(ev, o);
 }
 
@@ -55,8 +75,11 @@ void SendEvent(Call& c, int status, const std::string& uuid,
   // must be audited always take the full path.
   auto gen = c.store->DataGeneration();
   if (!gen.ok()) return c.Fail(gen.status());
+  auto mark = c.store->LastSightingId();
+  if (!mark.ok()) return c.Fail(mark.status());
+  const Services::EventVersion version{*gen, *mark};
   std::shared_ptr<const std::string> text =
-      c.svc->FindEventText(v->org_id, util::ToLower(uuid), *gen);
+      c.svc->FindEventText(v->org_id, util::ToLower(uuid), version);
   if (!text) {
     auto ev = c.store->GetEvent(*v, uuid);
     if (!ev.ok()) return c.Fail(ev.status());
@@ -70,7 +93,7 @@ void SendEvent(Call& c, int status, const std::string& uuid,
     auto t = EventText(c, std::move(*ev), *v);
     if (!t.ok()) return c.Fail(t.status());
     text = std::make_shared<const std::string>(std::move(*t));
-    if (!sensitive) c.svc->KeepEventText(v->org_id, key_uuid, *gen, text);
+    if (!sensitive) c.svc->KeepEventText(v->org_id, key_uuid, version, text);
   }
   if (warnings.empty()) return c.Json(status, *text + "\n");
   // {"Event": {...}, "warnings": [...]}: MISP clients read "Event" and
@@ -188,6 +211,9 @@ void CreateEvent(Call& c) {
       &report);
   if (!st.ok()) return c.Fail(st);
   c.res->headers.emplace_back("Location", "/api/v1/events/" + uuid);
+  // TLP:RED / AMBER+STRICT reaching a wider audience (docs/membership.md).
+  if (auto aw = membership::CheckEventAudience(c.store, ev); aw.ok())
+    for (const auto& w : *aw) report.warnings.push_back("audience: " + w.item + ": " + w.message);
   SendEvent(c, 201, uuid, report.warnings);
 }
 

@@ -68,12 +68,17 @@ class Services {
                                                                      const MatchSetKey& key);
 
   // Serialised events as one org receives them (GET /api/v1/events/{uuid}),
-  // valid for one data generation. Only events whose reads are not audited
-  // are kept. Memory is bounded (kEventCacheBytes): when full, entries of
+  // valid for one data generation and sighting mark (Store::LastSightingId).
+  // Only events whose reads are not audited are kept. Memory is bounded (kEventCacheBytes): when full, entries of
   // older generations go first, then everything.
+  struct EventVersion {
+    int64_t generation = 0;
+    int64_t sightings = 0;
+    bool operator==(const EventVersion&) const = default;
+  };
   std::shared_ptr<const std::string> FindEventText(int64_t org_id, const std::string& uuid,
-                                                   int64_t generation);
-  void KeepEventText(int64_t org_id, const std::string& uuid, int64_t generation,
+                                                   const EventVersion& version);
+  void KeepEventText(int64_t org_id, const std::string& uuid, const EventVersion& version,
                      std::shared_ptr<const std::string> text);
 
   void Count(std::string_view name, std::string_view help, std::string_view labels) {
@@ -98,7 +103,7 @@ class Services {
   };
   static constexpr size_t kMaxMatchSets = 4;
   struct CachedEvent {
-    int64_t generation = 0;
+    EventVersion version;
     std::shared_ptr<const std::string> text;
   };
   static constexpr size_t kEventCacheBytes = 32u << 20;

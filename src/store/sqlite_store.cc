@@ -1350,6 +1350,13 @@ class SqliteStore final : public Store {
     return ReadSightings(kListEventSightings, event_id, out);
   }
 
+  StatusOr<int64_t> LastSightingId() override {
+    SANAD_USE(q, "SELECT COALESCE(MAX(id), 0) FROM sightings");
+    Status st;
+    if (!q.Next(&st, "reading the last sighting id")) return st.ok() ? Status::Internal("no row") : st;
+    return q.Int(0);
+  }
+
   Status UnfilteredScanSightings(const std::function<bool(const model::Sighting&)>& fn) override {
     SANAD_USE(q, kScanSightings);
     Status st;

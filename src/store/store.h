@@ -267,6 +267,10 @@ class Store {
   // All sightings of the attributes of one event (one query), ordered by
   // attribute id, then oldest first. Same (absent) filtering as ListSightings.
   virtual Status ListEventSightings(int64_t event_id, std::vector<model::Sighting>* out) = 0;
+  // The id of the newest sighting (0 when there is none). Sightings are only
+  // ever added, so this changes exactly when a sighting is recorded (caches
+  // of answers that include sightings key on it).
+  virtual StatusOr<int64_t> LastSightingId() = 0;
   // Internal maintenance read (indicator filters by decay or expiry): every
   // sighting, ordered by attribute id, then oldest first. `fn` returns false
   // to stop.

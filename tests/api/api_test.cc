@@ -671,6 +671,36 @@ TEST_F(ApiTest, MatchStreamsHitsOnlyForVisibleIndicators) {
   EXPECT_EQ(Post(beta_analyst_, "/api/v1/match?scan=maybe", log).status, 400);
 }
 
+// Sightings in GET /api/v1/events/{uuid}: the event's holder sees every
+// reporter's, others only their own; a new sighting shows on the next read
+// (the cached answer is keyed on the newest sighting too).
+TEST_F(ApiTest, EventJsonCarriesSightingsThePolicyAllows) {
+  std::string uuid = CreateEvent(alpha_analyst_, 1, "sighted", 1);
+  auto count = [&](const std::string& key) {
+    auto r = Get(key, "/api/v1/events/" + uuid);
+    EXPECT_EQ(r.status, 200) << r.body;
+    json::value v = Parse(r.body);
+    const auto& a = v.at("Event").at("Attribute").as_array().at(0).as_object();
+    return a.contains("Sighting") ? a.at("Sighting").as_array().size() : size_t{0};
+  };
+  EXPECT_EQ(count(alpha_analyst_), 0u);
+  EXPECT_EQ(count(beta_analyst_), 0u);
+  json::value ev = Parse(Get(alpha_analyst_, "/api/v1/events/" + uuid).body);
+  std::string attr(ev.at("Event").at("Attribute").as_array().at(0).at("uuid").as_string());
+  ASSERT_EQ(Post(beta_analyst_, "/api/v1/sightings", R"({"attribute_uuid": ")" + attr + R"("})")
+                .status,
+            201);
+  ASSERT_EQ(Post(gamma_analyst_, "/api/v1/sightings",
+                 R"({"attribute_uuid": ")" + attr + R"(", "source": "gamma sensor"})")
+                .status,
+            201);
+  EXPECT_EQ(count(alpha_analyst_), 2u);  // the holder sees both reporters
+  EXPECT_EQ(count(beta_analyst_), 1u);   // its own
+  EXPECT_EQ(count(gamma_analyst_), 1u);  // its own
+  auto r = Get(beta_analyst_, "/api/v1/events/" + uuid);
+  EXPECT_EQ(r.body.find("gamma sensor"), std::string::npos) << "another org's sighting leaked";
+}
+
 // Readers do not wait for the writer: with another connection holding the
 // write lock, reads still succeed.
 TEST_F(ApiTest, ReadsProceedWhileAWriterHoldsTheLock) {
