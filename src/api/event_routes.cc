@@ -25,19 +25,10 @@ namespace {
 
 bool MayWriteIntel(const auth::Principal& p) { return p.user.role != model::Role::kReader; }
 
-void DropLocalTags(model::Event* ev) {
-  auto drop = [](std::vector<model::Tag>* tags) {
-    std::erase_if(*tags, [](const model::Tag& t) { return t.local; });
-  };
-  drop(&ev->tags);
-  for (auto& a : ev->attributes) drop(&a.tags);
-  for (auto& o : ev->objects)
-    for (auto& a : o.attributes) drop(&a.tags);
-}
 
 // The MISP JSON of `ev` as the caller may receive it.
 StatusOr<std::string> EventText(Call& c, model::Event ev, const policy::Viewer& v) {
-  if (ev.org.id != v.org_id) DropLocalTags(&ev);
+  if (ev.org.id != v.org_id) model::DropLocalTags(&ev);
   std::vector<model::SharingGroup> all, visible;
   SANAD_RETURN_IF_ERROR(c.store->ListSharingGroups(&all));
   for (auto& g : all)
@@ -180,7 +171,7 @@ void ListEvents(Call& c) {
       more = true;
       return false;
     }
-    if (ev.org.id != v->org_id) DropLocalTags(&ev);
+    if (ev.org.id != v->org_id) model::DropLocalTags(&ev);
     events.push_back(EventSummaryJson(ev));
     last = ev.id;
     return true;

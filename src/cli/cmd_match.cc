@@ -6,6 +6,7 @@
 #include <boost/json.hpp>
 #include <chrono>
 #include <cstdio>
+#include <ctime>
 #include <iostream>
 #include <map>
 #include <unordered_map>
@@ -169,6 +170,7 @@ int CmdMatch(const Context& ctx, const MatchArgs& a) {
   MatchProgress progress(ctx.quiet);
   Status lookup_error;
   double m0 = Seconds();
+  const std::clock_t c0 = std::clock();  // process CPU time, all threads
   for (const auto& file : a.files) {
     auto in = detect::InputStream::OpenFile(file);
     if (!in.ok()) {
@@ -220,6 +222,7 @@ int CmdMatch(const Context& ctx, const MatchArgs& a) {
   std::cout.flush();
   progress.Finish();
   double match_seconds = Seconds() - m0;
+  const double match_cpu = static_cast<double>(std::clock() - c0) / CLOCKS_PER_SEC;
 
   if (a.record_sightings && !summary.empty()) {
     store::Transaction tx(st);
@@ -282,10 +285,12 @@ int CmdMatch(const Context& ctx, const MatchArgs& a) {
   }
   if (!ctx.quiet) {
     std::fprintf(stderr,
-                 "match: %zu file(s), %.1f MB, %llu lines in %.2f s (%.0f MB/s); %llu hits on %zu "
+                 "match: %zu file(s), %.1f MB, %llu lines in %.2f s (%.0f MB/s, %.0f MB per CPU second); "
+                 "%llu hits on %zu "
                  "indicator(s); %zu indicators for %s built in %.2f s%s%s\n",
                  a.files.size(), totals.bytes / 1e6, static_cast<unsigned long long>(totals.lines),
                  match_seconds, totals.bytes / 1e6 / std::max(match_seconds, 1e-6),
+                 totals.bytes / 1e6 / std::max(match_cpu, 1e-6),
                  static_cast<unsigned long long>(total_hits),
                  a.summary || a.record_sightings ? summary.size() : resolved.size(), (*set)->size(),
                  as->name.c_str(), build_seconds,

@@ -203,6 +203,16 @@ const char* TlpLabel(Tlp t) {
   return "";
 }
 
+void DropLocalTags(Event* ev) {
+  auto drop = [](std::vector<Tag>* tags) {
+    std::erase_if(*tags, [](const Tag& t) { return t.local; });
+  };
+  drop(&ev->tags);
+  for (auto& a : ev->attributes) drop(&a.tags);
+  for (auto& o : ev->objects)
+    for (auto& a : o.attributes) drop(&a.tags);
+}
+
 Tlp StrictestTlp(const std::vector<Tag>& tags) {
   Tlp best = Tlp::kNone;
   for (const Tag& t : tags) {

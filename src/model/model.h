@@ -210,6 +210,10 @@ struct Event {
   std::string extra_json;
 };
 
+// Removes local tags (Tag::local) from the event and all its attributes:
+// local tags are for the organisation holding the event only.
+void DropLocalTags(Event* ev);
+
 // ---- enum names (stable text used in the CLI, JSON and the store) ---------
 
 const char* Name(OrgKind v);             // "national-cert", "sector-cert", "industry", "observer"
