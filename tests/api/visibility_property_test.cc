@@ -455,7 +455,7 @@ TEST_F(VisibilityPropertyTest, NoEndpointLeaksWhatThePolicyHides) {
   }
 
   std::string absent = util::NewUuid();
-  int correlations_seen = 0, hits_seen = 0;
+  int correlations_seen = 0, hits_seen = 0, match_hits_seen = 0;
   for (int org = 0; org < kOrgs; ++org) {
     SCOPED_TRACE("org " + std::to_string(org));
     // ---- events list, every page ----
@@ -571,6 +571,38 @@ TEST_F(VisibilityPropertyTest, NoEndpointLeaksWhatThePolicyHides) {
       }
     }
 
+    // ---- match: a log holding every value of the community ----
+    {
+      std::set<std::string> values;
+      for (const auto& at : ref_.attrs) values.insert(at.value);
+      std::string log;
+      for (const auto& v : values) log += "seen " + v + " here\n";
+      auto r = Post(org, "/api/v1/match?format=text&all=true&include_warninglisted=true", log);
+      ASSERT_EQ(r.status, 200) << r.body;
+      CheckNoLeak(org, "match", r.body);
+      std::set<std::string> hit_uuids;
+      size_t start = 0;
+      bool summary = false;
+      while (start < r.body.size()) {
+        size_t nl = r.body.find('\n', start);
+        if (nl == std::string::npos) nl = r.body.size();
+        json::value v = json::parse(r.body.substr(start, nl - start));
+        start = nl + 1;
+        if (v.as_object().contains("summary")) {
+          summary = true;
+          continue;
+        }
+        hit_uuids.insert(std::string(v.at("attribute_uuid").as_string()));
+      }
+      EXPECT_TRUE(summary) << "match answer without its summary line";
+      match_hits_seen += static_cast<int>(hit_uuids.size());
+      // Sound (only visible attributes) and complete (every visible
+      // attribute's own value, present in the log, is a hit).
+      std::set<std::string> visible = VisibleAttrs(org);
+      for (const auto& u : hit_uuids) EXPECT_TRUE(visible.count(u)) << "match hit on hidden " << u;
+      for (const auto& u : visible) EXPECT_TRUE(hit_uuids.count(u)) << "match missed visible " << u;
+    }
+
     // ---- correlations and sightings of a sample of attributes ----
     for (int k = 0; k < 50; ++k) {
       size_t a = static_cast<size_t>(Rand(0, static_cast<int>(ref_.attrs.size()) - 1));
@@ -612,6 +644,7 @@ TEST_F(VisibilityPropertyTest, NoEndpointLeaksWhatThePolicyHides) {
   // The answers were not vacuous.
   EXPECT_GT(hits_seen, 20);
   EXPECT_GT(correlations_seen, 20);
+  EXPECT_GT(match_hits_seen, 20);
   EXPECT_GT(requests_, 1000);
 }
 
