@@ -71,6 +71,8 @@ struct BuildOptions {
   const intel::WarninglistSet* warninglists = nullptr;  // null: no warninglist filtering
   bool include_warninglisted = false;
   // Extra filter (expiry, decay score, age): return false to leave a row out.
+  // BuildIndicatorSet calls it on a thread of its own while the store is
+  // being read: it must not use that store.
   std::function<bool(const store::Store::IndexRow&)> keep;
   // --scan: also build Vectorscan literal databases for substring types.
   bool scan = false;
@@ -115,7 +117,8 @@ class IndicatorSetBuilder {
   std::unique_ptr<Impl> impl_;
 };
 
-// Reads every attribute of `s` (UnfilteredScanAttributes) through a builder.
+// Reads every attribute of `s` (UnfilteredScanAttributes) through a builder,
+// reading and building on two threads.
 StatusOr<std::shared_ptr<const IndicatorSet>> BuildIndicatorSet(store::Store* s,
                                                                 const policy::Viewer& viewer,
                                                                 const BuildOptions& opts,

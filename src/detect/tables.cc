@@ -2,6 +2,10 @@
 // lookup tables.
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
 
 #include "detect/detect.h"
 #include "detect/internal.h"
@@ -9,6 +13,7 @@
 #include "model/canon.h"
 #include "model/ip.h"
 #include "model/types.h"
+#include "stix/pattern.h"
 #include "util/util.h"
 
 namespace sanad::detect {
@@ -380,6 +385,37 @@ void IndicatorSetBuilder::Add(const store::Store::IndexRow& row) {
     ++m.stats.filtered;
     return;
   }
+  if (row.type == "stix2-pattern") {
+    // Simple STIX indicator patterns (equality on IPs, domains, URLs, e-mail
+    // addresses, file hashes; OR of these) feed the tables as their MISP types.
+    std::vector<std::pair<std::string, std::string>> obs;
+    auto pattern = stix::Pattern::Parse(row.canonical1);
+    if (pattern.ok() && stix::SimpleObservables(*pattern, &obs)) {
+      size_t before = m.t->indicators.size();
+      bool warninglisted = false;
+      for (const auto& [type, raw] : obs) {
+        model::CanonicalValue cv;
+        if (!model::Canonicalise(type, raw, &cv).ok()) continue;
+        if (m.opts.warninglists != nullptr && !m.opts.include_warninglisted &&
+            m.opts.warninglists->Hits(type, cv.value)) {
+          warninglisted = true;
+          continue;
+        }
+        store::Store::IndexRow derived = row;
+        derived.type = type;
+        derived.canonical1 = cv.part1;
+        derived.canonical2 = cv.part2;
+        m.AddComponent(derived, model::FindType(type), false, cv.part1);
+      }
+      m.stats.indicators += m.t->indicators.size() - before;
+      if (m.t->indicators.size() == before) {
+        ++(warninglisted ? m.stats.warninglisted : m.stats.unsupported);
+      }
+    } else {
+      ++m.stats.unsupported;
+    }
+    return;
+  }
   const model::TypeInfo* ti = model::FindType(row.type);
   if (m.opts.warninglists != nullptr && !m.opts.include_warninglisted) {
     std::string whole = row.canonical1;
@@ -436,11 +472,54 @@ StatusOr<std::shared_ptr<const IndicatorSet>> BuildIndicatorSet(store::Store* s,
                                                                 const policy::Viewer& viewer,
                                                                 const BuildOptions& opts,
                                                                 BuildStats* stats) {
+  // Two stages on two threads: this thread reads rows from the store in
+  // batches, a second one filters them and fills the tables (about half
+  // the work each). At most kMaxQueued batches wait, so memory is bounded.
+  constexpr size_t kBatch = 4096, kMaxQueued = 8;
   IndicatorSetBuilder b(viewer, opts);
+  std::mutex mu;
+  std::condition_variable cv;
+  std::deque<std::vector<store::Store::IndexRow>> queue;
+  bool done = false;
+  std::thread builder([&] {
+    while (true) {
+      std::vector<store::Store::IndexRow> batch;
+      {
+        std::unique_lock<std::mutex> l(mu);
+        cv.wait(l, [&] { return !queue.empty() || done; });
+        if (queue.empty()) return;
+        batch = std::move(queue.front());
+        queue.pop_front();
+      }
+      cv.notify_all();
+      for (const auto& row : batch) b.Add(row);
+    }
+  });
+  auto push = [&](std::vector<store::Store::IndexRow>&& batch) {
+    std::unique_lock<std::mutex> l(mu);
+    cv.wait(l, [&] { return queue.size() < kMaxQueued; });
+    queue.push_back(std::move(batch));
+    l.unlock();
+    cv.notify_all();
+  };
+  std::vector<store::Store::IndexRow> batch;
+  batch.reserve(kBatch);
   Status st = s->UnfilteredScanAttributes([&](const store::Store::IndexRow& row) {
-    b.Add(row);
+    batch.push_back(row);
+    if (batch.size() == kBatch) {
+      push(std::move(batch));
+      batch = {};
+      batch.reserve(kBatch);
+    }
     return true;
   });
+  if (!batch.empty()) push(std::move(batch));
+  {
+    std::lock_guard<std::mutex> l(mu);
+    done = true;
+  }
+  cv.notify_all();
+  builder.join();
   if (!st.ok()) return st.WithContext("reading indicators");
   auto set = b.Finish();
   if (stats != nullptr) *stats = b.stats();
