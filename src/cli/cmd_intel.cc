@@ -70,7 +70,10 @@ int CmdImport(const Context& ctx, const ImportArgs& a) {
                    {"warninglist_hits", report.warninglist_hits},
                    {"skipped", StringArray(report.skipped)},
                    {"preserved_fields", StringArray(report.preserved_fields)},
-                   {"ignored_fields", StringArray(report.ignored_fields)}};
+                   {"ignored_fields", StringArray(report.ignored_fields)},
+                   {"stix_mapped", report.stix_mapped},
+                   {"stix_kept_unmapped", report.stix_kept_unmapped},
+                   {"stix_unmapped", StringArray(report.stix_unmapped)}};
     std::cout << json::serialize(o) << "\n";
     return kExitOk;
   }
@@ -89,6 +92,10 @@ int CmdImport(const Context& ctx, const ImportArgs& a) {
     PrintList("warnings", report.warnings);
     PrintList("unmodelled fields preserved verbatim", report.preserved_fields);
     PrintList("instance-local fields ignored", report.ignored_fields);
+    if (report.stix_mapped || report.stix_kept_unmapped)
+      std::cout << "STIX objects: " << report.stix_mapped << " mapped, " << report.stix_kept_unmapped
+                << " kept verbatim (not mapped)\n";
+    PrintList("STIX objects not mapped (kept, exported again unchanged)", report.stix_unmapped);
   }
   return kExitOk;
 }
@@ -96,7 +103,7 @@ int CmdImport(const Context& ctx, const ImportArgs& a) {
 int CmdExport(const Context& ctx, const ExportArgs& a) {
   formats::ExportFormat fmt;
   if (!formats::ParseExportFormat(a.format, &fmt))
-    return Usage("--format: expected misp, csv or text, got '" + a.format + "'");
+    return Usage("--format: expected misp, csv, text or stix21, got '" + a.format + "'");
   formats::ExportFilter f;
   f.types = a.types;
   f.categories = a.categories;

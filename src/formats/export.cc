@@ -1,11 +1,13 @@
 #include "formats/export.h"
 
 #include <algorithm>
+#include <boost/json.hpp>
 #include <span>
 #include <unordered_set>
 
 #include "formats/misp.h"
 #include "intel/sighting.h"
+#include "stix/stix.h"
 #include "util/util.h"
 
 namespace sanad::formats {
@@ -17,6 +19,8 @@ bool ParseExportFormat(std::string_view s, ExportFormat* out) {
     *out = ExportFormat::kCsv;
   } else if (s == "text" || s == "txt") {
     *out = ExportFormat::kText;
+  } else if (s == "stix21" || s == "stix") {
+    *out = ExportFormat::kStix21;
   } else {
     return false;
   }
@@ -102,20 +106,6 @@ Status ApplyMinScore(store::Store* store, const intel::DecayConfig& cfg, double 
   return Status::Ok();
 }
 
-// Local tags are annotations of the node's holder; they do not leave with
-// data exported for anyone else.
-void DropLocalTags(model::Event* ev) {
-  auto drop = [](std::vector<model::Tag>* tags) {
-    tags->erase(std::remove_if(tags->begin(), tags->end(),
-                               [](const model::Tag& t) { return t.local; }),
-                tags->end());
-  };
-  drop(&ev->tags);
-  for (auto& a : ev->attributes) drop(&a.tags);
-  for (auto& o : ev->objects)
-    for (auto& a : o.attributes) drop(&a.tags);
-}
-
 int64_t CountAttributes(const model::Event& ev) {
   int64_t n = static_cast<int64_t>(ev.attributes.size());
   for (const auto& o : ev.objects) n += static_cast<int64_t>(o.attributes.size());
@@ -189,6 +179,12 @@ Status Export(store::Store* store, const policy::Viewer& viewer, ExportFormat fm
     wopts.sharing_groups = &groups;
     out << "{\"response\": [";
   }
+  // STIX: object ids already written (events share identities and markings).
+  std::unordered_set<std::string> stix_ids;
+  stix::ExportOptions stix_opts;
+  stix_opts.viewer = &viewer;
+  if (fmt == ExportFormat::kStix21)
+    out << "{\"type\":\"bundle\",\"id\":\"bundle--" << util::NewUuid() << "\",\"objects\":[";
   if (fmt == ExportFormat::kCsv)
     out << "uuid,event_uuid,category,type,value,comment,to_ids,date,object_relation,"
            "attribute_tag,object_uuid,object_name,object_meta_category\r\n";
@@ -201,7 +197,7 @@ Status Export(store::Store* store, const policy::Viewer& viewer, ExportFormat fm
   const model::Timestamp now = util::Now();
   Status inner;
   Status st = store->ScanEvents(viewer, q, [&](model::Event& ev) {
-    if (ev.org.id != viewer.org_id) DropLocalTags(&ev);
+    if (ev.org.id != viewer.org_id) model::DropLocalTags(&ev);
     if (attr_filters || filter.min_score) {
       if (attr_filters) ApplyFilter(filter, &ev);
       if (filter.min_score) {
@@ -255,11 +251,30 @@ Status Export(store::Store* store, const policy::Viewer& viewer, ExportFormat fm
           for (const auto& a : o.attributes) emit(a);
         break;
       }
+      case ExportFormat::kStix21: {
+        auto objs = stix::EventToObjects(store, ev, stix_opts);
+        if (!objs.ok()) {
+          inner = objs.status().WithContext("event " + ev.uuid);
+          return false;
+        }
+        for (const auto& text : *objs) {
+          boost::system::error_code ec;
+          boost::json::value v = boost::json::parse(text, ec);
+          std::string id = text;
+          if (!ec && v.is_object() && v.as_object().contains("id") && v.as_object().at("id").is_string())
+            id = std::string(v.as_object().at("id").as_string());
+          if (!stix_ids.insert(util::ToLower(id)).second) continue;
+          if (stix_ids.size() > 1) out << ",";
+          out << "\n" << text;
+        }
+        break;
+      }
     }
     first = false;
     return static_cast<bool>(out);
   });
   if (fmt == ExportFormat::kMisp) out << (first ? "]}\n" : "\n]}\n");
+  if (fmt == ExportFormat::kStix21) out << (stix_ids.empty() ? "]}\n" : "\n]}\n");
   if (stats) *stats = local;
   if (!st.ok()) return st;
   for (const auto& ev : audited)

@@ -16,7 +16,7 @@
 
 namespace sanad::formats {
 
-enum class ExportFormat { kMisp, kCsv, kText };
+enum class ExportFormat { kMisp, kCsv, kText, kStix21 };
 bool ParseExportFormat(std::string_view s, ExportFormat* out);
 
 // Filters, as in MISP's restSearch. Attribute-level filters drop attributes
@@ -47,6 +47,7 @@ struct ExportStats {
   int64_t attributes = 0;
 };
 
+// STIX 2.1: one bundle of every event's objects (stix/stix.h, docs/stix.md).
 // MISP: {"response": [{"Event": ...}, ...]}. CSV: one row per attribute with
 // header uuid,event_uuid,category,type,value,comment,to_ids,date,object_relation,
 // attribute_tag,object_uuid,object_name,object_meta_category. Text: one

@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "formats/misp.h"
+#include "stix/stix.h"
 #include "util/util.h"
 
 namespace sanad::formats {
@@ -313,6 +314,25 @@ Status ImportPaths(store::Store* store, const std::vector<std::string>& paths,
     const std::string& f = files[i];
     SANAD_RETURN_IF_ERROR(ReadWholeFile(f, &buf));
     bytes += buf.size();
+    if (stix::LooksLikeBundle(buf)) {  // STIX 2.1 bundle ("type": "bundle")
+      stix::ImportParams sp;
+      sp.org_id = as.id;
+      sp.actor = opts.actor;
+      auto sr = stix::ImportBundle(store, buf, sp);
+      if (!sr.ok()) return sr.status().WithContext(f);
+      report->events_created += sr->created;
+      report->events_updated += sr->updated;
+      report->events_unchanged += sr->unchanged;
+      report->events_skipped_older += sr->skipped_older;
+      report->stix_mapped += sr->mapped;
+      report->stix_kept_unmapped += sr->kept_unmapped;
+      report->stix_unmapped.insert(report->stix_unmapped.end(), sr->unmapped.begin(), sr->unmapped.end());
+      AppendUnique(&report->warnings, sr->warnings);
+      AppendUnique(&report->external_orgs_created, sr->external_orgs_created);
+      report->files++;
+      if (opts.progress) opts.progress(i + 1, files.size(), bytes);
+      continue;
+    }
     std::vector<model::Event> events;
     ParseNotes notes;
     SANAD_RETURN_IF_ERROR(ParseMispDocument(buf, f, &events, &notes));

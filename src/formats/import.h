@@ -36,6 +36,11 @@ struct ImportReport {
   std::vector<std::string> skipped;           // "uuid: older than the stored version"
   std::vector<std::string> preserved_fields;  // unmodelled fields kept verbatim
   std::vector<std::string> ignored_fields;    // instance-local fields ignored
+  // STIX 2.1 bundles (stix/stix.h): objects mapped to MISP, objects kept
+  // verbatim only, and the latter listed as "type id: reason".
+  int64_t stix_mapped = 0;
+  int64_t stix_kept_unmapped = 0;
+  std::vector<std::string> stix_unmapped;
 };
 
 struct ImportOptions {

@@ -1,0 +1,210 @@
+// TAXII 2.1 collections over the store, independent of HTTP (the routes are
+// src/api/taxii_routes.cc; the protocol is described in docs/taxii.md).
+//
+// Collections. Each member sees:
+//  - "community" (kCommunity): what the community shares, i.e. the parts of
+//    events with distribution 1-3 that every member may see;
+//  - "<org> (own)" (kOwn): everything its own organisation holds;
+//  - one per sharing group it belongs to (kSharingGroup, id = the group's
+//    uuid): events shared with the group plus the community parts of them;
+//  - "public" (kPublic, read-only): TLP:CLEAR events of distribution 1-3,
+//    without attributes marked with a stricter TLP.
+// A collection's content is what its audience may see (the events are
+// redacted by policy::Redact for a viewer that stands for the audience: no
+// org and no group, the group, or the owner), so one object log serves every
+// member of the audience. Every row served is checked again against the
+// caller's policy::Viewer (policy::MaySeeEvent on the event it came from, as
+// stored now): a member never receives an object of an event it may not see.
+//
+// Object log. Refresh() converts, with the STIX module, the events changed
+// since the collection was last refreshed (store DataGeneration) and appends
+// new versions with a date_added (microseconds) unique and strictly
+// increasing within the collection; objects no longer produced by any event
+// are withdrawn. Reads (Objects, Manifest, Versions) page the log by
+// date_added and never convert.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "audit/audit.h"
+#include "model/model.h"
+#include "policy/policy.h"
+#include "store/store.h"
+#include "store/taxii_store.h"
+#include "util/status.h"
+
+namespace sanad::taxii {
+
+inline constexpr const char kTaxiiMediaType[] = "application/taxii+json;version=2.1";
+inline constexpr const char kStixMediaType[] = "application/stix+json;version=2.1";
+inline constexpr const char kCommunityCollectionId[] = "bb51a8b4-650d-41cf-8252-1a1ed7dd6ec1";
+inline constexpr const char kPublicCollectionId[] = "21592b29-3243-4aa6-8097-ab86b767e7bf";
+
+// Limits: `limit` is clamped to [1, kMaxPage] (never rejected); an envelope
+// posted holds at most kMaxEnvelopeBytes and kMaxEnvelopeObjects objects; a
+// filter list at most kMaxFilterValues values.
+inline constexpr int64_t kDefaultPage = 100;
+inline constexpr int64_t kMaxPage = 1000;
+inline constexpr size_t kMaxEnvelopeBytes = 64u << 20;
+inline constexpr size_t kMaxEnvelopeObjects = 100000;
+inline constexpr size_t kMaxFilterValues = 100;
+
+// Microseconds since the epoch; injectable for tests (null: system clock).
+using MicroClock = int64_t (*)();
+int64_t NowMicros(MicroClock clock);
+
+// TAXII timestamps: "YYYY-MM-DDThh:mm:ss.ffffffZ" (microseconds), and the
+// parse of any RFC 3339 UTC timestamp with up to 9 fraction digits (more
+// precision than microseconds is truncated). Parse returns false when bad.
+std::string FormatTimestamp(int64_t us);
+bool ParseTimestamp(std::string_view s, int64_t* us);
+
+enum class CollectionKind { kCommunity, kOwn, kSharingGroup, kPublic };
+
+struct Collection {
+  std::string id;  // uuid
+  std::string title, description, alias;
+  CollectionKind kind = CollectionKind::kCommunity;
+  int64_t org_id = 0;            // kOwn: the org
+  int64_t sharing_group_id = 0;  // kSharingGroup: the group
+  bool can_read = true;
+  bool can_write = false;  // for this caller
+};
+
+// The caller: its org, its viewer (groups), and whether it may write
+// (the key is not read-only and the user is not a reader).
+struct Caller {
+  model::Org org;
+  policy::Viewer viewer;
+  bool may_write = false;
+};
+
+// The collections `c` may use, in the order community, own, groups, public.
+StatusOr<std::vector<Collection>> CollectionsFor(store::Store* s, const Caller& c);
+// One of them by id; NotFound when absent or not for `c` (indistinguishable).
+StatusOr<Collection> FindCollection(store::Store* s, const Caller& c, std::string_view id);
+// The collection resource JSON object text.
+std::string CollectionJson(const Collection& col);
+
+// ---- conversion (the STIX module behind an interface) ----
+
+// The STIX objects (JSON texts) of one already-redacted event.
+using Converter =
+    std::function<StatusOr<std::vector<std::string>>(store::Store*, const model::Event&)>;
+// stix::EventToObjects (report container, kept objects, no sightings: they
+// depend on the individual viewer).
+Converter StixConverter();
+
+// What an add request writes: the caller's org, the collection's
+// distribution (community 1, own 0, sharing group 4 with the group).
+struct AddTarget {
+  int64_t org_id = 0;
+  model::Distribution distribution = model::Distribution::kCommunity;
+  int64_t sharing_group_id = 0;
+  const audit::Actor* actor = nullptr;
+};
+// Imports a STIX bundle text within the caller's transaction; returns the
+// report's warnings and unmapped objects as notes.
+using Importer = std::function<StatusOr<std::vector<std::string>>(
+    store::Store*, std::string_view bundle, const AddTarget&)>;
+// stix::ImportBundle.
+Importer StixImporter();
+
+// ---- the object log ----
+
+struct RefreshStats {
+  int64_t events = 0;     // events converted
+  int64_t appended = 0;   // rows appended or moved
+  int64_t withdrawn = 0;  // ids withdrawn
+};
+// True when the store changed since `col` was last refreshed.
+StatusOr<bool> NeedsRefresh(store::Store* s, const Collection& col);
+// Brings the log of `col` up to date: the events changed since the last
+// refresh are converted in chunks of kRefreshChunk events, each chunk one
+// transaction taken under `*write_mutex` (the API's writer lock; may be
+// null), so other writers wait for at most one chunk. The collection counts
+// as refreshed only after the last chunk; an interrupted refresh resumes
+// where it stopped. Refreshers of one collection are serialised within the
+// process (a concurrent caller waits, then finds nothing left to do).
+inline constexpr size_t kRefreshChunk = 200;
+Status Refresh(store::Store* s, const Collection& col, const Converter& convert, MicroClock clock,
+               std::mutex* write_mutex, RefreshStats* stats = nullptr);
+
+// Request filters (TAXII 2.1 section 3.4). Parse from query parameters:
+// added_after, limit (clamped), next, match[id], match[type],
+// match[version], match[spec_version] (comma-separated values, repeatable).
+struct Filter {
+  int64_t added_after = 0;  // exclusive
+  int64_t limit = kDefaultPage;
+  std::vector<std::string> ids, types, spec_versions;
+  bool latest = true, first = false, all = false;
+  std::vector<int64_t> versions_us;
+  bool version_given = false;
+  int64_t next_after = 0;  // from `next` (Invalid when not a token of ours)
+};
+// Invalid naming the parameter. `allow_version` false rejects
+// match[version] (the versions endpoint); unknown match[...] fields are
+// Invalid too.
+StatusOr<Filter> ParseFilter(const std::vector<std::pair<std::string, std::string>>& query,
+                             bool allow_version);
+
+// One page of rows the caller may see.
+struct Page {
+  std::vector<store::TaxiiObjectRow> rows;
+  bool more = false;
+  std::string next;  // set when more
+  // Events (uuid, orgc uuid) marked TLP:AMBER/AMBER+STRICT/RED whose objects
+  // are in the page: the caller records the reads in the audit log.
+  std::vector<std::pair<std::string, std::string>> sensitive_events;
+};
+// Rows of `col` matching `f` (plus `only_id` when non-empty), each checked
+// with policy::MaySeeEvent for `viewer`. `next` tokens are opaque.
+StatusOr<Page> Read(store::Store* s, const Collection& col, const policy::Viewer& viewer,
+                    const Filter& f, std::string_view only_id = {});
+
+// Response bodies (JSON text).
+std::string EnvelopeJson(const Page& p);
+std::string ManifestJson(const Page& p);
+std::string VersionsJson(const Page& p);
+// X-TAXII-Date-Added-First/Last values ("" when the page is empty).
+std::string DateAddedFirst(const Page& p);
+std::string DateAddedLast(const Page& p);
+
+// ---- add objects (POST) and status ----
+
+// Validates an envelope ({"objects": [...]}, each object with a string type
+// and id), imports it as one bundle through `import` in one transaction, and
+// stores and returns the status resource (JSON text): complete, with one
+// success per object, or, when the import failed, one failure per object
+// carrying the reason (nothing written). Invalid for a malformed envelope.
+StatusOr<std::string> AddObjects(store::Store* s, const Collection& col, const Caller& c,
+                                 std::string_view envelope, const Importer& import,
+                                 const audit::Actor& actor, MicroClock clock);
+// A stored status resource, only for the org that made the request
+// (NotFound otherwise).
+StatusOr<std::string> GetStatus(store::Store* s, const Caller& c, std::string_view id);
+
+// ---- delete ----
+
+// Deletes the MISP item an object came from, as the event's owner: the
+// report (event) soft-deletes the event; an object made from an attribute or
+// a MISP object marks that item deleted. NotFound when the caller may not
+// see the object, Permission when it does not own the event, Invalid when
+// the object is not backed by a deletable item (shared identities, markings).
+// One transaction; recorded in the audit log.
+Status DeleteObject(store::Store* s, const Collection& col, const Caller& c,
+                    std::string_view stix_id, const audit::Actor& actor);
+
+// The discovery and API root resources; `base` is prepended to the API root
+// path ("" gives "/taxii2/api/").
+std::string DiscoveryJson(std::string_view base);
+std::string ApiRootJson();
+
+}  // namespace sanad::taxii
