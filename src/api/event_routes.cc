@@ -190,6 +190,16 @@ void CreateEvent(Call& c) {
   Status st = ParseEventBody(c.req, "", &ev);
   if (!st.ok()) return c.Fail(st);
   std::string uuid = util::LowerUuid(ev.uuid);
+  // An event that names no distribution gets the community default
+  // (membership rules; docs/membership.md).
+  if (auto b = BodyObject(c.req); b.ok()) {
+    const json::value* e = b->if_contains("Event");
+    const json::object& eo = e && e->is_object() ? e->as_object() : *b;
+    if (!eo.contains("distribution")) {
+      st = membership::DefaultDistribution(c.store, &ev.distribution, &ev.sharing_group);
+      if (!st.ok()) return c.Fail(st);
+    }
+  }
   formats::ImportReport report;
   st = ImportOne(
       c, &ev,

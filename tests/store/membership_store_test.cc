@@ -1,0 +1,200 @@
+// The membership section of the store: schema version 5 tables, round trips,
+// uniqueness of sponsors and ballots, rules versions, and sharing-group
+// removal bumping the data generation.
+#include "store/membership_store.h"
+
+#include <gtest/gtest.h>
+
+#include "test_util.h"
+#include "util/util.h"
+
+namespace sanad::store {
+namespace {
+
+#define ASSERT_OK(expr)                    \
+  do {                                     \
+    const ::sanad::Status& _s = (expr);    \
+    ASSERT_TRUE(_s.ok()) << _s.ToString(); \
+  } while (0)
+
+class MembershipStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    util::Init();
+    OpenOptions o;
+    o.create_if_missing = true;
+    auto s = Store::Open(dir_.path(), o);
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    s_ = std::move(*s);
+    ms_ = NewMembershipStore(s_.get());
+    for (const char* n : {"alpha", "beta", "gamma"}) {
+      model::Org org;
+      org.name = n;
+      org.country = "JO";
+      ASSERT_OK(s_->AddOrg(&org));
+      orgs_.push_back(org);
+    }
+  }
+
+  MembershipApplication App(const std::string& name) {
+    MembershipApplication a;
+    a.name = name;
+    a.country = "DE";
+    a.kind = model::OrgKind::kIndustry;
+    a.category = model::MembershipCategory::kCommercial;
+    a.profile_json = "{}";
+    a.status = "awaiting-sponsors";
+    a.submitted = 100;
+    a.submitted_by = "cli";
+    return a;
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<Store> s_;
+  std::unique_ptr<MembershipStore> ms_;
+  std::vector<model::Org> orgs_;
+};
+
+TEST_F(MembershipStoreTest, SchemaVersionIncludesMembership) {
+  EXPECT_GE(s_->SchemaVersion(), 5);
+  EXPECT_EQ(ms_->GetRules(0).status().code(), Status::Code::kNotFound);
+}
+
+TEST_F(MembershipStoreTest, RulesAreAppendedAsVersions) {
+  MembershipRulesRow r{0, "{\"a\":1}", 10, "cli", ""};
+  ASSERT_OK(ms_->AddRules(&r));
+  EXPECT_EQ(r.version, 1);
+  MembershipRulesRow r2{0, "{\"a\":2}", 20, "x@y", "u"};
+  ASSERT_OK(ms_->AddRules(&r2));
+  EXPECT_EQ(r2.version, 2);
+  EXPECT_EQ(ms_->GetRules(0)->rules_json, "{\"a\":2}");
+  EXPECT_EQ(ms_->GetRules(1)->rules_json, "{\"a\":1}");
+  EXPECT_EQ(ms_->GetRules(3).status().code(), Status::Code::kNotFound);
+}
+
+TEST_F(MembershipStoreTest, ApplicationsSponsorsVotesBallotsRoundTrip) {
+  MembershipApplication a = App("Vendor");
+  ASSERT_OK(ms_->AddApplication(&a));
+  EXPECT_FALSE(a.uuid.empty());
+  ASSERT_OK(ms_->AddSponsor({a.id, orgs_[0].id, 101, "ok"}));
+  EXPECT_EQ(ms_->AddSponsor({a.id, orgs_[0].id, 102, "again"}).code(), Status::Code::kConflict);
+  std::vector<MembershipSponsor> sp;
+  ASSERT_OK(ms_->ListSponsors(a.id, &sp));
+  ASSERT_EQ(sp.size(), 1u);
+  EXPECT_EQ(sp[0].org_name, "alpha");
+  EXPECT_EQ(sp[0].org_country, "JO");
+
+  MembershipVote v;
+  v.kind = "admission";
+  v.application_id = a.id;
+  v.opens = 100;
+  v.closes = 200;
+  v.quorum = "1/2";
+  v.majority = "simple";
+  v.eligible = 3;
+  v.status = "open";
+  ASSERT_OK(ms_->AddVote(&v));
+  ASSERT_OK(ms_->AddBallot({v.id, orgs_[1].id, "yes", 150, ""}));
+  EXPECT_EQ(ms_->AddBallot({v.id, orgs_[1].id, "no", 151, ""}).code(), Status::Code::kConflict);
+  v.status = "passed";
+  v.closed = 200;
+  v.yes = 1;
+  ASSERT_OK(ms_->UpdateVote(v));
+  auto got = ms_->GetVote(util::ToLower(v.uuid));
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->status, "passed");
+  EXPECT_EQ(got->yes, 1);
+  EXPECT_EQ(got->subject_name, "Vendor");  // the applicant's name for a new org
+  EXPECT_EQ(got->application_uuid, a.uuid);
+  std::vector<MembershipVote> open;
+  ASSERT_OK(ms_->ListVotes(true, &open));
+  EXPECT_TRUE(open.empty());
+
+  a.status = "accepted";
+  a.org_id = orgs_[2].id;
+  a.decided = 200;
+  ASSERT_OK(ms_->UpdateApplication(a));
+  auto ga = ms_->GetApplication(a.uuid);
+  ASSERT_TRUE(ga.ok());
+  EXPECT_EQ(ga->status, "accepted");
+  EXPECT_EQ(ga->org_id, orgs_[2].id);
+  EXPECT_EQ(ga->category, model::MembershipCategory::kCommercial);
+
+  MembershipDecision d;
+  d.time = 200;
+  d.kind = "admission";
+  d.subject_org_id = orgs_[2].id;
+  d.application_id = a.id;
+  d.vote_id = v.id;
+  d.decided_by = "vote";
+  d.actor = "cli";
+  ASSERT_OK(ms_->AddDecision(&d));
+  std::vector<MembershipDecision> ds;
+  ASSERT_OK(ms_->ListDecisions(&ds));
+  ASSERT_EQ(ds.size(), 1u);
+  EXPECT_EQ(ds[0].subject_name, "gamma");
+  EXPECT_EQ(ds[0].vote_uuid, v.uuid);
+
+  MembershipPeriod p{0, orgs_[2].id, model::MembershipCategory::kCommercial, 200, 0, d.id};
+  ASSERT_OK(ms_->AddPeriod(&p));
+  ASSERT_OK(ms_->EndPeriods(orgs_[2].id, 300));
+  std::vector<MembershipPeriod> ps;
+  ASSERT_OK(ms_->ListPeriods(&ps));
+  ASSERT_EQ(ps.size(), 1u);
+  EXPECT_EQ(ps[0].until, 300);
+}
+
+TEST_F(MembershipStoreTest, BoardTermsKeepTheirSeats) {
+  BoardTerm t;
+  t.starts = 10;
+  t.ends = 20;
+  t.seats = {{orgs_[0].id, "", ""}, {orgs_[1].id, "", ""}};
+  ASSERT_OK(ms_->AddBoardTerm(&t));
+  std::vector<BoardTerm> terms;
+  ASSERT_OK(ms_->ListBoardTerms(&terms));
+  ASSERT_EQ(terms.size(), 1u);
+  ASSERT_EQ(terms[0].seats.size(), 2u);
+  EXPECT_EQ(terms[0].seats[0].name, "alpha");
+}
+
+TEST_F(MembershipStoreTest, LeavingAGroupBumpsTheGenerationAndIsRecorded) {
+  model::SharingGroup g;
+  g.name = "g";
+  g.owner = {orgs_[0].id, orgs_[0].uuid, orgs_[0].name};
+  g.members = {{orgs_[1].id, orgs_[1].uuid, orgs_[1].name}};
+  ASSERT_OK(s_->AddSharingGroup(&g));
+  ASSERT_OK(ms_->SetAudienceGroup("k", g.id));
+  EXPECT_EQ(*ms_->GetAudienceGroup("k"), g.id);
+  int64_t gen = *s_->DataGeneration();
+  ASSERT_OK(s_->Begin());
+  ASSERT_OK(ms_->RemoveSharingGroupOrg(g.id, orgs_[1].id));
+  ASSERT_OK(ms_->AddGroupChange({0, g.id, orgs_[1].id, "leave", 5, "test", "", ""}));
+  ASSERT_OK(ms_->SetSharingGroupOwner(g.id, orgs_[2].id));
+  ASSERT_OK(s_->Commit());
+  EXPECT_EQ(*s_->DataGeneration(), gen + 1);
+  // Removing an absent member is a no-op that does not bump.
+  ASSERT_OK(ms_->RemoveSharingGroupOrg(g.id, orgs_[1].id));
+  EXPECT_EQ(*s_->DataGeneration(), gen + 1);
+  std::vector<int64_t> groups;
+  ASSERT_OK(ms_->ListOrgGroups(orgs_[1].id, &groups));
+  EXPECT_TRUE(groups.empty());
+  EXPECT_EQ(s_->GetSharingGroup(g.id)->owner.id, orgs_[2].id);
+  std::vector<GroupChange> ch;
+  ASSERT_OK(ms_->ListGroupChanges(orgs_[1].id, &ch));
+  ASSERT_EQ(ch.size(), 1u);
+  EXPECT_EQ(ch[0].group_name, "g");
+  EXPECT_EQ(ch[0].org_name, "beta");
+}
+
+TEST_F(MembershipStoreTest, RollbackLeavesNothing) {
+  ASSERT_OK(s_->Begin());
+  MembershipApplication a = App("Gone");
+  ASSERT_OK(ms_->AddApplication(&a));
+  s_->Rollback();
+  std::vector<MembershipApplication> apps;
+  ASSERT_OK(ms_->ListApplications(&apps));
+  EXPECT_TRUE(apps.empty());
+}
+
+}  // namespace
+}  // namespace sanad::store
