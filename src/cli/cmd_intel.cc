@@ -9,6 +9,7 @@
 #include "formats/export.h"
 #include "formats/import.h"
 #include "formats/misp.h"
+#include "membership/membership.h"
 #include "model/canon.h"
 #include "util/util.h"
 
@@ -46,6 +47,15 @@ int CmdImport(const Context& ctx, const ImportArgs& a) {
   opts.warninglists = &*lists;
   audit::Actor actor = CliActor(&*as);
   opts.actor = &actor;
+  // Events marked TLP:RED or AMBER+STRICT that would reach a wider audience
+  // than their marking allows are reported (docs/membership.md).
+  opts.check_event = [](store::Store* st, const model::Event& ev,
+                        std::vector<std::string>* warnings) -> Status {
+    auto w = membership::CheckEventAudience(st, ev);
+    if (!w.ok()) return w.status();
+    for (const auto& x : *w) warnings->push_back("event " + ev.uuid + ": " + x.message);
+    return Status::Ok();
+  };
   Progress progress("import");
   opts.progress = [&](size_t done, size_t total, uint64_t bytes) {
     progress.Update(done, total, bytes);

@@ -280,6 +280,10 @@ Status ImportWithResolver(store::Store* store, Resolver* res, std::vector<model:
           *outcome == store::UpsertOutcome::kCreated ? "event.create" : "event.update", "event",
           ev.uuid, ev.orgc.uuid, std::to_string(CountAttributes(ev)) + " attributes"));
     }
+    if (opts.check_event && (*outcome == store::UpsertOutcome::kCreated ||
+                             *outcome == store::UpsertOutcome::kUpdated)) {
+      SANAD_RETURN_IF_ERROR(opts.check_event(store, ev, &report->warnings));
+    }
     switch (*outcome) {
       case store::UpsertOutcome::kCreated: report->events_created++; break;
       case store::UpsertOutcome::kUpdated: report->events_updated++; break;

@@ -53,6 +53,10 @@ struct ImportOptions {
   // When set, every created or updated event is recorded in the audit log
   // (same transaction).
   const audit::Actor* actor = nullptr;
+  // Called for each created or updated event (inside the import's
+  // transaction) to add warnings of the caller's own checks to the report,
+  // e.g. the membership module's TLP audience check. May be empty.
+  std::function<Status(store::Store*, const model::Event&, std::vector<std::string>*)> check_event;
 };
 
 // At most this many warninglist hits are listed one by one in the report;

@@ -161,6 +161,9 @@ TEST_F(MembershipCliTest, SuspensionAndAudiences) {
     "info": "red", "distribution": "1", "Tag": [{"name": "tlp:red"}]}})");
   ASSERT_EQ(Sanad("membership check-event " + dir_.File("red.json"), &out), 0) << out;
   EXPECT_THAT(out, HasSubstr("WARNING event: TLP:RED is for named recipients only"));
+  // ... and importing it warns the same way (the import still succeeds).
+  ASSERT_EQ(Sanad("import " + dir_.File("red.json") + " --as SA-CERT", &out), 0) << out;
+  EXPECT_THAT(out, HasSubstr("event 5f6b2a34-0c1e-4e8a-9a51-0000000000e2: TLP:RED is for named"));
   ASSERT_EQ(Sanad("membership check-event 5f6b2a34-0c1e-4e8a-9a51-0000000000e1 --as SA-CERT", &out),
             0)
       << out;
