@@ -49,6 +49,11 @@ bench: deps
 	cmake -S . -B build $(CMAKE_COMMON) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSANAD_BENCH=ON
 	cmake --build build -j $(JOBS)
 	bench/ingest/run.sh
+	bench/correlate/run.sh
+	bench/match/run.sh
+	bench/api/run.sh
+	bench/taxii/run.sh
+	build/bench/stix_pattern_bench
 
 format:
 	clang-format -i $$(git ls-files '*.cc' '*.h')

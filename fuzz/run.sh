@@ -16,9 +16,11 @@ for bin in ${FUZZ_DIR:-build/fuzz}/*_fuzz; do
   # Parsers start from the golden test inputs.
   case $name in
     misp_fuzz) seeds+=(tests/data/misp tests/data/cli) ;;
+    stix_pattern_fuzz) seeds+=(tests/data/stix_pattern/corpus) ;;
   esac
   echo "fuzz: $name for ${SECONDS_EACH}s"
   if ! "$bin" -max_total_time="$SECONDS_EACH" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
+      -artifact_prefix="build/fuzz/$name-" \
       -print_final_stats=0 "$corpus" "${seeds[@]}" > "build/fuzz/$name.log" 2>&1; then
     echo "fuzz: $name FAILED; see build/fuzz/$name.log"; tail -40 "build/fuzz/$name.log"; status=1
   else
