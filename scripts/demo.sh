@@ -138,6 +138,13 @@ echo "  -> $(count "$KA") values"
 echo "  curl -H \"Authorization: Bearer $KB\" $URL/api/v1/events/export?format=text   # $B"
 echo "  -> $(count "$KB") values"
 echo
+echo "TAXII 2.1 (OpenCTI, taxii2-client): discovery at $URL/taxii2/, API key as the password"
+echo "  curl -u \"analyst:$KA\" -H 'Accept: application/taxii+json;version=2.1' $URL/taxii2/api/collections/"
+echo "  -> $(curl -s -u "analyst:$KA" -H 'Accept: application/taxii+json;version=2.1' \
+        "$URL/taxii2/api/collections/" | python3 -c '
+import json, sys
+print(", ".join(c["title"] for c in json.load(sys.stdin).get("collections", [])))')"
+echo
 echo "Try: build/sanad --data $DATA event list --as \"$A\""
 echo "     build/sanad --data $DATA export --as \"$B\" --format csv"
 if [[ -t 0 && -z "${CI:-}" ]]; then

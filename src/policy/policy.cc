@@ -119,4 +119,44 @@ bool Redact(const Viewer& v, model::Event* ev, const RedactOptions& opts) {
   return true;
 }
 
+namespace {
+bool Contains(const std::vector<int64_t>& ids, int64_t id) {
+  return std::find(ids.begin(), ids.end(), id) != ids.end();
+}
+}  // namespace
+
+bool MaySeeIncident(const Viewer& v, const IncidentAccess& a) {
+  if (v.org_id == 0) return false;
+  return v.org_id == a.affected_org_id || v.org_id == a.coordinator_org_id ||
+         Contains(a.reporting_org_ids, v.org_id) || Contains(a.participant_org_ids, v.org_id);
+}
+
+bool MayManageIncident(const Viewer& v, const IncidentAccess& a) {
+  return v.org_id != 0 && (v.org_id == a.affected_org_id || v.org_id == a.coordinator_org_id);
+}
+
+bool InRfaAudience(const Viewer& v, const RfaAccess& a) {
+  if (v.org_id == 0) return false;
+  switch (a.audience) {
+    case RfaAudience::kAllMembers:
+      return true;
+    case RfaAudience::kSharingGroup:
+      return v.InGroup(a.sharing_group_id);
+    case RfaAudience::kOrgs:
+      return Contains(a.audience_org_ids, v.org_id);
+  }
+  return false;
+}
+
+bool MaySeeRfa(const Viewer& v, const RfaAccess& a) {
+  if (v.org_id == 0) return false;
+  return v.org_id == a.requester_org_id || InRfaAudience(v, a) || MaySeeIncident(v, a.incident);
+}
+
+bool MaySeeOffer(const Viewer& v, int64_t offer_org_id, const RfaAccess& a) {
+  if (v.org_id == 0) return false;
+  return v.org_id == offer_org_id || v.org_id == a.requester_org_id ||
+         MayManageIncident(v, a.incident);
+}
+
 }  // namespace sanad::policy

@@ -83,4 +83,38 @@ bool Redact(const Viewer& v, model::Event* ev, const RedactOptions& opts = {});
 model::Distribution EffectiveDistribution(const model::Event& ev, const model::Object* obj,
                                           model::Distribution item);
 
+// ---- incident coordination (docs/incidents.md, "Visibility") ----
+//
+// An incident is visible to its affected org, its coordinating org, every org
+// that reported (or entered a report) into it, and every org whose offer of
+// help was accepted (participants). Nobody else, whatever its role: the chair
+// sees an incident only when it coordinates it.
+struct IncidentAccess {
+  int64_t affected_org_id = 0;
+  int64_t coordinator_org_id = 0;
+  std::vector<int64_t> reporting_org_ids;    // any order
+  std::vector<int64_t> participant_org_ids;  // any order
+};
+bool MaySeeIncident(const Viewer& v, const IncidentAccess& a);
+// Who may manage an incident (change it, ask for help, decide on offers):
+// the affected org and the coordinator.
+bool MayManageIncident(const Viewer& v, const IncidentAccess& a);
+
+// The audience of a request for assistance.
+enum class RfaAudience { kAllMembers, kSharingGroup, kOrgs };
+struct RfaAccess {
+  int64_t requester_org_id = 0;
+  RfaAudience audience = RfaAudience::kOrgs;
+  int64_t sharing_group_id = 0;           // kSharingGroup
+  std::vector<int64_t> audience_org_ids;  // kOrgs, any order
+  IncidentAccess incident;
+};
+// Whether `v` is in the request's audience (viewers are active members).
+bool InRfaAudience(const Viewer& v, const RfaAccess& a);
+// A request is visible to its audience and to whoever may see its incident.
+bool MaySeeRfa(const Viewer& v, const RfaAccess& a);
+// An offer of help is visible to the org that made it, the requester and
+// whoever may manage the incident; other helpers do not see it.
+bool MaySeeOffer(const Viewer& v, int64_t offer_org_id, const RfaAccess& a);
+
 }  // namespace sanad::policy
