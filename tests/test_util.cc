@@ -1,5 +1,7 @@
 #include "test_util.h"
 
+#include <gtest/gtest.h>
+
 #include <sys/wait.h>
 
 #include <cstdio>
@@ -44,6 +46,17 @@ std::string SharedDir() {
 }
 
 std::string SanadBinary() { return SANAD_BINARY; }
+
+std::unique_ptr<store::Store> NewStore(const std::string& dir) {
+  store::OpenOptions o;
+  o.create_if_missing = true;
+  auto s = store::Store::Open(dir, o);
+  if (!s.ok()) {
+    ADD_FAILURE() << "opening a store in " << dir << ": " << s.status().ToString();
+    return nullptr;
+  }
+  return std::move(*s);
+}
 
 std::string ReadFile(const std::string& path) {
   std::ifstream f(path, std::ios::binary);

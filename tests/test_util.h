@@ -1,8 +1,11 @@
 // Helpers shared by the test binaries.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
+
+#include "store/store.h"
 
 namespace sanad::testing {
 
@@ -17,6 +20,10 @@ class TempDir {
  private:
   std::string path_;
 };
+
+// A new store in `dir` (created); null, with a test failure, when it cannot
+// be opened.
+std::unique_ptr<store::Store> NewStore(const std::string& dir);
 
 // The project's source root (for tests/data/...).
 std::string SourceDir();

@@ -55,6 +55,21 @@ bool Do(Call& c, const std::function<Status(Coordinator&, const Caller&)>& fn) {
   return true;
 }
 
+// Do() for a coordinator call that returns the changed item, answered with
+// `code` and the item's JSON.
+template <class Fn>
+void DoAndSend(Call& c, int code, Fn&& fn) {
+  std::decay_t<decltype(*fn(std::declval<Coordinator&>(), std::declval<const Caller&>()))> out;
+  if (!Do(c, [&](Coordinator& co, const Caller& k) -> Status {
+        auto x = fn(co, k);
+        if (!x.ok()) return x.status();
+        out = std::move(*x);
+        return Status::Ok();
+      }))
+    return;
+  c.Json(code, Text(incident::ToJson(out)));
+}
+
 Status BodyError(const Status& st) {
   return st.ok() ? st : Status(Status::Invalid("request body: " + st.message()));
 }
@@ -215,15 +230,8 @@ void UpdateIncident(Call& c) {
   if (st.ok()) st = GetOpt(*body, "coordinator", &ch.coordinator);
   if (st.ok()) st = GetOpt(*body, "affected_country", &ch.affected_country);
   if (!st.ok()) return c.Fail(BodyError(st));
-  store::Incident inc;
-  if (!Do(c, [&](Coordinator& co, const Caller& k) {
-        auto x = co.Update(k, c.Param("uuid"), ch);
-        if (!x.ok()) return x.status();
-        inc = std::move(*x);
-        return Status::Ok();
-      }))
-    return;
-  c.Json(200, Text(incident::ToJson(inc)));
+  DoAndSend(c, 200,
+            [&](Coordinator& co, const Caller& k) { return co.Update(k, c.Param("uuid"), ch); });
 }
 
 void SetStatus(Call& c) {
@@ -237,15 +245,9 @@ void SetStatus(Call& c) {
   store::IncidentStatus to;
   if (!store::Parse(status, &to))
     return c.Fail(Status::Invalid("request body: $.status: unknown status '" + status + "'"));
-  store::Incident inc;
-  if (!Do(c, [&](Coordinator& co, const Caller& k) {
-        auto x = co.SetStatus(k, c.Param("uuid"), to, note, dup);
-        if (!x.ok()) return x.status();
-        inc = std::move(*x);
-        return Status::Ok();
-      }))
-    return;
-  c.Json(200, Text(incident::ToJson(inc)));
+  DoAndSend(c, 200, [&](Coordinator& co, const Caller& k) {
+    return co.SetStatus(k, c.Param("uuid"), to, note, dup);
+  });
 }
 
 void AddIndicator(Call& c) {
@@ -257,14 +259,9 @@ void AddIndicator(Call& c) {
   if (st.ok()) st = GetString(*body, "comment", &ind.comment, false);
   if (st.ok()) st = GetBool(*body, "to_ids", &ind.to_ids);
   if (!st.ok()) return c.Fail(BodyError(st));
-  if (!Do(c, [&](Coordinator& co, const Caller& k) {
-        auto x = co.AddIndicator(k, c.Param("uuid"), ind);
-        if (!x.ok()) return x.status();
-        ind = std::move(*x);
-        return Status::Ok();
-      }))
-    return;
-  c.Json(201, Text(incident::ToJson(ind)));
+  DoAndSend(c, 201, [&](Coordinator& co, const Caller& k) {
+    return co.AddIndicator(k, c.Param("uuid"), ind);
+  });
 }
 
 void AddComment(Call& c) {
@@ -273,15 +270,9 @@ void AddComment(Call& c) {
   std::string text;
   Status st = GetString(*body, "text", &text, true);
   if (!st.ok()) return c.Fail(BodyError(st));
-  store::Comment cm;
-  if (!Do(c, [&](Coordinator& co, const Caller& k) {
-        auto x = co.AddComment(k, c.Param("uuid"), text);
-        if (!x.ok()) return x.status();
-        cm = std::move(*x);
-        return Status::Ok();
-      }))
-    return;
-  c.Json(201, Text(incident::ToJson(cm)));
+  DoAndSend(c, 201, [&](Coordinator& co, const Caller& k) {
+    return co.AddComment(k, c.Param("uuid"), text);
+  });
 }
 
 void AddTask(Call& c) {
@@ -295,15 +286,7 @@ void AddTask(Call& c) {
   if (st.ok()) st = GetString(*body, "assignee_user", &t.assignee_user, false);
   if (st.ok()) st = GetTime(*body, "due", &t.due);
   if (!st.ok()) return c.Fail(BodyError(st));
-  store::Task task;
-  if (!Do(c, [&](Coordinator& co, const Caller& k) {
-        auto x = co.AddTask(k, t);
-        if (!x.ok()) return x.status();
-        task = std::move(*x);
-        return Status::Ok();
-      }))
-    return;
-  c.Json(201, Text(incident::ToJson(task)));
+  DoAndSend(c, 201, [&](Coordinator& co, const Caller& k) { return co.AddTask(k, t); });
 }
 
 void SetTaskStatus(Call& c) {
@@ -319,15 +302,9 @@ void SetTaskStatus(Call& c) {
         Status::Invalid("request body: $.status: expected waiting, in-progress, done "
                         "or cancelled, got '" +
                         status + "'"));
-  store::Task task;
-  if (!Do(c, [&](Coordinator& co, const Caller& k) {
-        auto x = co.SetTaskStatus(k, c.Param("uuid"), to, note);
-        if (!x.ok()) return x.status();
-        task = std::move(*x);
-        return Status::Ok();
-      }))
-    return;
-  c.Json(200, Text(incident::ToJson(task)));
+  DoAndSend(c, 200, [&](Coordinator& co, const Caller& k) {
+    return co.SetTaskStatus(k, c.Param("uuid"), to, note);
+  });
 }
 
 void LogWork(Call& c) {
@@ -336,15 +313,8 @@ void LogWork(Call& c) {
   std::string text;
   Status st = GetString(*body, "text", &text, true);
   if (!st.ok()) return c.Fail(BodyError(st));
-  store::TaskLog lg;
-  if (!Do(c, [&](Coordinator& co, const Caller& k) {
-        auto x = co.LogWork(k, c.Param("uuid"), text);
-        if (!x.ok()) return x.status();
-        lg = std::move(*x);
-        return Status::Ok();
-      }))
-    return;
-  c.Json(201, Text(incident::ToJson(lg)));
+  DoAndSend(c, 201,
+            [&](Coordinator& co, const Caller& k) { return co.LogWork(k, c.Param("uuid"), text); });
 }
 
 void Link(Call& c) {
@@ -530,15 +500,8 @@ void ListRfas(Call& c) {
 }
 
 void GetRfa(Call& c) {
-  incident::RfaView v;
-  if (!Do(c, [&](Coordinator& co, const Caller& k) {
-        auto x = co.GetRfa(k, c.Param("uuid"));
-        if (!x.ok()) return x.status();
-        v = std::move(*x);
-        return Status::Ok();
-      }))
-    return;
-  c.Json(200, Text(incident::ToJson(v)));
+  DoAndSend(c, 200,
+            [&](Coordinator& co, const Caller& k) { return co.GetRfa(k, c.Param("uuid")); });
 }
 
 void WithdrawRfa(Call& c) {
@@ -549,15 +512,9 @@ void WithdrawRfa(Call& c) {
     Status st = GetString(*body, "note", &note, false);
     if (!st.ok()) return c.Fail(BodyError(st));
   }
-  store::Rfa rfa;
-  if (!Do(c, [&](Coordinator& co, const Caller& k) {
-        auto x = co.WithdrawRfa(k, c.Param("uuid"), note);
-        if (!x.ok()) return x.status();
-        rfa = std::move(*x);
-        return Status::Ok();
-      }))
-    return;
-  c.Json(200, Text(incident::ToJson(rfa)));
+  DoAndSend(c, 200, [&](Coordinator& co, const Caller& k) {
+    return co.WithdrawRfa(k, c.Param("uuid"), note);
+  });
 }
 
 void MakeOffer(Call& c) {
@@ -568,15 +525,9 @@ void MakeOffer(Call& c) {
   Status st = GetString(*body, "description", &text, true);
   if (st.ok()) st = GetTime(*body, "by_when", &by);
   if (!st.ok()) return c.Fail(BodyError(st));
-  store::Offer o;
-  if (!Do(c, [&](Coordinator& co, const Caller& k) {
-        auto x = co.Offer(k, c.Param("uuid"), text, by);
-        if (!x.ok()) return x.status();
-        o = std::move(*x);
-        return Status::Ok();
-      }))
-    return;
-  c.Json(201, Text(incident::ToJson(o)));
+  DoAndSend(c, 201, [&](Coordinator& co, const Caller& k) {
+    return co.Offer(k, c.Param("uuid"), text, by);
+  });
 }
 
 // 0 decline, 1 accept, 2 withdraw

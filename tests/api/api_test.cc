@@ -138,11 +138,8 @@ class ApiTest : public ::testing::Test {
   }
 
   void SetUpStore() {
-    store::OpenOptions o;
-    o.create_if_missing = true;
-    auto s = store::Store::Open(dir_.path(), o);
-    ASSERT_TRUE(s.ok()) << s.status().ToString();
-    store_ = std::move(*s);
+    store_ = NewStore(dir_.path());
+    ASSERT_NE(store_, nullptr);
     auto org = [&](const std::string& name, const std::string& cc, bool chair) {
       model::Org g;
       g.name = name;

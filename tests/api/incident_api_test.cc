@@ -25,11 +25,8 @@ class IncidentApiTest : public ::testing::Test {
  protected:
   void SetUp() override {
     util::Init();
-    store::OpenOptions o;
-    o.create_if_missing = true;
-    auto s = store::Store::Open(dir_.path(), o);
-    ASSERT_TRUE(s.ok()) << s.status().ToString();
-    store_ = std::move(*s);
+    store_ = NewStore(dir_.path());
+    ASSERT_NE(store_, nullptr);
     chair_ = Key(AddOrg("Chair CERT", true), "admin@chair.example", model::Role::kAdmin);
     victim_ = Key(AddOrg("Victim CERT", false), "a@victim.example", model::Role::kAnalyst);
     victim_reader_ = Key(FindOrg("Victim CERT"), "r@victim.example", model::Role::kReader);

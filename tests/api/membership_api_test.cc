@@ -31,11 +31,8 @@ class MembershipApiTest : public ::testing::Test {
  protected:
   void SetUp() override {
     util::Init();
-    store::OpenOptions o;
-    o.create_if_missing = true;
-    auto s = store::Store::Open(dir_.path(), o);
-    ASSERT_TRUE(s.ok()) << s.status().ToString();
-    store_ = std::move(*s);
+    store_ = NewStore(dir_.path());
+    ASSERT_NE(store_, nullptr);
     alpha_ = AddOrg("Alpha CERT", "MY", model::MembershipCategory::kFull, true);
     beta_ = AddOrg("Beta CERT", "ID", model::MembershipCategory::kFull, false);
     gamma_ = AddOrg("Gamma Vendor", "GB", model::MembershipCategory::kCommercial, false);

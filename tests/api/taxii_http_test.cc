@@ -62,11 +62,8 @@ class TaxiiHttpTest : public ::testing::Test {
  protected:
   void SetUp() override {
     util::Init();
-    store::OpenOptions o;
-    o.create_if_missing = true;
-    auto s = store::Store::Open(dir_.path(), o);
-    ASSERT_TRUE(s.ok()) << s.status().ToString();
-    store_ = std::move(*s);
+    store_ = NewStore(dir_.path());
+    ASSERT_NE(store_, nullptr);
     alpha_ = AddOrg("Alpha CERT", true);
     beta_ = AddOrg("Beta CERT", false);
     gamma_ = AddOrg("Gamma Vendor", false);

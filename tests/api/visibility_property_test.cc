@@ -135,11 +135,8 @@ class VisibilityPropertyTest : public ::testing::Test {
     if (const char* s = std::getenv("SANAD_PROPERTY_SEED")) seed = std::strtoul(s, nullptr, 10);
     seed_ = seed;
     rng_.seed(seed);
-    store::OpenOptions o;
-    o.create_if_missing = true;
-    auto s = store::Store::Open(dir_.path(), o);
-    ASSERT_TRUE(s.ok()) << s.status().ToString();
-    store_ = std::move(*s);
+    store_ = NewStore(dir_.path());
+    ASSERT_NE(store_, nullptr);
     BuildCommunity();
     if (HasFatalFailure()) return;
     api::Options ao;

@@ -12,11 +12,8 @@ namespace {
 class AuditTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    store::OpenOptions o;
-    o.create_if_missing = true;
-    auto s = store::Store::Open(dir_.path(), o);
-    ASSERT_TRUE(s.ok()) << s.status().ToString();
-    store_ = std::move(*s);
+    store_ = testing::NewStore(dir_.path());
+    ASSERT_NE(store_, nullptr);
     actor_ = {"ana@alpha.example", 1, "aaaaaaaa-0000-4000-8000-000000000001"};
     for (int i = 0; i < 5; ++i)
       ASSERT_TRUE(Record(store_.get(), actor_, "event.create", "event",

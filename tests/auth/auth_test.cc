@@ -11,11 +11,8 @@ namespace {
 class AuthTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    store::OpenOptions o;
-    o.create_if_missing = true;
-    auto s = store::Store::Open(dir_.path(), o);
-    ASSERT_TRUE(s.ok()) << s.status().ToString();
-    store_ = std::move(*s);
+    store_ = testing::NewStore(dir_.path());
+    ASSERT_NE(store_, nullptr);
     org_.name = "Alpha CERT";
     org_.country = "MY";
     ASSERT_TRUE(store_->AddOrg(&org_).ok());

@@ -27,11 +27,8 @@ class IncidentTest : public ::testing::Test {
  protected:
   void SetUp() override {
     util::Init();
-    store::OpenOptions o;
-    o.create_if_missing = true;
-    auto s = store::Store::Open(dir_.path(), o);
-    ASSERT_TRUE(s.ok()) << s.status().ToString();
-    s_ = std::move(*s);
+    s_ = testing::NewStore(dir_.path());
+    ASSERT_NE(s_, nullptr);
     chair_ = AddOrg("Chair CERT", "MY", true);
     victim_ = AddOrg("Victim CERT", "EG", false);
     helper_ = AddOrg("Helper CERT", "TR", false);

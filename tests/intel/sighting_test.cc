@@ -123,11 +123,8 @@ TEST(DecayScore, ExpirationAndDelta) {
 class SightingStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    store::OpenOptions o;
-    o.create_if_missing = true;
-    auto s = store::Store::Open(tmp_.path(), o);
-    ASSERT_TRUE(s.ok()) << s.status().ToString();
-    s_ = std::move(*s);
+    s_ = testing::NewStore(tmp_.path());
+    ASSERT_NE(s_, nullptr);
     a_ = AddOrg("A");
     b_ = AddOrg("B");
     c_ = AddOrg("C");

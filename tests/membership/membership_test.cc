@@ -39,11 +39,8 @@ class MembershipTest : public ::testing::Test {
  protected:
   void SetUp() override {
     util::Init();
-    store::OpenOptions o;
-    o.create_if_missing = true;
-    auto s = store::Store::Open(dir_.path(), o);
-    ASSERT_TRUE(s.ok()) << s.status().ToString();
-    s_ = std::move(*s);
+    s_ = testing::NewStore(dir_.path());
+    ASSERT_NE(s_, nullptr);
     svc_ = std::make_unique<Service>(s_.get(), [this] { return now_; });
     chair_ = AddOrg("MY-CERT", "MY", OrgKind::kNationalCert, MembershipCategory::kFull, true);
     id_ = AddOrg("ID-CSIRT", "ID", OrgKind::kNationalCert, MembershipCategory::kFull);

@@ -70,11 +70,8 @@ class TaxiiTest : public ::testing::Test {
   void SetUp() override {
     util::Init();
     g_us = 1'700'000'000'000'000;
-    store::OpenOptions o;
-    o.create_if_missing = true;
-    auto s = store::Store::Open(dir_.path(), o);
-    ASSERT_TRUE(s.ok()) << s.status().ToString();
-    s_ = std::move(*s);
+    s_ = testing::NewStore(dir_.path());
+    ASSERT_NE(s_, nullptr);
     a_ = AddOrg("Alpha");
     b_ = AddOrg("Beta");
     c_ = AddOrg("Gamma");
