@@ -20,6 +20,7 @@
 #include "api/api.h"
 #include "api/router.h"
 #include "auth/auth.h"
+#include "api_server.h"
 #include "http_client.h"
 #include "server/server.h"
 #include "store/store.h"
@@ -90,17 +91,8 @@ class ApiTest : public ::testing::Test {
 
   void StartServer(api::Options ao) {
     ao.data_dir = dir_.path();
-    auto a = api::Api::Create(ao, &metrics_);
-    ASSERT_TRUE(a.ok()) << a.status().ToString();
-    api_ = std::move(*a);
-    server::Options so;
-    so.listen = "127.0.0.1:0";
-    so.metrics = &metrics_;
-    api::Api* h = api_.get();
-    auto s = server::Server::Start(
-        so, [h](const server::Request& q, server::Response* r) { h->Handle(q, r); });
-    ASSERT_TRUE(s.ok()) << s.status().ToString();
-    server_ = std::move(*s);
+    Status st = StartApi(ao, &metrics_, &api_, &server_);
+    ASSERT_TRUE(st.ok()) << st.ToString();
   }
 
   void StopServer() {

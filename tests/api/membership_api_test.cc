@@ -9,6 +9,7 @@
 
 #include "api/api.h"
 #include "auth/auth.h"
+#include "api_server.h"
 #include "http_client.h"
 #include "server/server.h"
 #include "store/store.h"
@@ -42,17 +43,8 @@ class MembershipApiTest : public ::testing::Test {
     gamma_analyst_ = AddUser("analyst@gamma.example", gamma_, model::Role::kAnalyst);
     api::Options ao;
     ao.data_dir = dir_.path();
-    auto a = api::Api::Create(ao, &metrics_);
-    ASSERT_TRUE(a.ok()) << a.status().ToString();
-    api_ = std::move(*a);
-    server::Options so;
-    so.listen = "127.0.0.1:0";
-    so.metrics = &metrics_;
-    api::Api* h = api_.get();
-    auto srv = server::Server::Start(
-        so, [h](const server::Request& q, server::Response* r) { h->Handle(q, r); });
-    ASSERT_TRUE(srv.ok()) << srv.status().ToString();
-    server_ = std::move(*srv);
+    Status st = StartApi(ao, &metrics_, &api_, &server_);
+    ASSERT_TRUE(st.ok()) << st.ToString();
     client_ = std::make_unique<HttpClient>(server_->port());
   }
 

@@ -17,6 +17,7 @@
 
 #include "api/api.h"
 #include "auth/auth.h"
+#include "api_server.h"
 #include "http_client.h"
 #include "server/server.h"
 #include "store/store.h"
@@ -76,16 +77,8 @@ class TaxiiHttpTest : public ::testing::Test {
     ASSERT_TRUE(store_->AddSharingGroup(&group_).ok());
     ASSERT_TRUE(store_->AddSharingGroupOrg(group_.id, beta_.id).ok());
 
-    auto a = api::Api::Create(api::Options{.data_dir = dir_.path()}, nullptr);
-    ASSERT_TRUE(a.ok()) << a.status().ToString();
-    api_ = std::move(*a);
-    server::Options so;
-    so.listen = "127.0.0.1:0";
-    api::Api* h = api_.get();
-    auto srv = server::Server::Start(
-        so, [h](const server::Request& q, server::Response* r) { h->Handle(q, r); });
-    ASSERT_TRUE(srv.ok()) << srv.status().ToString();
-    server_ = std::move(*srv);
+    Status st = StartApi(api::Options{.data_dir = dir_.path()}, nullptr, &api_, &server_);
+    ASSERT_TRUE(st.ok()) << st.ToString();
     client_ = std::make_unique<HttpClient>(server_->port());
   }
 

@@ -22,6 +22,7 @@
 
 #include "api/api.h"
 #include "auth/auth.h"
+#include "api_server.h"
 #include "http_client.h"
 #include "model/canon.h"
 #include "server/server.h"
@@ -142,16 +143,8 @@ class VisibilityPropertyTest : public ::testing::Test {
     api::Options ao;
     ao.data_dir = dir_.path();
     ao.rate.per_minute = 0;  // no rate limit
-    auto a = api::Api::Create(ao, nullptr);
-    ASSERT_TRUE(a.ok()) << a.status().ToString();
-    api_ = std::move(*a);
-    server::Options so;
-    so.listen = "127.0.0.1:0";
-    api::Api* h = api_.get();
-    auto srv = server::Server::Start(
-        so, [h](const server::Request& q, server::Response* r) { h->Handle(q, r); });
-    ASSERT_TRUE(srv.ok()) << srv.status().ToString();
-    server_ = std::move(*srv);
+    Status st = StartApi(ao, nullptr, &api_, &server_);
+    ASSERT_TRUE(st.ok()) << st.ToString();
     client_ = std::make_unique<HttpClient>(server_->port());
   }
 
