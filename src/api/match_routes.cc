@@ -35,8 +35,8 @@ struct MatchRequest {
 Status ParseMatchRequest(Call& c, MatchRequest* m) {
   if (const std::string* f = c.req.Query("format")) {
     if (!detect::ParseFormat(*f, &m->opts.format))
-      return Status::Invalid("query parameter format: expected auto, text, jsonl, csv or zeek, got '" +
-                             *f + "'");
+      return Status::Invalid(
+          "query parameter format: expected auto, text, jsonl, csv or zeek, got '" + *f + "'");
   }
   m->opts.fields = c.req.QueryAll("field");
   if (!m->opts.fields.empty() && m->opts.format == detect::Format::kText)
@@ -60,19 +60,12 @@ Status ParseMatchRequest(Call& c, MatchRequest* m) {
   return Status::Ok();
 }
 
-// What is known of a hit attribute as the caller may see it.
-struct Resolved {
-  bool visible = false;
-  std::string attribute_uuid, event_uuid, owner_org_uuid, tlp;
-  bool sensitive = false;
-};
-
 void MatchRoute(Call& c) {
   MatchRequest m;
   Status st = ParseMatchRequest(c, &m);
   if (!st.ok()) return c.Fail(st);
-  if (m.record_sightings && (c.principal->user.role == model::Role::kReader ||
-                             c.principal->key.read_only))
+  if (m.record_sightings &&
+      (c.principal->user.role == model::Role::kReader || c.principal->key.read_only))
     return c.Error(403, "forbidden", "readers and read-only keys cannot record sightings");
   if (c.req.body.empty()) return c.Fail(Status::Invalid("request body: empty (post a log)"));
   auto v = c.Viewer();
@@ -97,27 +90,10 @@ void MatchRoute(Call& c) {
     auto lease = svc->AcquireStore();
     if (!lease.ok()) return lease.status();
     store::Store* s = lease->get();
-    std::map<int64_t, Resolved> resolved;
+    detect::HitResolver resolver(s, viewer);
+    std::map<int64_t, const detect::HitResolver::Info*> hit_attributes;
     std::map<int64_t, uint64_t> hits_per_attribute;
     Status lookup_error;
-    auto resolve = [&](int64_t attribute_id) -> const Resolved& {
-      auto it = resolved.find(attribute_id);
-      if (it != resolved.end()) return it->second;
-      Resolved r;
-      auto ctx = s->GetAttributeContext(viewer, attribute_id);
-      if (ctx.ok()) {
-        r.visible = true;
-        r.attribute_uuid = ctx->attribute.uuid;
-        r.event_uuid = ctx->event_uuid;
-        r.owner_org_uuid = ctx->event_orgc.uuid;
-        r.tlp = model::TlpLabel(ctx->tlp);
-        r.sensitive = ctx->tlp == model::Tlp::kAmber || ctx->tlp == model::Tlp::kAmberStrict ||
-                      ctx->tlp == model::Tlp::kRed;
-      } else if (ctx.status().code() != Status::Code::kNotFound && lookup_error.ok()) {
-        lookup_error = ctx.status();
-      }
-      return resolved.emplace(attribute_id, std::move(r)).first->second;
-    };
     auto in = detect::InputStream::FromMemory(*body, "body");
     detect::MatchStats stats;
     uint64_t hits = 0;
@@ -125,11 +101,16 @@ void MatchRoute(Call& c) {
         in.get(),
         [&](const detect::Hit& h) {
           const detect::Indicator& ind = tables->indicator(h.indicator);
-          const Resolved& r = resolve(ind.attribute_id);
-          if (!lookup_error.ok()) return false;
+          auto info = resolver.Resolve(ind.attribute_id);
+          if (!info.ok()) {
+            lookup_error = info.status();
+            return false;
+          }
+          const detect::HitResolver::Info& r = **info;
           if (!r.visible) return true;  // the policy decides, always
           ++hits;
           ++hits_per_attribute[ind.attribute_id];
+          hit_attributes[ind.attribute_id] = &r;
           out << detect::HitJson(h, ind, {"body", r.attribute_uuid, r.event_uuid, r.tlp}) << '\n';
           return static_cast<bool>(out);
         },
@@ -140,13 +121,13 @@ void MatchRoute(Call& c) {
     // Audit entries for sensitive hits and the sightings, in one transaction.
     uint64_t sightings = 0;
     bool any_sensitive = false;
-    for (const auto& [id, n] : hits_per_attribute) any_sensitive |= resolved[id].sensitive;
+    for (const auto& [id, r] : hit_attributes) any_sensitive |= r->sensitive;
     if (any_sensitive || (m.record_sightings && !hits_per_attribute.empty())) {
       std::lock_guard<std::mutex> l(svc->write_mutex());
       store::Transaction tx(s);
       if (!tx.status().ok()) return tx.status();
       for (const auto& [id, n] : hits_per_attribute) {
-        const Resolved& r = resolved[id];
+        const detect::HitResolver::Info& r = *hit_attributes[id];
         if (r.sensitive) {
           Status a = audit::Record(s, actor, "read.match", "attribute", r.attribute_uuid,
                                    r.owner_org_uuid, r.tlp + ", " + std::to_string(n) + " hit(s)");

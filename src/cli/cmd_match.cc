@@ -39,11 +39,6 @@ double Seconds() {
 }
 
 // What a hit's attribute looks like to the viewer (loaded once per attribute).
-struct Resolved {
-  bool visible = false;
-  std::string attribute_uuid, event_uuid, event_info, tlp;
-};
-
 struct SummaryRow {
   std::string type, value, event_uuid, event_info, tlp;
   uint64_t hits = 0;
@@ -148,27 +143,20 @@ int CmdMatch(const Context& ctx, const MatchArgs& a) {
   auto matcher = detect::Matcher::Create(*set, mo);
   if (!matcher.ok()) return Usage(matcher.status().message());
 
-  std::unordered_map<int64_t, Resolved> resolved;
-  auto resolve = [&](int64_t attribute_id) -> const Resolved& {
-    auto it = resolved.find(attribute_id);
-    if (it != resolved.end()) return it->second;
-    Resolved r;
-    auto c = st->GetAttributeContext(*viewer, attribute_id);
-    if (c.ok()) {
-      r.visible = true;
-      r.attribute_uuid = c->attribute.uuid;
-      r.event_uuid = c->event_uuid;
-      r.event_info = c->event_info;
-      r.tlp = model::TlpLabel(c->tlp);
-    }
-    return resolved.emplace(attribute_id, std::move(r)).first->second;
+  detect::HitResolver resolver(st, *viewer);
+  Status lookup_error;
+  static const detect::HitResolver::Info kHidden;
+  auto resolve = [&](int64_t attribute_id) -> const detect::HitResolver::Info& {
+    auto r = resolver.Resolve(attribute_id);
+    if (r.ok()) return **r;
+    if (lookup_error.ok()) lookup_error = r.status();
+    return kHidden;
   };
 
   std::map<int64_t, SummaryRow> summary;
   uint64_t total_hits = 0;
   detect::MatchStats totals;
   MatchProgress progress(ctx.quiet);
-  Status lookup_error;
   double m0 = Seconds();
   const std::clock_t c0 = std::clock();  // process CPU time, all threads
   for (const auto& file : a.files) {
@@ -182,7 +170,8 @@ int CmdMatch(const Context& ctx, const MatchArgs& a) {
         in->get(),
         [&](const detect::Hit& h) {
           const detect::Indicator& ind = (*set)->indicator(h.indicator);
-          const Resolved& r = resolve(ind.attribute_id);
+          const detect::HitResolver::Info& r = resolve(ind.attribute_id);
+          if (!lookup_error.ok()) return false;
           if (!r.visible) return true;  // the policy decides, always
           ++total_hits;
           if (a.summary || a.record_sightings) {
@@ -199,8 +188,7 @@ int CmdMatch(const Context& ctx, const MatchArgs& a) {
             ++row.kinds[detect::MatchKindName(h.kind)];
           }
           if (!a.summary) {
-            std::cout << detect::HitJson(h, ind,
-                                         {file, r.attribute_uuid, r.event_uuid, r.tlp})
+            std::cout << detect::HitJson(h, ind, {file, r.attribute_uuid, r.event_uuid, r.tlp})
                       << "\n";
           }
           return true;
@@ -210,6 +198,7 @@ int CmdMatch(const Context& ctx, const MatchArgs& a) {
     totals.bytes += fst.bytes;
     totals.lines += fst.lines;
     totals.malformed_lines += fst.malformed_lines;
+    if (ms.ok() && !lookup_error.ok()) ms = lookup_error.WithContext("reading matched attributes");
     if (!ms.ok()) {
       progress.Finish();
       std::cout.flush();
@@ -284,22 +273,22 @@ int CmdMatch(const Context& ctx, const MatchArgs& a) {
     }
   }
   if (!ctx.quiet) {
-    std::fprintf(stderr,
-                 "match: %zu file(s), %.1f MB, %llu lines in %.2f s (%.0f MB/s, %.0f MB per CPU second); "
-                 "%llu hits on %zu "
-                 "indicator(s); %zu indicators for %s built in %.2f s%s%s\n",
-                 a.files.size(), totals.bytes / 1e6, static_cast<unsigned long long>(totals.lines),
-                 match_seconds, totals.bytes / 1e6 / std::max(match_seconds, 1e-6),
-                 totals.bytes / 1e6 / std::max(match_cpu, 1e-6),
-                 static_cast<unsigned long long>(total_hits),
-                 a.summary || a.record_sightings ? summary.size() : resolved.size(), (*set)->size(),
-                 as->name.c_str(), build_seconds,
-                 bs.warninglisted
-                     ? (", " + std::to_string(bs.warninglisted) + " warninglisted left out").c_str()
-                     : "",
-                 a.record_sightings
-                     ? ("; " + std::to_string(summary.size()) + " sighting(s) recorded").c_str()
-                     : "");
+    std::fprintf(
+        stderr,
+        "match: %zu file(s), %.1f MB, %llu lines in %.2f s (%.0f MB/s, %.0f MB per CPU second); "
+        "%llu hits on %zu "
+        "indicator(s); %zu indicators for %s built in %.2f s%s%s\n",
+        a.files.size(), totals.bytes / 1e6, static_cast<unsigned long long>(totals.lines),
+        match_seconds, totals.bytes / 1e6 / std::max(match_seconds, 1e-6),
+        totals.bytes / 1e6 / std::max(match_cpu, 1e-6), static_cast<unsigned long long>(total_hits),
+        a.summary || a.record_sightings ? summary.size() : resolver.size(), (*set)->size(),
+        as->name.c_str(), build_seconds,
+        bs.warninglisted
+            ? (", " + std::to_string(bs.warninglisted) + " warninglisted left out").c_str()
+            : "",
+        a.record_sightings
+            ? ("; " + std::to_string(summary.size()) + " sighting(s) recorded").c_str()
+            : "");
     if (totals.malformed_lines > 0)
       std::fprintf(stderr, "match: %llu line(s) were not valid %s and were scanned as text\n",
                    static_cast<unsigned long long>(totals.malformed_lines),

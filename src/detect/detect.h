@@ -29,6 +29,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "policy/policy.h"
@@ -161,6 +162,28 @@ struct HitContext {
   std::string_view event_uuid;
   std::string_view tlp;  // "" when unmarked
 };
+// What a reader may learn of the attributes behind hits, loaded through the
+// policy (Store::GetAttributeContext) once per attribute and kept. Shared by
+// `sanad match` and POST /api/v1/match.
+class HitResolver {
+ public:
+  struct Info {
+    bool visible = false;  // false: hidden or absent (never reported)
+    std::string attribute_uuid, event_uuid, event_info, owner_org_uuid;
+    std::string tlp;         // "TLP:AMBER", "" when unmarked
+    bool sensitive = false;  // TLP:AMBER, AMBER+STRICT or RED (reads are audited)
+  };
+  HitResolver(store::Store* s, policy::Viewer v) : s_(s), v_(std::move(v)) {}
+  // Store errors other than NotFound are returned.
+  StatusOr<const Info*> Resolve(int64_t attribute_id);
+  size_t size() const { return cache_.size(); }
+
+ private:
+  store::Store* s_;
+  policy::Viewer v_;
+  std::unordered_map<int64_t, Info> cache_;
+};
+
 // The JSON line of one hit (no trailing newline), shared by `sanad match`
 // and POST /api/v1/match: {"file", "line", "offset", "observable", "match",
 // "field" (field formats only), "attribute_uuid", "event_uuid", "type",
