@@ -199,6 +199,9 @@ struct MatchOptions {
   bool scan = false;             // also substring literals (a no-op when the set has none)
   int threads = 0;               // MatchStream workers; 0 = hardware concurrency
   size_t chunk_bytes = 2 << 20;  // work unit; lines longer than this are cut
+  // The reference tokenizer, one byte at a time: the same hits, slower (for
+  // tests and for measuring the bit-mask tokenizer against it).
+  bool byte_tokenizer = false;
 };
 
 struct MatchStats {

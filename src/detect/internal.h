@@ -40,6 +40,37 @@ inline uint64_t HashBytes(const void* data, size_t n) {
   return Mix64(h, 0x2545F4914F6CDD1Dull);
 }
 
+// ASCII upper case to lower case in the 8 bytes of w (bytes < 0x80 only).
+inline uint64_t LowerAscii8(uint64_t w) {
+  uint64_t upper = ((w + 0x3F3F3F3F3F3F3F3Full) ^ (w + 0x2525252525252525ull)) & 0x8080808080808080ull;
+  return w | (upper >> 2);
+}
+
+// HashBytes of the lower-case form of the ASCII bytes [p, p + n), without
+// copying them. `wide`: the 8 bytes before p + n may be read.
+inline uint64_t HashLowerAscii(const char* p, size_t n, bool wide) {
+  uint64_t h = 0x9E3779B97F4A7C15ull ^ (n * 0xff51afd7ed558ccdull);
+  const char* end = p + n;
+  while (n >= 8) {
+    uint64_t v;
+    std::memcpy(&v, p, 8);
+    h = Mix64(h ^ LowerAscii8(v), 0xbf58476d1ce4e5b9ull);
+    p += 8;
+    n -= 8;
+  }
+  if (n > 0) {
+    uint64_t v = 0;
+    if (wide) {
+      std::memcpy(&v, end - 8, 8);
+      v >>= 8 * (8 - n);
+    } else {
+      std::memcpy(&v, p, n);
+    }
+    h = Mix64(h ^ LowerAscii8(v), 0x94d049bb133111ebull);
+  }
+  return Mix64(h, 0x2545F4914F6CDD1Dull);
+}
+
 struct StrHash {
   using is_transparent = void;
   using is_avalanching = void;
@@ -73,6 +104,30 @@ struct U32Hash {
   size_t operator()(uint32_t v) const { return Mix64(v, 0x9E3779B97F4A7C15ull); }
 };
 
+// 12 bits from the last (at most 8) bytes of a label and its length, case-
+// insensitive for letters (every byte is OR-ed with 0x20, on both sides).
+inline uint32_t TldBitOf(uint64_t v, size_t n) {
+  return static_cast<uint32_t>(((v + n) * 0x9E3779B97F4A7C15ull) >> 52);
+}
+inline uint32_t TldBit(const char* p, size_t n) {
+  size_t k = n < 8 ? n : 8;
+  uint64_t v = 0;
+  if (k > 0) {
+    std::memcpy(&v, p + n - k, k);
+    v |= 0x2020202020202020ull >> (8 * (8 - k));
+  }
+  return TldBitOf(v, n);
+}
+// The same as TldBit(p, n) when the 8 bytes before p + n may be read (one
+// load instead of a variable-length copy).
+inline uint32_t TldBitWide(const char* p, size_t n) {
+  if (n == 0) return TldBitOf(0, 0);
+  uint64_t w;
+  std::memcpy(&w, p + n - 8, 8);
+  unsigned shift = n >= 8 ? 0 : static_cast<unsigned>(8 * (8 - n));
+  return TldBitOf((w >> shift) | (0x2020202020202020ull >> shift), n);
+}
+
 // Maps a key to the first indicator of its chain (IndicatorSet::Tables::next).
 using StrMap = boost::unordered_flat_map<std::string, uint32_t, StrHash, StrEq>;
 using StrSet = boost::unordered_flat_set<std::string, StrHash, StrEq>;
@@ -99,10 +154,14 @@ struct IndicatorSet::Tables {
   StrMap other_hashes;
   std::array<bool, 129> hash_len{};   // hex lengths present
   size_t min_hash_len = 0;            // 0 = no hashes
-  std::vector<uint64_t> hash_bitmap;  // 2^22 bits: the first 22 bits of every digest
+  // The first hash_bits bits of every digest (Finish sizes it to about 8
+  // bits per digest, 2^15..2^24 bits, so that it stays in a near cache).
+  std::vector<uint64_t> hash_bitmap;
+  int hash_bits = 0;
 
   // IPv4: /24 bitmap prefilter, hosts, CIDRs by prefix length (longest first).
-  std::vector<uint64_t> v4_bitmap;  // 2^24 bits
+  std::vector<uint64_t> v4_bitmap;    // 2^24 bits: /24 networks with a host or CIDR
+  std::vector<uint64_t> v4_bitmap16;  // 2^16 bits: the same by /16 (L1-resident first test)
   U32Map v4_hosts;
   struct V4Cidrs {
     int len;
@@ -125,10 +184,20 @@ struct IndicatorSet::Tables {
   // (hostnames, domains, e-mail and URL hosts): no key can match a name whose
   // last two labels are not here.
   boost::unordered_flat_set<uint64_t> suffixes;
-  std::vector<uint64_t> suffix_bitmap;  // 2^21 bits of the same hashes (L2-resident prefilter)
+  // The top suffix_bits bits of the same hashes (sized like hash_bitmap).
+  std::vector<uint64_t> suffix_bitmap;
+  int suffix_bits = 0;
+  // TldBit of the last label of every host key: an L1-resident first test
+  // that turns away file names ("app.js", "index.html") before any hashing.
+  std::array<uint64_t, 64> tld_bitmap{};
+  // `wide`: the 8 bytes before label + n may be read.
+  bool TldKnown(const char* label, size_t n, bool wide) const {
+    uint32_t b = wide ? TldBitWide(label, n) : TldBit(label, n);
+    return ((tld_bitmap[b >> 6] >> (b & 63)) & 1) != 0;
+  }
   bool SuffixKnown(uint64_t h) const {
     if (suffixes.empty()) return false;
-    uint64_t b = h >> 43;
+    uint64_t b = h >> (64 - suffix_bits);
     if (((suffix_bitmap[b >> 6] >> (b & 63)) & 1) == 0) return false;
     return suffixes.contains(h);
   }

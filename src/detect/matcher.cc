@@ -196,7 +196,8 @@ Status Matcher::MatchBuffer(std::span<const char> data, const HitCallback& cb) {
     SANAD_RETURN_IF_ERROR(m.Start(std::string_view(data.data(), data.size()), "<buffer>"));
   }
   if (m.scanner == nullptr) {
-    m.scanner = std::make_unique<Scanner>(m.set->tables(), m.cfg, m.opts.scan);
+    m.scanner = std::make_unique<Scanner>(m.set->tables(), m.cfg, m.opts.scan,
+                                          m.opts.byte_tokenizer);
     SANAD_RETURN_IF_ERROR(m.scanner->Init());
   }
   if (data.empty()) return Status::Ok();
@@ -245,7 +246,7 @@ Status Matcher::MatchStream(InputStream* in, const HitCallback& cb, MatchStats* 
   auto start_workers = [&] {
     for (int w = 0; w < nthreads; ++w) {
       workers.emplace_back([&] {
-        Scanner sc(m.set->tables(), m.cfg, m.opts.scan);
+        Scanner sc(m.set->tables(), m.cfg, m.opts.scan, m.opts.byte_tokenizer);
         Status init = sc.Init();
         while (true) {
           Slot* s;

@@ -6,9 +6,10 @@
 // docs/detect.md for the extraction rules.
 #include "detect/scanner.h"
 
-#include <emmintrin.h>
+#include <immintrin.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 
 #include "model/canon.h"
@@ -117,17 +118,21 @@ V6Key MaskV6(V6Key k, int len) {
 }
 
 size_t CountNewlines(const char* p, size_t n) {
+  // Per-byte counters (0 - match mask), summed with SAD before they overflow.
   size_t c = 0;
   size_t i = 0;
   const __m128i nl = _mm_set1_epi8('\n');
-  for (; i + 64 <= n; i += 64) {
-    auto load = [&](size_t k) {
-      return static_cast<uint32_t>(_mm_movemask_epi8(
-          _mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i + k)), nl)));
-    };
-    uint64_t m = uint64_t{load(0)} | uint64_t{load(16)} << 16 | uint64_t{load(32)} << 32 |
-                 uint64_t{load(48)} << 48;
-    c += static_cast<size_t>(__builtin_popcountll(m));
+  const __m128i zero = _mm_setzero_si128();
+  while (i + 16 <= n) {
+    __m128i acc = zero;
+    size_t stop = std::min(n - 15, i + 255 * 16);
+    for (; i < stop; i += 16) {
+      __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+      acc = _mm_sub_epi8(acc, _mm_cmpeq_epi8(v, nl));
+    }
+    __m128i sums = _mm_sad_epu8(acc, zero);
+    c += static_cast<size_t>(_mm_cvtsi128_si64(sums)) +
+         static_cast<size_t>(_mm_cvtsi128_si64(_mm_unpackhi_epi64(sums, sums)));
   }
   for (; i < n; ++i) c += p[i] == '\n';
   return c;
@@ -223,8 +228,9 @@ void JsonUnescape(std::string_view in, std::string* out) {
   }
 }
 
-Scanner::Scanner(const IndicatorSet::Tables& t, const FieldConfig& cfg, bool scan)
-    : t_(t), cfg_(cfg), scan_(scan && t.literals != nullptr) {}
+Scanner::Scanner(const IndicatorSet::Tables& t, const FieldConfig& cfg, bool scan,
+                 bool byte_tokenizer)
+    : t_(t), cfg_(cfg), scan_(scan && t.literals != nullptr), byte_tokenizer_(byte_tokenizer) {}
 Scanner::~Scanner() = default;
 
 Status Scanner::Init() {
@@ -261,6 +267,8 @@ void Scanner::Emit(size_t os, size_t oe, MatchKind kind, uint32_t head) {
 
 void Scanner::V4Lookup(uint32_t a, size_t os, size_t oe, MatchKind exact, MatchKind cidr) {
   if (!t_.any_v4) return;
+  uint32_t b16 = a >> 16;
+  if (((t_.v4_bitmap16[b16 >> 6] >> (b16 & 63)) & 1) == 0) return;
   uint32_t b = a >> 8;
   if (((t_.v4_bitmap[b >> 6] >> (b & 63)) & 1) == 0) return;
   if (auto it = t_.v4_hosts.find(a); it != t_.v4_hosts.end()) Emit(os, oe, exact, it->second);
@@ -339,12 +347,230 @@ void Scanner::HashLookup(size_t s, size_t e) {
 
 // ---- extraction -----------------------------------------------------------------
 
-void Scanner::ScanText(const char* t, size_t n, uint64_t base, bool exact_offsets) {
-  tx_ = t;
-  n_ = n;
-  base_ = base;
-  exact_ = exact_offsets;
-  const size_t min_hash = t_.min_hash_len == 0 ? SIZE_MAX : t_.min_hash_len;
+namespace {
+
+// Bit masks of 64 bytes (bit i = byte i): `tok` has the token bytes
+// ([A-Za-z0-9._:-] and bytes >= 0x80); `trig` has the bytes that make a token
+// worth a look: a dot, a byte >= 0x80, a colon that may belong to "://" or
+// to an IPv6 address, and (with full16) the first byte of every aligned
+// 16-byte run made only of token bytes -- any token of 31 bytes or more
+// covers one, so hash candidates are found without counting lengths. The
+// class masks give a token's class bits without reading it again.
+struct BlockMasks {
+  uint64_t tok, trig;
+  uint64_t dot, colon, high, dash, hex_alpha, other_alpha;
+  // kCls bits of the bytes [lo, hi) of this block. kDigit is always set:
+  // callers only ask which classes are present besides digits.
+  uint8_t Bits(unsigned lo, unsigned hi) const {
+    uint64_t r = Range(lo, hi);
+    return static_cast<uint8_t>(kTok | kDigit | ((dot & r) != 0 ? kDot : 0) |
+                                ((colon & r) != 0 ? kColon : 0) | ((high & r) != 0 ? kHigh : 0) |
+                                ((dash & r) != 0 ? kDash : 0) |
+                                ((hex_alpha & r) != 0 ? kHexAlpha : 0) |
+                                ((other_alpha & r) != 0 ? kAlpha : 0));
+  }
+  static uint64_t Range(unsigned lo, unsigned hi) {
+    return (hi >= 64 ? ~uint64_t{0} : (uint64_t{1} << hi) - 1) & (~uint64_t{0} << lo);
+  }
+};
+
+// Per-byte class masks of one 16- or 32-byte vector, before combining.
+struct LaneMasks {
+  uint32_t tok, dot, colon, high, dash, hex_alpha, alpha, hex, slash;
+};
+
+// Colon triggers and the long-run trigger, from the combined masks.
+inline void FinishBlock(BlockMasks* m, uint64_t hex, uint64_t slash, bool full16,
+                        uint64_t full_runs) {
+  // A colon matters only as part of "://" or of an IPv6 address: next to
+  // another colon, or between two hex digits (an address without "::" has a
+  // colon between groups). Neighbours outside the block count as yes.
+  constexpr uint64_t kTop1 = uint64_t{1} << 63, kTop2 = uint64_t{3} << 62;
+  const uint64_t c = m->colon;
+  const uint64_t slash2 = ((slash >> 1) | kTop1) & ((slash >> 2) | kTop2);
+  const uint64_t hex_both = ((hex << 1) | 1) & ((hex >> 1) | kTop1);
+  const uint64_t colon_next = (c >> 1) | (c << 1);
+  m->trig = m->dot | m->high | (c & (slash2 | hex_both | colon_next | kTop1 | 1));
+  if (full16) m->trig |= full_runs;
+}
+
+inline void ClassifySse2(const char* p, size_t nblocks, bool full16, BlockMasks* out) {
+  const __m128i dot = _mm_set1_epi8('.');
+  const __m128i colon = _mm_set1_epi8(':');
+  const __m128i dash = _mm_set1_epi8('-');
+  const __m128i under = _mm_set1_epi8('_');
+  const __m128i slash = _mm_set1_epi8('/');
+  const __m128i x20 = _mm_set1_epi8(0x20);
+  const __m128i digit_off = _mm_set1_epi8(static_cast<char>(0x80 - '0'));
+  const __m128i digit_lim = _mm_set1_epi8(static_cast<char>(-128 + 10));
+  const __m128i alpha_off = _mm_set1_epi8(static_cast<char>(0x80 - 'a'));
+  const __m128i alpha_lim = _mm_set1_epi8(static_cast<char>(-128 + 26));
+  const __m128i hex_lim = _mm_set1_epi8(static_cast<char>(-128 + 6));
+  for (size_t b = 0; b < nblocks; ++b, p += 64) {
+    BlockMasks m{};
+    uint64_t hex = 0, sl = 0, full = 0;
+#pragma GCC unroll 4
+    for (int k = 0; k < 4; ++k) {
+      __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * k));
+      __m128i is_dot = _mm_cmpeq_epi8(v, dot);
+      __m128i is_colon = _mm_cmpeq_epi8(v, colon);
+      __m128i du = _mm_or_si128(_mm_cmpeq_epi8(v, dash), _mm_cmpeq_epi8(v, under));
+      __m128i digit = _mm_cmplt_epi8(_mm_add_epi8(v, digit_off), digit_lim);
+      __m128i folded = _mm_add_epi8(_mm_or_si128(v, x20), alpha_off);  // 'a' -> -128
+      __m128i alpha = _mm_cmplt_epi8(folded, alpha_lim);
+      __m128i hex_alpha = _mm_cmplt_epi8(folded, hex_lim);
+      __m128i t = _mm_or_si128(_mm_or_si128(is_dot, is_colon),
+                               _mm_or_si128(du, _mm_or_si128(digit, alpha)));
+      auto high = static_cast<uint32_t>(_mm_movemask_epi8(v));
+      auto am = static_cast<uint32_t>(_mm_movemask_epi8(alpha));
+      auto hm = static_cast<uint32_t>(_mm_movemask_epi8(hex_alpha));
+      uint32_t tm = static_cast<uint32_t>(_mm_movemask_epi8(t)) | high;
+      const int sh = 16 * k;
+      if (tm == 0xFFFF) full |= uint64_t{1} << sh;
+      m.tok |= uint64_t{tm} << sh;
+      m.dot |= uint64_t{static_cast<uint32_t>(_mm_movemask_epi8(is_dot))} << sh;
+      m.colon |= uint64_t{static_cast<uint32_t>(_mm_movemask_epi8(is_colon))} << sh;
+      m.high |= uint64_t{high} << sh;
+      m.dash |= uint64_t{static_cast<uint32_t>(_mm_movemask_epi8(du))} << sh;
+      m.hex_alpha |= uint64_t{hm} << sh;
+      m.other_alpha |= uint64_t{am & ~hm} << sh;
+      hex |= uint64_t{static_cast<uint32_t>(_mm_movemask_epi8(digit)) | hm} << sh;
+      sl |= uint64_t{static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, slash)))} << sh;
+    }
+    FinishBlock(&m, hex, sl, full16, full);
+    out[b] = m;
+  }
+}
+
+__attribute__((target("avx2"))) void ClassifyAvx2(const char* p, size_t nblocks, bool full16,
+                                                  BlockMasks* out) {
+  const __m256i dot = _mm256_set1_epi8('.');
+  const __m256i colon = _mm256_set1_epi8(':');
+  const __m256i dash = _mm256_set1_epi8('-');
+  const __m256i under = _mm256_set1_epi8('_');
+  const __m256i slash = _mm256_set1_epi8('/');
+  const __m256i x20 = _mm256_set1_epi8(0x20);
+  const __m256i digit_off = _mm256_set1_epi8(static_cast<char>(0x80 - '0'));
+  const __m256i digit_lim = _mm256_set1_epi8(static_cast<char>(-128 + 10));
+  const __m256i alpha_off = _mm256_set1_epi8(static_cast<char>(0x80 - 'a'));
+  const __m256i alpha_lim = _mm256_set1_epi8(static_cast<char>(-128 + 26));
+  const __m256i hex_lim = _mm256_set1_epi8(static_cast<char>(-128 + 6));
+  for (size_t b = 0; b < nblocks; ++b, p += 64) {
+    BlockMasks m{};
+    uint64_t hex = 0, sl = 0, full = 0;
+#pragma GCC unroll 2
+    for (int k = 0; k < 2; ++k) {
+      __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32 * k));
+      __m256i is_dot = _mm256_cmpeq_epi8(v, dot);
+      __m256i is_colon = _mm256_cmpeq_epi8(v, colon);
+      __m256i du = _mm256_or_si256(_mm256_cmpeq_epi8(v, dash), _mm256_cmpeq_epi8(v, under));
+      __m256i digit = _mm256_cmpgt_epi8(digit_lim, _mm256_add_epi8(v, digit_off));
+      __m256i folded = _mm256_add_epi8(_mm256_or_si256(v, x20), alpha_off);
+      __m256i alpha = _mm256_cmpgt_epi8(alpha_lim, folded);
+      __m256i hex_alpha = _mm256_cmpgt_epi8(hex_lim, folded);
+      __m256i t = _mm256_or_si256(_mm256_or_si256(is_dot, is_colon),
+                                  _mm256_or_si256(du, _mm256_or_si256(digit, alpha)));
+      auto high = static_cast<uint32_t>(_mm256_movemask_epi8(v));
+      auto am = static_cast<uint32_t>(_mm256_movemask_epi8(alpha));
+      auto hm = static_cast<uint32_t>(_mm256_movemask_epi8(hex_alpha));
+      uint32_t tm = static_cast<uint32_t>(_mm256_movemask_epi8(t)) | high;
+      const int sh = 32 * k;
+      if ((tm & 0xFFFF) == 0xFFFF) full |= uint64_t{1} << sh;
+      if ((tm >> 16) == 0xFFFF) full |= uint64_t{1} << (sh + 16);
+      m.tok |= uint64_t{tm} << sh;
+      m.dot |= uint64_t{static_cast<uint32_t>(_mm256_movemask_epi8(is_dot))} << sh;
+      m.colon |= uint64_t{static_cast<uint32_t>(_mm256_movemask_epi8(is_colon))} << sh;
+      m.high |= uint64_t{high} << sh;
+      m.dash |= uint64_t{static_cast<uint32_t>(_mm256_movemask_epi8(du))} << sh;
+      m.hex_alpha |= uint64_t{hm} << sh;
+      m.other_alpha |= uint64_t{am & ~hm} << sh;
+      hex |= uint64_t{static_cast<uint32_t>(_mm256_movemask_epi8(digit)) | hm} << sh;
+      sl |= uint64_t{static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, slash)))}
+            << sh;
+    }
+    FinishBlock(&m, hex, sl, full16, full);
+    out[b] = m;
+  }
+}
+
+using ClassifyFn = void (*)(const char*, size_t, bool, BlockMasks*);
+
+// AVX2 when the CPU has it (chosen once), SSE2 (every x86-64) otherwise.
+// SANAD_NO_AVX2=1 in the environment forces SSE2 (tests run both).
+ClassifyFn ChooseClassify() {
+  const char* no = std::getenv("SANAD_NO_AVX2");
+  if (no != nullptr && no[0] == '1') return &ClassifySse2;
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx2") ? &ClassifyAvx2 : &ClassifySse2;
+}
+const ClassifyFn kChosenClassify = ChooseClassify();
+ClassifyFn kClassify = kChosenClassify;
+
+constexpr size_t kWindowBlocks = 64;  // 4 KiB classified at a time
+
+inline unsigned Popcount64(uint64_t x) {  // without the POPCNT instruction
+  x = x - ((x >> 1) & 0x5555555555555555ull);
+  x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
+  x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0Full;
+  return static_cast<unsigned>((x * 0x0101010101010101ull) >> 56);
+}
+
+// Whether the colon token [s, e) (hex digits, colons, dots) has the shape of
+// an IPv6 address as ColonToken tests it: "::", or 7 colons, or 6 colons and
+// a dotted quad (one trailing colon not counted). True when unsure.
+inline bool MayBeV6Shape(const char* t, size_t s, size_t e, uint8_t bits, const BlockMasks& m,
+                         size_t blk) {
+  if (s < blk || e > blk + 64 || e - s < 2) return true;
+  size_t ee = e;
+  if (t[ee - 1] == ':' && t[ee - 2] != ':') --ee;
+  uint64_t c = m.colon & BlockMasks::Range(static_cast<unsigned>(s - blk),
+                                           static_cast<unsigned>(ee - blk));
+  if ((c & (c >> 1)) != 0) return true;
+  unsigned colons = Popcount64(c);
+  return colons == 7 || (colons == 6 && (bits & kDot) != 0);
+}
+
+// Exactly three bits set.
+inline bool ThreeBits(uint64_t x) {
+  x &= x - 1;
+  x &= x - 1;
+  return x != 0 && (x & (x - 1)) == 0;
+}
+
+// One octet of 1..3 digits at q (q[0..2] readable): its value, or -1 for
+// a leading zero or a value over 255.
+inline int Octet(const char* q, size_t len) {
+  int a = q[0] - '0', b = q[1] - '0', c = q[2] - '0';
+  int v = len == 1 ? a : len == 2 ? a * 10 + b : a * 100 + b * 10 + c;
+  bool bad = len == 0 || len > 3 || (len > 1 && a == 0) || v > 255;
+  return bad ? -1 : v;
+}
+
+// ParseV4Fast for a run of digits and exactly three dots at `dots` (bit i:
+// p[i] is a dot); p[0 .. n + 2] must be readable.
+inline bool ParseV4AtDots(const char* p, size_t n, uint64_t dots, uint32_t* out) {
+  size_t d1 = static_cast<size_t>(__builtin_ctzll(dots));
+  dots &= dots - 1;
+  size_t d2 = static_cast<size_t>(__builtin_ctzll(dots));
+  dots &= dots - 1;
+  size_t d3 = static_cast<size_t>(__builtin_ctzll(dots));
+  int o0 = Octet(p, d1), o1 = Octet(p + d1 + 1, d2 - d1 - 1), o2 = Octet(p + d2 + 1, d3 - d2 - 1),
+      o3 = Octet(p + d3 + 1, n - d3 - 1);
+  if ((o0 | o1 | o2 | o3) < 0) return false;
+  *out = static_cast<uint32_t>(o0) << 24 | static_cast<uint32_t>(o1) << 16 |
+         static_cast<uint32_t>(o2) << 8 | static_cast<uint32_t>(o3);
+  return true;
+}
+
+}  // namespace
+
+void UseSse2ForTesting(bool sse2) { kClassify = sse2 ? &ClassifySse2 : kChosenClassify; }
+
+// The reference tokenizer, one byte at a time: used when a hash length is
+// under 31 (the long-run trigger would miss such tokens).
+void Scanner::ScanTextBytes(size_t min_hash) {
+  const char* t = tx_;
+  const size_t n = n_;
   size_t i = 0;
   while (i < n) {
     while (i < n && (Cls(t[i]) & kTok) == 0) ++i;
@@ -362,6 +588,173 @@ void Scanner::ScanText(const char* t, size_t n, uint64_t base, bool exact_offset
     } else if ((bits & (kDot | kColon)) != 0 || i - s >= min_hash) {
       i = Token(s, i, bits);
     }
+  }
+}
+
+// One colon-free word [s, e) with class bits `bits`. `dots` (when e - s <=
+// 64) has bit i set when tx_[s + i] is a dot. The same as Word(), with the
+// common rejections (not an IPv4 shape, unknown last label) decided from the
+// masks, and IPv4 addresses read at their known dots.
+inline void Scanner::WordAt(size_t s, size_t e, uint8_t bits, uint64_t dots) {
+  if (t_.min_hash_len != 0 && e - s >= t_.min_hash_len) return Word(s, e, bits);
+  if ((bits & kDot) == 0) return;
+  if (e - s > 64 || tx_[s] == '.' || tx_[e - 1] == '.') return Word(s, e, bits);
+  if (e - s < 3) return;
+  if ((bits & ~(kDigit | kDot | kTok)) == 0) {
+    if (!t_.any_v4 || e - s < 7 || e - s > 15 || !ThreeBits(dots)) return;
+    uint32_t a;
+    bool ok = e + 3 <= n_ ? ParseV4AtDots(tx_ + s, e - s, dots, &a)
+                          : ParseV4Fast(tx_ + s, e - s, &a);
+    if (ok) V4Lookup(a, s, e, MatchKind::kExact, MatchKind::kCidr);
+    return;
+  }
+  if (t_.suffixes.empty()) return;
+  size_t label = s + 64 - static_cast<size_t>(__builtin_clzll(dots));
+  if (!t_.TldKnown(tx_ + label, e - label, e >= 8)) return;
+  Host(s, e, bits);
+}
+
+// Tokens are found from bit masks (kClassify, 4 KiB at a time): only tokens
+// holding a trigger byte are looked at, so the plain words that make up most
+// of a log cost no per-token branch. Same results as ScanTextBytes.
+//
+// A token with a colon that is neither a URL scheme ("x://") nor possibly an
+// IPv6 address is taken as its colon-free words (as ColonToken would split
+// it), each visited through its own triggers: `words_until` marks the end of
+// such a token.
+void Scanner::ScanText(const char* t, size_t n, uint64_t base, bool exact_offsets) {
+  tx_ = t;
+  n_ = n;
+  base_ = base;
+  exact_ = exact_offsets;
+  const size_t min_hash = t_.min_hash_len == 0 ? SIZE_MAX : t_.min_hash_len;
+  if (min_hash < 31 || byte_tokenizer_) {
+    ScanTextBytes(min_hash);
+    return;
+  }
+  const bool full16 = min_hash != SIZE_MAX;
+  const bool any_ip = t_.any_v4 || t_.any_v6;
+  size_t resume = 0;       // the next token starts here or later
+  size_t words_until = 0;  // inside [.., words_until): colon-free words one by one
+  // mk[i] holds the masks of the block at w0 + (i - 1) * 64; mk[0] is the
+  // last block of the previous window (none in the first window).
+  BlockMasks mk[kWindowBlocks + 1];
+  alignas(64) char tail[64];
+  auto is_tok = [&](size_t i) { return (Cls(t[i]) & kTok) != 0; };
+  for (size_t w0 = 0; w0 < n; w0 += kWindowBlocks * 64) {
+    const size_t wn = std::min(kWindowBlocks * 64, n - w0);
+    size_t nb = wn / 64;
+    kClassify(t + w0, nb, full16, mk + 1);
+    if (wn % 64 != 0) {
+      std::memset(tail, 0, sizeof tail);
+      std::memcpy(tail, t + w0 + nb * 64, wn % 64);
+      kClassify(tail, 1, full16, mk + 1 + nb);
+      ++nb;
+    }
+    const size_t first = w0 == 0 ? 1 : 0;  // the first block with masks
+    // Start, end, class bits and dots of the run of `word` bytes around p
+    // (word = token bytes, without colons when `split`), from the masks of
+    // up to two blocks, bytes read one by one beyond those.
+    auto span = [&](size_t i, unsigned bit, bool split, size_t* s_out, size_t* e_out,
+                    uint64_t* dots_out) -> uint8_t {
+      auto word = [&](const BlockMasks& b) { return split ? b.tok & ~b.colon : b.tok; };
+      auto is_word = [&](size_t k) { return is_tok(k) && (!split || t[k] != ':'); };
+      const size_t blk = w0 + (i - 1) * 64;
+      size_t s, e;
+      uint64_t before = ~word(mk[i]) & ((uint64_t{1} << bit) - 1);
+      if (before != 0) {
+        s = blk + 64 - static_cast<size_t>(__builtin_clzll(before));
+      } else if (blk == 0) {
+        s = 0;
+      } else if (i > first && ~word(mk[i - 1]) != 0) {
+        s = blk - static_cast<size_t>(__builtin_clzll(~word(mk[i - 1])));
+      } else {
+        s = blk;
+        while (s > 0 && is_word(s - 1)) --s;
+      }
+      uint64_t after = bit == 63 ? 0 : ~word(mk[i]) & (~uint64_t{0} << (bit + 1));
+      if (after != 0) {
+        e = blk + static_cast<size_t>(__builtin_ctzll(after));
+      } else if (i < nb && ~word(mk[i + 1]) != 0) {
+        e = blk + 64 + static_cast<size_t>(__builtin_ctzll(~word(mk[i + 1])));
+      } else {
+        e = blk + 64;
+        while (e < n && is_word(e)) ++e;
+      }
+      s = std::max(s, resume);
+      *s_out = s;
+      *e_out = e;
+      // The blocks holding s and e - 1 (0: no masks at hand; at most two).
+      size_t lo_blk = s >= blk ? i : (s + 64 >= blk && i > first ? i - 1 : 0);
+      size_t hi_blk = e <= blk + 64 ? i : (e <= blk + 128 && i < nb ? i + 1 : 0);
+      if (hi_blk > lo_blk + 1) lo_blk = 0;
+      uint8_t bits = 0;
+      uint64_t dots = 0;
+      if (lo_blk != 0 && hi_blk != 0) {
+        const size_t lo_start = w0 + (lo_blk - 1) * 64;
+        const auto a = static_cast<unsigned>(s - lo_start);
+        if (lo_blk == hi_blk) {
+          bits = mk[lo_blk].Bits(a, static_cast<unsigned>(e - lo_start));
+          dots = mk[lo_blk].dot >> a;
+        } else {
+          const auto b = static_cast<unsigned>(e - lo_start - 64);
+          bits = mk[lo_blk].Bits(a, 64) | mk[hi_blk].Bits(0, b);
+          dots = mk[lo_blk].dot >> a;
+          if (a > 0) dots |= mk[hi_blk].dot << (64 - a);
+        }
+        if (e - s < 64) dots &= (uint64_t{1} << (e - s)) - 1;
+      } else {
+        for (size_t k = s; k < e; ++k) {
+          uint8_t c = Cls(t[k]);
+          bits |= c;
+          if (c & kDot && k - s < 64) dots |= uint64_t{1} << (k - s);
+        }
+      }
+      *dots_out = dots;
+      return bits;
+    };
+    for (size_t i = 1; i <= nb; ++i) {
+      const BlockMasks& m = mk[i];
+      const size_t blk = w0 + (i - 1) * 64;
+      uint64_t trig = m.trig;
+      if (resume > blk) trig = resume - blk >= 64 ? 0 : trig & (~uint64_t{0} << (resume - blk));
+      while (trig != 0) {
+        const auto bit = static_cast<unsigned>(__builtin_ctzll(trig));
+        const size_t p = blk + bit;
+        size_t next = p;
+        size_t s, e;
+        uint64_t dots;
+        if (p >= words_until) {
+          uint8_t bits = span(i, bit, false, &s, &e, &dots);
+          if (bits & kHigh) {
+            next = std::max(SplitHigh(s, e), e);
+          } else if ((bits & kColon) == 0) {
+            WordAt(s, e, bits, dots);
+            next = e;
+          } else if ((t[e - 1] == ':' && e + 1 < n && t[e] == '/' && t[e + 1] == '/') ||
+                     (any_ip && (bits & ~(kDigit | kHexAlpha | kColon | kDot | kTok)) == 0 &&
+                      MayBeV6Shape(t, s, e, bits, m, blk))) {
+            next = std::max(Token(s, e, bits), e);
+          } else {
+            words_until = e;  // the word around p, below
+          }
+        }
+        if (next == p) {
+          // Inside a split token: the colon-free word around p.
+          if (t[p] == ':') {
+            next = p + 1;
+          } else {
+            uint8_t bits = span(i, bit, true, &s, &e, &dots);
+            WordAt(s, e, bits, dots);
+            next = e;
+          }
+        }
+        resume = std::max(resume, next);
+        if (resume >= blk + 64) break;
+        trig &= ~uint64_t{0} << (resume - blk);
+      }
+    }
+    mk[0] = mk[nb];
   }
 }
 
@@ -408,11 +801,20 @@ size_t Scanner::Token(size_t s, size_t e, uint8_t bits) {
 size_t Scanner::ColonToken(size_t s, size_t e, uint8_t bits) {
   if ((bits & kColon) && (bits & ~(kDigit | kHexAlpha | kColon | kDot | kTok)) == 0 &&
       (t_.any_v4 || t_.any_v6)) {
+    size_t ee = e;
+    if (ee - s >= 2 && tx_[ee - 1] == ':' && tx_[ee - 2] != ':') --ee;
     size_t colons = 0;
-    for (size_t k = s; k < e; ++k) colons += tx_[k] == ':';
-    if (colons >= 2) {
-      size_t ee = e;
-      if (ee - s >= 2 && tx_[ee - 1] == ':' && tx_[ee - 2] != ':') --ee;
+    bool double_colon = false;
+    for (size_t k = s; k < ee; ++k) {
+      if (tx_[k] == ':') {
+        ++colons;
+        double_colon |= k > s && tx_[k - 1] == ':';
+      }
+    }
+    // Without "::" an address has 8 groups: 7 colons, or 6 before a dotted quad.
+    bool shape = colons >= 2 && colons <= 8 &&
+                 (double_colon || colons == 7 || (colons == 6 && (bits & kDot) != 0));
+    if (shape) {
       model::IpPrefix p;
       if (model::ParseIpPrefix(std::string_view(tx_ + s, ee - s), &p)) {
         IpLookup(p, s, ee, MatchKind::kExact, MatchKind::kCidr);
@@ -458,7 +860,7 @@ void Scanner::HashRun(size_t i, size_t j) {
   uint32_t top = static_cast<uint32_t>(HexVal(tx_[i]) << 20 | HexVal(tx_[i + 1]) << 16 |
                                        HexVal(tx_[i + 2]) << 12 | HexVal(tx_[i + 3]) << 8 |
                                        HexVal(tx_[i + 4]) << 4 | HexVal(tx_[i + 5])) >>
-                 2;
+                 (24 - t_.hash_bits);
   if ((t_.hash_bitmap[top >> 6] >> (top & 63)) & 1) HashLookup(i, j);
 }
 
@@ -520,13 +922,19 @@ size_t Scanner::HostCanon(size_t s, size_t e, bool require_dot) {
 }
 
 bool Scanner::SuffixMayMatch(size_t s, size_t e) const {
-  std::string_view raw(tx_ + s, e - s);
-  if (!raw.empty() && raw.back() == '.') raw.remove_suffix(1);
-  std::string_view sfx = LastTwoLabels(raw);
-  if (sfx.size() > 127) return false;
-  char buf[128];
-  for (size_t i = 0; i < sfx.size(); ++i) buf[i] = Lower(sfx[i]);
-  return t_.SuffixKnown(HashBytes(buf, sfx.size()));
+  if (e > s && tx_[e - 1] == '.') --e;
+  size_t label = e;
+  while (label > s && tx_[label - 1] != '.') --label;
+  if (!t_.TldKnown(tx_ + label, e - label, e >= 8)) return false;
+  // The last two labels (LastTwoLabels), hashed as lower case in place.
+  size_t sfx = s;
+  if (label > s + 1) {
+    size_t d = label - 1;
+    while (d > s && tx_[d - 1] != '.') --d;
+    if (d > s) sfx = d;
+  }
+  if (e - sfx > 127) return false;
+  return t_.SuffixKnown(HashLowerAscii(tx_ + sfx, e - sfx, e >= 8));
 }
 
 void Scanner::Host(size_t s, size_t e, uint8_t bits) {
@@ -561,6 +969,20 @@ void Scanner::Host(size_t s, size_t e, uint8_t bits) {
 
 size_t Scanner::Url(size_t ss, size_t colon) {
   size_t a = colon + 3;
+  {
+    // Quick rejection of the common case: a plain host name ending at '/'
+    // or '#' (so the URL's end cannot move the authority's end) whose last
+    // labels no indicator has. The same answer as the full path below.
+    size_t k = a;
+    while (k < n_ && (Cls(tx_[k]) & (kDigit | kHexAlpha | kAlpha | kDot | kDash)) != 0) ++k;
+    if (k > a && k < n_ && (tx_[k] == '/' || tx_[k] == '#')) {
+      size_t h_end = tx_[k - 1] == '.' ? k - 1 : k;
+      bool ip_like = h_end > a && tx_[h_end - 1] >= '0' && tx_[h_end - 1] <= '9';
+      for (size_t i = a; ip_like && i < h_end; ++i)
+        ip_like = (tx_[i] >= '0' && tx_[i] <= '9') || tx_[i] == '.';
+      if (h_end > a && !ip_like && !SuffixMayMatch(a, h_end)) return k;
+    }
+  }
   size_t ue = a;
   while (ue < n_ && !IsUrlStop(tx_[ue])) ++ue;
   std::string_view whole(tx_ + ss, ue - ss);

@@ -48,7 +48,8 @@ struct FieldConfig {
 
 class Scanner {
  public:
-  Scanner(const IndicatorSet::Tables& t, const FieldConfig& cfg, bool scan);
+  Scanner(const IndicatorSet::Tables& t, const FieldConfig& cfg, bool scan,
+          bool byte_tokenizer = false);
   ~Scanner();
   Status Init();
   // Scans [p, p+n), whole lines. `skip_first_line`: the CSV header.
@@ -57,6 +58,8 @@ class Scanner {
  private:
   // Free-text extraction over t_[0, n_).
   void ScanText(const char* t, size_t n, uint64_t base, bool exact_offsets);
+  void ScanTextBytes(size_t min_hash);
+  void WordAt(size_t s, size_t e, uint8_t bits, uint64_t dots);
   size_t Token(size_t s, size_t e, uint8_t bits);
   size_t SplitHigh(size_t s, size_t e);
   size_t ColonToken(size_t s, size_t e, uint8_t bits);
@@ -92,6 +95,7 @@ class Scanner {
   const IndicatorSet::Tables& t_;
   const FieldConfig& cfg_;
   bool scan_;
+  bool byte_tokenizer_;
   std::unique_ptr<LiteralDb::Scratch> scratch_;
   ChunkResult* out_ = nullptr;
 
@@ -115,6 +119,10 @@ class Scanner {
   bool have_url_host_ = false, have_url_path_ = false;
   boost::unordered_flat_set<uint64_t> seen_;
 };
+
+// Testing: classify with SSE2 even when the CPU has AVX2 (false: back to
+// the choice made at start-up). Not thread-safe; call before matching.
+void UseSse2ForTesting(bool sse2);
 
 // JSON string unescaping (\uXXXX to UTF-8); invalid escapes are kept as is.
 void JsonUnescape(std::string_view in, std::string* out);

@@ -202,6 +202,30 @@ struct IndicatorSetBuilder::Impl {
   std::vector<uint32_t> literal_next_head;
   bool finished = false;
   double start = 0;
+  std::vector<uint32_t> hash_tops;  // the first 24 bits of every digest
+
+  // Prefilter bitmaps sized to their contents: about 8 bits per key, so that
+  // a lookup that fails (nearly every one) touches a near cache.
+  static int BitmapBits(size_t keys) {
+    int bits = 15;
+    while (bits < 24 && (size_t{1} << bits) < keys * 8) ++bits;
+    return bits;
+  }
+  void FillBitmaps() {
+    t->hash_bits = BitmapBits(hash_tops.size());
+    t->hash_bitmap.assign((size_t{1} << t->hash_bits) / 64, 0);
+    for (uint32_t top : hash_tops) {
+      uint32_t b = top >> (24 - t->hash_bits);
+      t->hash_bitmap[b >> 6] |= uint64_t{1} << (b & 63);
+    }
+    hash_tops = {};
+    t->suffix_bits = BitmapBits(t->suffixes.size());
+    t->suffix_bitmap.assign((size_t{1} << t->suffix_bits) / 64, 0);
+    for (uint64_t h : t->suffixes) {
+      uint64_t b = h >> (64 - t->suffix_bits);
+      t->suffix_bitmap[b >> 6] |= uint64_t{1} << (b & 63);
+    }
+  }
 
   uint32_t NewIndicator(const store::Store::IndexRow& row, std::string_view value) {
     auto id = static_cast<uint32_t>(t->indicators.size());
@@ -222,8 +246,10 @@ struct IndicatorSetBuilder::Impl {
     std::string_view sfx = LastTwoLabels(host);
     uint64_t h = HashBytes(sfx.data(), sfx.size());
     t->suffixes.insert(h);
-    if (t->suffix_bitmap.empty()) t->suffix_bitmap.assign((1u << 21) / 64, 0);
-    t->suffix_bitmap[(h >> 43) >> 6] |= uint64_t{1} << ((h >> 43) & 63);
+    size_t dot = host.rfind('.');
+    std::string_view tld = dot == std::string_view::npos ? host : host.substr(dot + 1);
+    uint32_t b = TldBit(tld.data(), tld.size());
+    t->tld_bitmap[b >> 6] |= uint64_t{1} << (b & 63);
   }
 
   bool AddIp(const store::Store::IndexRow& row, std::string_view v) {
@@ -234,11 +260,16 @@ struct IndicatorSetBuilder::Impl {
     if (!p.v6) {
       uint32_t a = uint32_t{p.addr[0]} << 24 | uint32_t{p.addr[1]} << 16 |
                    uint32_t{p.addr[2]} << 8 | p.addr[3];
-      if (t->v4_bitmap.empty()) t->v4_bitmap.assign((1u << 24) / 64, 0);
+      if (t->v4_bitmap.empty()) {
+        t->v4_bitmap.assign((1u << 24) / 64, 0);
+        t->v4_bitmap16.assign((1u << 16) / 64, 0);
+      }
       uint32_t first = a >> 8;
       uint32_t count = p.len >= 24 ? 1u : 1u << (24 - p.len);
       for (uint32_t b = first; b < first + count; ++b)
         t->v4_bitmap[b >> 6] |= uint64_t{1} << (b & 63);
+      for (uint32_t b = first >> 8; b <= (first + count - 1) >> 8; ++b)
+        t->v4_bitmap16[b >> 6] |= uint64_t{1} << (b & 63);
       t->any_v4 = true;
       if (p.len == 32) {
         Link(t->v4_hosts, a, id);
@@ -308,11 +339,9 @@ struct IndicatorSetBuilder::Impl {
       return false;
     uint32_t id = NewIndicator(row, v);
     t->hash_len[v.size()] = true;
-    if (t->hash_bitmap.empty()) t->hash_bitmap.assign((1u << 22) / 64, 0);
-    uint32_t top = (uint32_t{static_cast<uint8_t>(bin[0])} << 16 |
-                    uint32_t{static_cast<uint8_t>(bin[1])} << 8 | static_cast<uint8_t>(bin[2])) >>
-                   2;
-    t->hash_bitmap[top >> 6] |= uint64_t{1} << (top & 63);
+    hash_tops.push_back(uint32_t{static_cast<uint8_t>(bin[0])} << 16 |
+                        uint32_t{static_cast<uint8_t>(bin[1])} << 8 |
+                        static_cast<uint8_t>(bin[2]));
     if (t->min_hash_len == 0 || v.size() < t->min_hash_len) t->min_hash_len = v.size();
     if (bin.size() == 16) {
       std::array<uint8_t, 16> k;
@@ -439,6 +468,7 @@ StatusOr<std::shared_ptr<const IndicatorSet>> IndicatorSetBuilder::Finish() {
   m.finished = true;
   double t0 = Now();
   auto& t = *m.t;
+  m.FillBitmaps();
   std::sort(t.v4_cidrs.begin(), t.v4_cidrs.end(),
             [](const auto& a, const auto& b) { return a.len > b.len; });
   std::sort(t.v6_cidrs.begin(), t.v6_cidrs.end(),
