@@ -107,6 +107,7 @@ int CmdMatch(const Context& ctx, const MatchArgs& a) {
   bo.include_warninglisted = a.include_warninglisted;
   bo.scan = a.scan;
   bo.scan_cache_dir = ctx.data_dir + "/detect";
+  bo.snapshot_dir = ctx.data_dir + "/detect";
   std::unordered_map<int64_t, std::vector<model::Sighting>> sightings_of;
   intel::DecayConfig decay;
   const int64_t now = util::Now();
@@ -277,12 +278,12 @@ int CmdMatch(const Context& ctx, const MatchArgs& a) {
         stderr,
         "match: %zu file(s), %.1f MB, %llu lines in %.2f s (%.0f MB/s, %.0f MB per CPU second); "
         "%llu hits on %zu "
-        "indicator(s); %zu indicators for %s built in %.2f s%s%s\n",
+        "indicator(s); %zu indicators for %s built in %.2f s%s%s%s\n",
         a.files.size(), totals.bytes / 1e6, static_cast<unsigned long long>(totals.lines),
         match_seconds, totals.bytes / 1e6 / std::max(match_seconds, 1e-6),
         totals.bytes / 1e6 / std::max(match_cpu, 1e-6), static_cast<unsigned long long>(total_hits),
         a.summary || a.record_sightings ? summary.size() : resolver.size(), (*set)->size(),
-        as->name.c_str(), build_seconds,
+        as->name.c_str(), build_seconds, bs.from_snapshot ? " (from a snapshot)" : "",
         bs.warninglisted
             ? (", " + std::to_string(bs.warninglisted) + " warninglisted left out").c_str()
             : "",

@@ -80,6 +80,13 @@ struct BuildOptions {
   // Where compiled literal databases are cached (<data>/detect); "" = no cache.
   std::string scan_cache_dir;
   size_t min_literal_bytes = 4;  // shorter substring values are left out (too noisy)
+  // BuildIndicatorSet: where table snapshots are kept (<data>/detect); ""
+  // = none. A snapshot holds the rows that passed the filters, keyed by the
+  // viewer, these options, the warninglists' fingerprint and the store's
+  // DataGeneration, so a later build for the same key replays it instead of
+  // reading and filtering the store. Not used when `keep` is set (its
+  // answers depend on the time).
+  std::string snapshot_dir;
 };
 
 struct BuildStats {
@@ -93,6 +100,7 @@ struct BuildStats {
   uint64_t literals = 0;        // distinct substring literals (--scan)
   bool scan_db_cached = false;  // the literal database came from the cache
   bool scan_db_delta = false;   // ... plus a delta database of new literals
+  bool from_snapshot = false;   // BuildIndicatorSet replayed a table snapshot
   double seconds = 0;           // from the first Add to the end of Finish, without compiling
   double scan_compile_seconds = 0;
 };
@@ -116,10 +124,12 @@ class IndicatorSetBuilder {
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
+  friend struct BuilderAccess;  // table snapshots (internal.h)
 };
 
 // Reads every attribute of `s` (UnfilteredScanAttributes) through a builder,
-// reading and building on two threads.
+// reading and building on two threads; with opts.snapshot_dir, replays or
+// writes a table snapshot (docs/detect.md, "Table snapshots").
 StatusOr<std::shared_ptr<const IndicatorSet>> BuildIndicatorSet(store::Store* s,
                                                                 const policy::Viewer& viewer,
                                                                 const BuildOptions& opts,

@@ -12,6 +12,8 @@
 #include <vector>
 
 #include "detect/detect.h"
+#include "model/types.h"
+#include "policy/policy.h"
 
 namespace sanad::detect {
 
@@ -231,6 +233,45 @@ inline std::string_view LastTwoLabels(std::string_view h) {
 
 // Strict dotted quad (no leading zeros), like model::ParseIpPrefix.
 bool ParseV4Fast(const char* p, size_t n, uint32_t* out);
+
+// ---- table snapshots (snapshot.cc) ------------------------------------------
+
+// What a snapshot records: every component that went into the tables, in
+// order, as (attribute id, event id, type index, second part, value).
+struct SnapshotLog {
+  std::string body;                              // the records, binary
+  std::vector<std::string> types;                // type index -> MISP type
+  boost::unordered_flat_map<std::string, uint16_t, StrHash, StrEq> type_index;
+  uint64_t records = 0;
+  void Add(int64_t attribute_id, int64_t event_id, std::string_view type, bool second,
+           std::string_view value);
+};
+
+// Access to a builder's internals for snapshots (tables.cc).
+struct BuilderAccess {
+  // Every component added from now on is logged into `log` (kept by caller).
+  static void Record(IndicatorSetBuilder* b, SnapshotLog* log);
+  // Adds one logged component (no filters: it passed them when logged).
+  static void Reserve(IndicatorSetBuilder* b, size_t components);
+  static void Replay(IndicatorSetBuilder* b, int64_t attribute_id, int64_t event_id,
+                     const std::string& type, const model::TypeInfo* ti, bool second,
+                     std::string_view value);
+  static void SetStats(IndicatorSetBuilder* b, const BuildStats& s);
+};
+
+// The key of a snapshot: every input that decides the tables' contents.
+std::string SnapshotKey(const policy::Viewer& v, const BuildOptions& o, int64_t data_generation);
+// <dir>/tables-<hash of key>.snap
+std::string SnapshotPath(const std::string& dir, const std::string& key);
+// Replays the snapshot at `path` into `b` when it exists and holds `key`
+// (checked, with a checksum); false otherwise (b untouched then).
+bool LoadSnapshot(const std::string& path, const std::string& key, IndicatorSetBuilder* b);
+// Writes a snapshot atomically (temporary file, then rename) and keeps the
+// newest kKeptSnapshots files of the directory. Errors are returned for the
+// caller to ignore or report: a snapshot is only a cache.
+Status WriteSnapshot(const std::string& path, const std::string& key, const SnapshotLog& log,
+                     const BuildStats& stats);
+inline constexpr size_t kKeptSnapshots = 8;
 
 // ---- Vectorscan literal databases ---------------------------------------------
 

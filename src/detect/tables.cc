@@ -203,6 +203,7 @@ struct IndicatorSetBuilder::Impl {
   bool finished = false;
   double start = 0;
   std::vector<uint32_t> hash_tops;  // the first 24 bits of every digest
+  SnapshotLog* log = nullptr;       // BuilderAccess::Record
 
   // Prefilter bitmaps sized to their contents: about 8 bits per key, so that
   // a lookup that fails (nearly every one) touches a near cache.
@@ -370,6 +371,13 @@ struct IndicatorSetBuilder::Impl {
 
   bool AddComponent(const store::Store::IndexRow& row, const model::TypeInfo* ti, bool second,
                     std::string_view v) {
+    bool added = AddComponentToTables(row, ti, second, v);
+    if (added && log != nullptr) log->Add(row.attribute_id, row.event_id, row.type, second, v);
+    return added;
+  }
+
+  bool AddComponentToTables(const store::Store::IndexRow& row, const model::TypeInfo* ti,
+                            bool second, std::string_view v) {
     if (v.empty()) return false;
     model::ValueKind kind =
         ti == nullptr ? model::ValueKind::kOpaque : (second ? ti->kind2 : ti->kind1);
@@ -390,6 +398,27 @@ struct IndicatorSetBuilder::Impl {
     }
   }
 };
+
+void BuilderAccess::Record(IndicatorSetBuilder* b, SnapshotLog* log) { b->impl_->log = log; }
+
+void BuilderAccess::Reserve(IndicatorSetBuilder* b, size_t components) {
+  b->impl_->t->indicators.reserve(components);
+  b->impl_->t->next.reserve(components);
+}
+
+void BuilderAccess::Replay(IndicatorSetBuilder* b, int64_t attribute_id, int64_t event_id,
+                           const std::string& type, const model::TypeInfo* ti, bool second,
+                           std::string_view value) {
+  thread_local store::Store::IndexRow row;
+  row.attribute_id = attribute_id;
+  row.event_id = event_id;
+  row.type = type;
+  b->impl_->AddComponentToTables(row, ti, second, value);
+}
+
+void BuilderAccess::SetStats(IndicatorSetBuilder* b, const BuildStats& s) {
+  b->impl_->stats = s;
+}
 
 IndicatorSetBuilder::IndicatorSetBuilder(policy::Viewer viewer, BuildOptions opts)
     : impl_(std::make_unique<Impl>()) {
@@ -506,7 +535,28 @@ StatusOr<std::shared_ptr<const IndicatorSet>> BuildIndicatorSet(store::Store* s,
   // batches, a second one filters them and fills the tables (about half
   // the work each). At most kMaxQueued batches wait, so memory is bounded.
   constexpr size_t kBatch = 4096, kMaxQueued = 8;
+  const double t0 = Now();
+  std::string snap_key, snap_path;
+  if (!opts.snapshot_dir.empty() && !opts.keep) {
+    auto gen = s->DataGeneration();
+    if (gen.ok()) {
+      snap_key = SnapshotKey(viewer, opts, *gen);
+      snap_path = SnapshotPath(opts.snapshot_dir, snap_key);
+      IndicatorSetBuilder replay(viewer, opts);
+      if (LoadSnapshot(snap_path, snap_key, &replay)) {
+        auto set = replay.Finish();
+        if (stats != nullptr) {
+          *stats = replay.stats();
+          stats->from_snapshot = true;
+          stats->seconds = Now() - t0 - stats->scan_compile_seconds;
+        }
+        return set;
+      }
+    }
+  }
+  SnapshotLog log;
   IndicatorSetBuilder b(viewer, opts);
+  if (!snap_path.empty()) BuilderAccess::Record(&b, &log);
   std::mutex mu;
   std::condition_variable cv;
   std::deque<std::vector<store::Store::IndexRow>> queue;
@@ -552,6 +602,11 @@ StatusOr<std::shared_ptr<const IndicatorSet>> BuildIndicatorSet(store::Store* s,
   builder.join();
   if (!st.ok()) return st.WithContext("reading indicators");
   auto set = b.Finish();
+  if (set.ok() && !snap_path.empty()) {
+    // A cache only: a full disk or a read-only data directory must not fail
+    // the match, the next run builds again.
+    (void)WriteSnapshot(snap_path, snap_key, log, b.stats());
+  }
   if (stats != nullptr) *stats = b.stats();
   return set;
 }

@@ -227,6 +227,7 @@ Subject MakeSubject(std::string_view type, std::string_view value) {
 
 struct ListData {
   WarninglistInfo info;
+  std::string digest;  // BLAKE2b of the JSON text (of the entries for built-in lists)
   StringSet attrs;
   std::vector<std::string> entries;  // as written, for hits
   CidrTable v4, v6;
@@ -528,6 +529,10 @@ std::shared_ptr<const ListData> ListFromDefault(const internal::DefaultList& d) 
     (void)problem;
   }
   list->info.entries = list->entries.size();
+  std::string all = std::to_string(static_cast<int>(d.type));
+  for (std::string_view a : d.matching_attributes) all.append(a).push_back('\0');
+  for (std::string_view e : d.entries) all.append(e).push_back('\0');
+  list->digest = util::Blake2b256(all);
   return list;
 }
 
@@ -613,6 +618,7 @@ StatusOr<WarninglistSet> WarninglistSet::Load(const std::string& dir) {
 Status WarninglistSet::AddJson(std::string_view json_text, std::string_view source) {
   auto list = ListFromJson(json_text, source);
   if (!list.ok()) return list.status();
+  (*list)->digest = util::Blake2b256(json_text);
   if (!impl_) impl_ = std::make_unique<Impl>();
   impl_->Put(std::move(*list));
   return Status::Ok();
@@ -637,6 +643,17 @@ std::vector<WarninglistHit> WarninglistSet::CheckValue(std::string_view raw_valu
   model::CanonicalValue cv;
   if (model::Canonicalise(type, raw, &cv).ok()) return Check(type, cv.value);
   return Check(type, raw);
+}
+
+std::string WarninglistSet::Fingerprint() const {
+  std::string all;
+  for (const auto& l : impl_->lists) {
+    all += l->info.name;
+    all += '\0';
+    all += l->digest;
+    all += '\0';
+  }
+  return util::ToHex(util::Blake2b256(all)).substr(0, 32);
 }
 
 std::vector<WarninglistInfo> WarninglistSet::List() const {

@@ -97,6 +97,10 @@ class WarninglistSet {
   std::vector<WarninglistHit> CheckValue(std::string_view raw_value) const;
 
   std::vector<WarninglistInfo> List() const;
+  // Changes whenever a list is added, replaced or edited (the lists' names,
+  // built-in versions and JSON contents, hashed): a cache key for results
+  // that depend on the lists.
+  std::string Fingerprint() const;
 
  private:
   struct Impl;
