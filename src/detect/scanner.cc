@@ -493,18 +493,56 @@ __attribute__((target("avx2"))) void ClassifyAvx2(const char* p, size_t nblocks,
   }
 }
 
+__attribute__((target("avx512f,avx512bw"))) void ClassifyAvx512(const char* p, size_t nblocks,
+                                                                bool full16, BlockMasks* out) {
+  const __m512i dot = _mm512_set1_epi8('.');
+  const __m512i colon = _mm512_set1_epi8(':');
+  const __m512i dash = _mm512_set1_epi8('-');
+  const __m512i under = _mm512_set1_epi8('_');
+  const __m512i slash = _mm512_set1_epi8('/');
+  const __m512i x20 = _mm512_set1_epi8(0x20);
+  const __m512i zero_char = _mm512_set1_epi8('0');
+  const __m512i a_char = _mm512_set1_epi8('a');
+  const __m512i ten = _mm512_set1_epi8(10);
+  const __m512i six = _mm512_set1_epi8(6);
+  const __m512i twenty_six = _mm512_set1_epi8(26);
+  for (size_t b = 0; b < nblocks; ++b, p += 64) {
+    const __m512i v = _mm512_loadu_si512(p);
+    BlockMasks m{};
+    m.dot = _mm512_cmpeq_epi8_mask(v, dot);
+    m.colon = _mm512_cmpeq_epi8_mask(v, colon);
+    m.dash = _mm512_cmpeq_epi8_mask(v, dash) | _mm512_cmpeq_epi8_mask(v, under);
+    m.high = _mm512_movepi8_mask(v);
+    const uint64_t digit = _mm512_cmplt_epu8_mask(_mm512_sub_epi8(v, zero_char), ten);
+    const __m512i folded = _mm512_sub_epi8(_mm512_or_si512(v, x20), a_char);
+    const uint64_t alpha = _mm512_cmplt_epu8_mask(folded, twenty_six);
+    m.hex_alpha = _mm512_cmplt_epu8_mask(folded, six);
+    m.other_alpha = alpha & ~m.hex_alpha;
+    m.tok = m.dot | m.colon | m.dash | m.high | digit | alpha;
+    uint64_t full = 0;
+    for (int k = 0; k < 4; ++k) {
+      if (((m.tok >> (16 * k)) & 0xFFFF) == 0xFFFF) full |= uint64_t{1} << (16 * k);
+    }
+    FinishBlock(&m, digit | m.hex_alpha, _mm512_cmpeq_epi8_mask(v, slash), full16, full);
+    out[b] = m;
+  }
+}
+
 using ClassifyFn = void (*)(const char*, size_t, bool, BlockMasks*);
 
-// AVX2 when the CPU has it (chosen once), SSE2 (every x86-64) otherwise.
-// SANAD_NO_AVX2=1 in the environment forces SSE2 (tests run both).
-ClassifyFn ChooseClassify() {
-  const char* no = std::getenv("SANAD_NO_AVX2");
-  if (no != nullptr && no[0] == '1') return &ClassifySse2;
+// The widest the CPU has (chosen once): AVX-512BW, AVX2, or SSE2 (every
+// x86-64). SANAD_SIMD=sse2 or avx2 in the environment caps the choice.
+ClassifyFn ChooseClassify(int cap) {
+  const char* env = std::getenv("SANAD_SIMD");
+  if (env != nullptr && std::string_view(env) == "sse2") cap = std::min(cap, 0);
+  if (env != nullptr && std::string_view(env) == "avx2") cap = std::min(cap, 1);
   __builtin_cpu_init();
-  return __builtin_cpu_supports("avx2") ? &ClassifyAvx2 : &ClassifySse2;
+  if (cap >= 2 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw"))
+    return &ClassifyAvx512;
+  if (cap >= 1 && __builtin_cpu_supports("avx2")) return &ClassifyAvx2;
+  return &ClassifySse2;
 }
-const ClassifyFn kChosenClassify = ChooseClassify();
-ClassifyFn kClassify = kChosenClassify;
+ClassifyFn kClassify = ChooseClassify(2);
 
 constexpr size_t kWindowBlocks = 64;  // 4 KiB classified at a time
 
@@ -537,34 +575,42 @@ inline bool ThreeBits(uint64_t x) {
   return x != 0 && (x & (x - 1)) == 0;
 }
 
-// One octet of 1..3 digits at q (q[0..2] readable): its value, or -1 for
-// a leading zero or a value over 255.
-inline int Octet(const char* q, size_t len) {
-  int a = q[0] - '0', b = q[1] - '0', c = q[2] - '0';
-  int v = len == 1 ? a : len == 2 ? a * 10 + b : a * 100 + b * 10 + c;
-  bool bad = len == 0 || len > 3 || (len > 1 && a == 0) || v > 255;
-  return bad ? -1 : v;
-}
-
 // ParseV4Fast for a run of digits and exactly three dots at `dots` (bit i:
-// p[i] is a dot); p[0 .. n + 2] must be readable.
+// p[i] is a dot), n <= 15; p[0 .. n + 2] must be readable. No branches on
+// the octet lengths: each octet is d0 * m0 + d1 * m1 + d2 * m2 with the
+// multipliers of its length (bytes past the octet get 0).
 inline bool ParseV4AtDots(const char* p, size_t n, uint64_t dots, uint32_t* out) {
-  size_t d1 = static_cast<size_t>(__builtin_ctzll(dots));
+  struct Mul {
+    uint8_t m0, m1, m2, bad;
+  };
+  static constexpr Mul kMul[5] = {{0, 0, 0, 1}, {1, 0, 0, 0}, {10, 1, 0, 0}, {100, 10, 1, 0},
+                                  {0, 0, 0, 1}};
+  const auto d1 = static_cast<unsigned>(__builtin_ctzll(dots));
   dots &= dots - 1;
-  size_t d2 = static_cast<size_t>(__builtin_ctzll(dots));
+  const auto d2 = static_cast<unsigned>(__builtin_ctzll(dots));
   dots &= dots - 1;
-  size_t d3 = static_cast<size_t>(__builtin_ctzll(dots));
-  int o0 = Octet(p, d1), o1 = Octet(p + d1 + 1, d2 - d1 - 1), o2 = Octet(p + d2 + 1, d3 - d2 - 1),
-      o3 = Octet(p + d3 + 1, n - d3 - 1);
-  if ((o0 | o1 | o2 | o3) < 0) return false;
-  *out = static_cast<uint32_t>(o0) << 24 | static_cast<uint32_t>(o1) << 16 |
-         static_cast<uint32_t>(o2) << 8 | static_cast<uint32_t>(o3);
-  return true;
+  const auto d3 = static_cast<unsigned>(__builtin_ctzll(dots));
+  const unsigned start[4] = {0, d1 + 1, d2 + 1, d3 + 1};
+  const unsigned len[4] = {d1, d2 - d1 - 1, d3 - d2 - 1, static_cast<unsigned>(n) - d3 - 1};
+  uint32_t addr = 0;
+  unsigned bad = 0;
+  for (int k = 0; k < 4; ++k) {
+    const auto* q = reinterpret_cast<const unsigned char*>(p + start[k]);
+    const Mul& m = kMul[len[k] < 4 ? len[k] : 4];
+    unsigned d0 = q[0] - '0', v = d0 * m.m0 + (q[1] - '0') * m.m1 + (q[2] - '0') * m.m2;
+    bad |= m.bad | static_cast<unsigned>(v > 255) | static_cast<unsigned>(d0 == 0 && len[k] > 1);
+    addr = addr << 8 | (v & 0xFF);
+  }
+  *out = addr;
+  return bad == 0;
 }
 
 }  // namespace
 
-void UseSse2ForTesting(bool sse2) { kClassify = sse2 ? &ClassifySse2 : kChosenClassify; }
+int UseSimdForTesting(int level) {
+  kClassify = ChooseClassify(level);
+  return kClassify == &ClassifyAvx512 ? 2 : kClassify == &ClassifyAvx2 ? 1 : 0;
+}
 
 // The reference tokenizer, one byte at a time: used when a hash length is
 // under 31 (the long-run trigger would miss such tokens).
@@ -609,9 +655,14 @@ inline void Scanner::WordAt(size_t s, size_t e, uint8_t bits, uint64_t dots) {
     return;
   }
   if (t_.suffixes.empty()) return;
-  size_t label = s + 64 - static_cast<size_t>(__builtin_clzll(dots));
+  const auto last = static_cast<size_t>(63 - __builtin_clzll(dots));
+  const size_t label = s + last + 1;
   if (!t_.TldKnown(tx_ + label, e - label, e >= 8)) return;
-  Host(s, e, bits);
+  // The last two labels (as SuffixMayMatch finds them), from the dots.
+  const uint64_t earlier = dots & ~(uint64_t{1} << last);
+  const size_t sfx = earlier == 0 ? s : s + static_cast<size_t>(64 - __builtin_clzll(earlier));
+  if (e - sfx > 127 || !t_.SuffixKnown(HashLowerAscii(tx_ + sfx, e - sfx, e >= 8))) return;
+  Host(s, e, bits, true);
 }
 
 // Tokens are found from bit masks (kClassify, 4 KiB at a time): only tokens
@@ -937,9 +988,9 @@ bool Scanner::SuffixMayMatch(size_t s, size_t e) const {
   return t_.SuffixKnown(HashLowerAscii(tx_ + sfx, e - sfx, e >= 8));
 }
 
-void Scanner::Host(size_t s, size_t e, uint8_t bits) {
+void Scanner::Host(size_t s, size_t e, uint8_t bits, bool suffix_known) {
   if (t_.suffixes.empty()) return;
-  if (!(bits & kHigh) && !SuffixMayMatch(s, e)) return;
+  if (!suffix_known && !(bits & kHigh) && !SuffixMayMatch(s, e)) return;
   size_t len = HostCanon(s, e, true);
   if (len == 0) return;
   std::string_view h(host_buf_, len);

@@ -67,7 +67,8 @@ class Scanner {
   void HashRuns(size_t s, size_t e);
   void HashRun(size_t s, size_t e);  // [s, e) is all hex of a hash length
   void HashLookup(size_t s, size_t e);
-  void Host(size_t s, size_t e, uint8_t bits);
+  // `suffix_known`: the caller checked SuffixMayMatch already.
+  void Host(size_t s, size_t e, uint8_t bits, bool suffix_known = false);
   bool SuffixMayMatch(size_t s, size_t e) const;
   size_t Url(size_t ss, size_t colon);
   // Canonical host of t_[s, e) into host_buf_; returns its length or 0.
@@ -120,9 +121,10 @@ class Scanner {
   boost::unordered_flat_set<uint64_t> seen_;
 };
 
-// Testing: classify with SSE2 even when the CPU has AVX2 (false: back to
-// the choice made at start-up). Not thread-safe; call before matching.
-void UseSse2ForTesting(bool sse2);
+// Testing: classify with at most `level` (0 SSE2, 1 AVX2, 2 AVX-512BW; 2
+// is the start-up choice); returns the level the CPU gave. Not thread-safe:
+// call before matching.
+int UseSimdForTesting(int level);
 
 // JSON string unescaping (\uXXXX to UTF-8); invalid escapes are kept as is.
 void JsonUnescape(std::string_view in, std::string* out);

@@ -1,5 +1,5 @@
-// Differential test of the bit-mask tokenizer (Scanner::ScanText, AVX2 and
-// SSE2 classification) against the reference tokenizer that reads one byte
+// Differential test of the bit-mask tokenizer (Scanner::ScanText, with each
+// SIMD classifier the CPU has: SSE2, AVX2, AVX-512BW) against the reference tokenizer that reads one byte
 // at a time (MatchOptions::byte_tokenizer): on dense random text, where
 // tokens start and end at every position of the 64-byte blocks and the 4 KiB
 // windows, both must report exactly the same hits in the same order.
@@ -87,14 +87,25 @@ std::string RandomText(Gen& g, const std::vector<std::pair<std::string, std::str
   return s;
 }
 
+// level: 0 SSE2, 1 AVX2, 2 AVX-512BW (at most; the CPU may have less).
 std::vector<std::string> MatchWith(std::shared_ptr<const IndicatorSet> set, const std::string& text,
-                                   bool bytes, bool sse2, detect::Format format) {
+                                   bool bytes, int level, detect::Format format) {
   MatchOptions o;
   o.byte_tokenizer = bytes;
   o.format = format;
-  UseSse2ForTesting(sse2);
+  UseSimdForTesting(level);
   auto out = MatchAll(std::move(set), text, o);
-  UseSse2ForTesting(false);
+  UseSimdForTesting(2);
+  return out;
+}
+
+// Every classifier this CPU has.
+std::vector<int> Levels() {
+  std::vector<int> out;
+  for (int l = 0; l <= 2; ++l) {
+    if (UseSimdForTesting(l) == l) out.push_back(l);
+  }
+  UseSimdForTesting(2);
   return out;
 }
 
@@ -120,15 +131,17 @@ TEST(TokenizerTest, BitMasksAgreeWithBytesOnDenseRandomText) {
     auto set = Build(rows);
     ASSERT_NE(set, nullptr);
     std::string text = RandomText(g, inds, 300000);
-    auto want = MatchWith(set, text, true, false, Format::kText);
+    auto want = MatchWith(set, text, true, 2, Format::kText);
     ASSERT_GT(want.size(), 1000u) << "the random text should hit often";
-    ExpectSame(want, MatchWith(set, text, false, false, Format::kText), "masks");
-    ExpectSame(want, MatchWith(set, text, false, true, Format::kText), "masks (SSE2)");
+    for (int level : Levels()) {
+      ExpectSame(want, MatchWith(set, text, false, level, Format::kText),
+                 ("masks, SIMD level " + std::to_string(level)).c_str());
+    }
     // Every alignment of the same text against the blocks and windows.
     for (size_t shift : {1u, 7u, 31u, 63u}) {
       std::string shifted = std::string(shift, ' ') + text;
-      ExpectSame(MatchWith(set, shifted, true, false, Format::kText),
-                 MatchWith(set, shifted, false, false, Format::kText), "shifted");
+      ExpectSame(MatchWith(set, shifted, true, 2, Format::kText),
+                 MatchWith(set, shifted, false, 2, Format::kText), "shifted");
     }
   }
 }
@@ -145,10 +158,12 @@ TEST(TokenizerTest, BitMasksAgreeWithBytesWithoutHashIndicators) {
   auto set = Build(rows);
   ASSERT_NE(set, nullptr);
   std::string text = RandomText(g, inds, 200000);
-  auto want = MatchWith(set, text, true, false, Format::kText);
+  auto want = MatchWith(set, text, true, 2, Format::kText);
   ASSERT_GT(want.size(), 500u);
-  ExpectSame(want, MatchWith(set, text, false, false, Format::kText), "masks");
-  ExpectSame(want, MatchWith(set, text, false, true, Format::kText), "masks (SSE2)");
+  for (int level : Levels()) {
+    ExpectSame(want, MatchWith(set, text, false, level, Format::kText),
+               ("masks, SIMD level " + std::to_string(level)).c_str());
+  }
 }
 
 TEST(TokenizerTest, BitMasksAgreeWithBytesInsideJsonFields) {
@@ -170,10 +185,12 @@ TEST(TokenizerTest, BitMasksAgreeWithBytesInsideJsonFields) {
     }
     text += "{\"msg\":\"" + esc + "\",\"n\":" + std::to_string(g.N(1000)) + "}\n";
   }
-  auto want = MatchWith(set, text, true, false, Format::kJsonl);
+  auto want = MatchWith(set, text, true, 2, Format::kJsonl);
   ASSERT_GT(want.size(), 300u);
-  ExpectSame(want, MatchWith(set, text, false, false, Format::kJsonl), "masks");
-  ExpectSame(want, MatchWith(set, text, false, true, Format::kJsonl), "masks (SSE2)");
+  for (int level : Levels()) {
+    ExpectSame(want, MatchWith(set, text, false, level, Format::kJsonl),
+               ("masks, SIMD level " + std::to_string(level)).c_str());
+  }
 }
 
 }  // namespace
