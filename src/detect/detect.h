@@ -232,8 +232,14 @@ class InputStream {
   virtual StatusOr<size_t> Read(char* buf, size_t cap) = 0;
   virtual uint64_t compressed_bytes() const = 0;
   virtual const std::string& name() const = 0;
+  // The whole input when it is a memory-mapped regular file that is not
+  // compressed: MatchStream then scans it in place, without copying. Empty
+  // otherwise. If the file shrinks while it is read, matching fails with an
+  // error (a SIGBUS on the lost pages is caught), it does not crash.
+  virtual std::string_view Mapped() const { return {}; }
 
-  // "-" is stdin.
+  // "-" is stdin. A regular, uncompressed, non-empty file is memory-mapped
+  // (Mapped), other inputs are read.
   static StatusOr<std::unique_ptr<InputStream>> OpenFile(const std::string& path);
   // Wraps a caller-owned buffer (kept alive while the stream is used).
   static std::unique_ptr<InputStream> FromMemory(std::string_view data, std::string name);

@@ -1,14 +1,19 @@
 // Input streams: files, stdin and memory, with gzip and zstd decompression
 // chosen by magic number.
 #include <fcntl.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 #include <zstd.h>
 
 #include <cerrno>
 #include <cstring>
+#include <mutex>
 
 #include "detect/detect.h"
+#include "detect/internal.h"
 
 namespace sanad::detect {
 
@@ -205,7 +210,87 @@ class Stream : public InputStream {
   bool zstd_pending_ = false;
 };
 
+// A regular file mapped whole (read-only, private). Read() copies from the
+// mapping (under the SIGBUS guard) for callers that do not use Mapped().
+class MappedStream : public InputStream {
+ public:
+  MappedStream(const char* p, size_t n, std::string name) : p_(p), n_(n), name_(std::move(name)) {}
+  ~MappedStream() override { ::munmap(const_cast<char*>(p_), n_); }
+  StatusOr<size_t> Read(char* buf, size_t cap) override {
+    size_t k = std::min(cap, n_ - pos_);
+    if (!CopyMapped({p_, n_}, buf, p_ + pos_, k))
+      return Status::Io(name_ + ": the file shrank while it was being read");
+    pos_ += k;
+    return k;
+  }
+  uint64_t compressed_bytes() const override { return pos_; }
+  const std::string& name() const override { return name_; }
+  std::string_view Mapped() const override { return {p_, n_}; }
+
+ private:
+  const char* p_;
+  size_t n_;
+  size_t pos_ = 0;
+  std::string name_;
+};
+
+// ---- SIGBUS on mapped files -------------------------------------------------
+
+thread_local sigjmp_buf* tl_env = nullptr;
+thread_local const char* tl_lo = nullptr;
+thread_local const char* tl_hi = nullptr;
+struct sigaction g_previous;
+std::once_flag g_installed;
+
+void OnSigbus(int sig, siginfo_t* info, void* context) {
+  const auto* addr = static_cast<const char*>(info->si_addr);
+  if (tl_env != nullptr && addr >= tl_lo && addr < tl_hi) {
+    sigjmp_buf* env = tl_env;
+    tl_env = nullptr;
+    siglongjmp(*env, 1);
+  }
+  // Not a page of an armed mapping: what would have happened without us.
+  if ((g_previous.sa_flags & SA_SIGINFO) != 0 && g_previous.sa_sigaction != nullptr) {
+    g_previous.sa_sigaction(sig, info, context);
+  } else if (g_previous.sa_handler != SIG_DFL && g_previous.sa_handler != SIG_IGN &&
+             g_previous.sa_handler != nullptr) {
+    g_previous.sa_handler(sig);
+  } else {
+    ::signal(SIGBUS, SIG_DFL);
+    ::raise(SIGBUS);
+  }
+}
+
+void InstallSigbusHandler() {
+  std::call_once(g_installed, [] {
+    struct sigaction sa {};
+    sa.sa_sigaction = &OnSigbus;
+    sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+    sigemptyset(&sa.sa_mask);
+    ::sigaction(SIGBUS, &sa, &g_previous);
+  });
+}
+
 }  // namespace
+
+void ArmSigbus(sigjmp_buf* env, const char* lo, const char* hi) {
+  tl_lo = lo;
+  tl_hi = hi;
+  tl_env = env;
+}
+
+void DisarmSigbus() { tl_env = nullptr; }
+
+bool CopyMapped(std::string_view region, char* dst, const char* src, size_t n) {
+  sigjmp_buf env;
+  if (sigsetjmp(env, 1) == 0) {
+    ArmSigbus(&env, region.data(), region.data() + region.size());
+    std::memcpy(dst, src, n);
+    DisarmSigbus();
+    return true;
+  }
+  return false;
+}
 
 StatusOr<std::unique_ptr<InputStream>> InputStream::OpenFile(const std::string& path) {
   if (path == "-") {
@@ -214,6 +299,21 @@ StatusOr<std::unique_ptr<InputStream>> InputStream::OpenFile(const std::string& 
   }
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return Status::Io(path + ": cannot open: " + std::strerror(errno));
+  struct stat st {};
+  unsigned char magic[4] = {0, 0, 0, 0};
+  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= 4 &&
+      ::pread(fd, magic, 4, 0) == 4 && !(magic[0] == 0x1f && magic[1] == 0x8b) &&
+      !(magic[0] == 0x28 && magic[1] == 0xb5 && magic[2] == 0x2f && magic[3] == 0xfd)) {
+    const auto size = static_cast<size_t>(st.st_size);
+    void* p = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (p != MAP_FAILED) {
+      ::close(fd);
+      ::madvise(p, size, MADV_SEQUENTIAL);
+      InstallSigbusHandler();
+      return std::unique_ptr<InputStream>(
+          new MappedStream(static_cast<const char*>(p), size, path));
+    }
+  }
   ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
   return std::unique_ptr<InputStream>(new Stream(std::make_unique<FdSource>(fd, true, path), path));
 }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <array>
+#include <csetjmp>
 #include <boost/unordered/unordered_flat_map.hpp>
 #include <boost/unordered/unordered_flat_set.hpp>
 #include <cstdint>
@@ -233,6 +234,21 @@ inline std::string_view LastTwoLabels(std::string_view h) {
 
 // Strict dotted quad (no leading zeros), like model::ParseIpPrefix.
 bool ParseV4Fast(const char* p, size_t n, uint32_t* out);
+
+// ---- mapped inputs (input.cc) -------------------------------------------------
+
+// Catching SIGBUS on a mapped file that shrank. Use as:
+//   sigjmp_buf env;
+//   if (sigsetjmp(env, 1) == 0) { ArmSigbus(&env, lo, hi); ...reads...; DisarmSigbus(); }
+//   else { /* a page of [lo, hi) was gone: DisarmSigbus() ran already */ }
+// Only faults on [lo, hi) by this thread jump; others go to the previous
+// handler. The code between must tolerate being abandoned (no locks held,
+// no half-made objects that are used afterwards).
+void ArmSigbus(sigjmp_buf* env, const char* lo, const char* hi);
+void DisarmSigbus();
+// memcpy from the mapped region `region` (src inside it); false when a page
+// of it is gone.
+bool CopyMapped(std::string_view region, char* dst, const char* src, size_t n);
 
 // ---- table snapshots (snapshot.cc) ------------------------------------------
 

@@ -62,6 +62,37 @@ std::vector<std::string> SplitCsvHeader(std::string_view l) {
   return out;
 }
 
+// Out of line, so that no object of it lives in ProcessMapped's frame (which
+// a longjmp may leave).
+__attribute__((noinline)) void RunProcess(Scanner* sc, const char* p, size_t n, bool skip,
+                                          ChunkResult* res, Status* out) {
+  *out = sc->Process(p, n, skip, res);
+}
+
+// Scanner::Process on a piece of a mapped file. False when a page of it was
+// gone (the file shrank): the scanner's partial results are discarded.
+bool ProcessMapped(Scanner* sc, std::string_view whole, const char* p, size_t n, bool skip,
+                   ChunkResult* res, Status* out) {
+  sigjmp_buf env;
+  if (sigsetjmp(env, 1) != 0) return false;
+  ArmSigbus(&env, whole.data(), whole.data() + whole.size());
+  RunProcess(sc, p, n, skip, res, out);
+  DisarmSigbus();
+  return true;
+}
+
+// The last '\n' of whole[pos, end) when end is not the input's end (*nl),
+// else the input's last byte (*last). False when a page was gone.
+bool CutMapped(std::string_view whole, size_t pos, size_t end, const void** nl, char* last) {
+  sigjmp_buf env;
+  if (sigsetjmp(env, 1) != 0) return false;
+  ArmSigbus(&env, whole.data(), whole.data() + whole.size());
+  if (end < whole.size()) *nl = memrchr(whole.data() + pos, '\n', end - pos);
+  if (end == whole.size()) *last = whole.back();
+  DisarmSigbus();
+  return true;
+}
+
 }  // namespace
 
 struct Matcher::Impl {
@@ -224,6 +255,7 @@ Status Matcher::MatchStream(InputStream* in, const HitCallback& cb, MatchStats* 
 
   struct Slot {
     std::string buf;
+    const char* data = nullptr;  // buf, or a piece of the mapped input
     size_t len = 0;
     bool skip_first = false;
     bool done = false;
@@ -236,6 +268,10 @@ Status Matcher::MatchStream(InputStream* in, const HitCallback& cb, MatchStats* 
   std::vector<Slot*> free_slots;
   for (auto& s : slots) free_slots.push_back(s.get());
 
+  // A mapped file is scanned in place: slots point into it.
+  const std::string_view whole = in->Mapped();
+  size_t map_pos = 0;
+  bool last_without_newline = false;  // the input's last byte is not '\n'
   std::mutex mu;
   std::condition_variable work_cv, done_cv;
   std::deque<Slot*> work;
@@ -257,7 +293,14 @@ Status Matcher::MatchStream(InputStream* in, const HitCallback& cb, MatchStats* 
             s = work.front();
             work.pop_front();
           }
-          Status r = init.ok() ? sc.Process(s->buf.data(), s->len, s->skip_first, &s->res) : init;
+          Status r = init;
+          if (!init.ok()) {
+          } else if (!whole.empty()) {
+            if (!ProcessMapped(&sc, whole, s->data, s->len, s->skip_first, &s->res, &r))
+              r = Status::Io(in->name() + ": the file shrank while it was being read");
+          } else {
+            r = sc.Process(s->data, s->len, s->skip_first, &s->res);
+          }
           {
             std::lock_guard<std::mutex> lk(mu);
             s->status = r;
@@ -290,7 +333,25 @@ Status Matcher::MatchStream(InputStream* in, const HitCallback& cb, MatchStats* 
   // Fills a slot: the carried partial line, then input up to the chunk size;
   // the tail after the last '\n' is carried to the next chunk.
   auto fill = [&](Slot* s) -> Status {
+    if (!whole.empty()) {
+      size_t end = std::min(whole.size(), map_pos + chunk);
+      const void* nl = nullptr;
+      char last = '\n';
+      if (!CutMapped(whole, map_pos, end, &nl, &last))
+        return Status::Io(in->name() + ": the file shrank while it was being read");
+      if (nl != nullptr) end = static_cast<size_t>(static_cast<const char*>(nl) - whole.data()) + 1;
+      // else: one line longer than the chunk, cut here (docs/detect.md)
+      s->data = whole.data() + map_pos;
+      s->len = end - map_pos;
+      map_pos = end;
+      if (map_pos == whole.size()) {
+        eof = true;
+        last_without_newline = last != '\n';
+      }
+      return Status::Ok();
+    }
     if (s->buf.size() < chunk) s->buf.resize(chunk);
+    s->data = s->buf.data();
     size_t len = carry.size();
     std::memcpy(s->buf.data(), carry.data(), carry.size());
     carry.clear();
@@ -313,6 +374,7 @@ Status Matcher::MatchStream(InputStream* in, const HitCallback& cb, MatchStats* 
       }  // else: one line longer than the chunk, cut here (docs/detect.md)
     }
     s->len = len;
+    if (eof && len > 0) last_without_newline = s->buf[len - 1] != '\n';
     return Status::Ok();
   };
 
@@ -330,7 +392,21 @@ Status Matcher::MatchStream(InputStream* in, const HitCallback& cb, MatchStats* 
       free_slots.pop_back();
       if (first) {
         first = false;
-        Status ss = m.Start(std::string_view(s->buf.data(), s->len), in->name());
+        // The format and header come from the first chunk (a copy of it
+        // when mapped, so that a shrinking file cannot fault in here).
+        std::string first_copy;
+        std::string_view first_data(s->data, s->len);
+        if (!whole.empty()) {
+          first_copy.resize(s->len);
+          if (!CopyMapped(whole, first_copy.data(), s->data, s->len)) {
+            result = Status::Io(in->name() + ": the file shrank while it was being read");
+            stopped = true;
+            free_slots.push_back(s);
+            break;
+          }
+          first_data = first_copy;
+        }
+        Status ss = m.Start(first_data, in->name());
         if (!ss.ok()) {
           result = ss;
           stopped = true;
@@ -367,7 +443,7 @@ Status Matcher::MatchStream(InputStream* in, const HitCallback& cb, MatchStats* 
         if (!m.Emit(s->res, line_base, offset_base, cb, &st.hits)) stopped = true;
         st.malformed_lines += s->res.malformed;
         line_base += s->res.newlines;
-        if (eof && inflight.empty() && carry.empty() && s->len > 0 && s->buf[s->len - 1] != '\n')
+        if (eof && inflight.empty() && carry.empty() && s->len > 0 && last_without_newline)
           ++line_base;  // last line without '\n'
         offset_base += s->len;
         st.lines = line_base;

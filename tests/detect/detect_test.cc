@@ -2,9 +2,11 @@
 // which indicators are in the tables, formats, compression and streaming.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 #include <zlib.h>
 #include <zstd.h>
 
+#include <fstream>
 #include <random>
 
 #include "detect/detect.h"
@@ -303,6 +305,77 @@ TEST(DetectTest, StreamingInOrderAcrossChunksThreadsAndCodecs) {
         EXPECT_EQ(st.format, Format::kText);
       }
     }
+  }
+}
+
+TEST(DetectTest, MappedFilesGiveTheSameHitsAsStreams) {
+  auto set = Build({Row(1, "domain", "evil.example")});
+  std::vector<std::string> expected;
+  std::string log = BigLog(20000, &expected);
+  sanad::testing::TempDir dir;
+  for (bool final_newline : {true, false}) {
+    std::string data = final_newline ? log : log + "last evil.example";
+    std::vector<std::string> want = expected;
+    if (!final_newline) {
+      want.push_back("20001:" + std::to_string(log.size() + 5) + " exact 1 evil.example");
+    }
+    const std::string path = dir.path() + "/plain.log";
+    std::ofstream(path, std::ios::binary) << data;
+    for (size_t chunk : {size_t{4096}, size_t{65536}, size_t{2} << 20}) {
+      MatchOptions o;
+      o.threads = 2;
+      o.chunk_bytes = chunk;
+      auto m = Matcher::Create(set, o);
+      ASSERT_TRUE(m.ok());
+      auto in = InputStream::OpenFile(path);
+      ASSERT_TRUE(in.ok());
+      EXPECT_EQ((*in)->Mapped().size(), data.size()) << "a plain regular file is mapped";
+      std::vector<std::string> got;
+      MatchStats st;
+      ASSERT_TRUE((*m)->MatchStream(
+                          in->get(),
+                          [&](const Hit& h) {
+                            got.push_back(Format(*set, h));
+                            return true;
+                          },
+                          &st)
+                      .ok());
+      EXPECT_EQ(got, want) << "chunk " << chunk;
+      EXPECT_EQ(st.lines, final_newline ? 20000u : 20001u);
+      EXPECT_EQ(st.bytes, data.size());
+    }
+  }
+  // Compressed files are read, not mapped.
+  const std::string gz = dir.path() + "/log.gz";
+  std::ofstream(gz, std::ios::binary) << Gzip(log);
+  auto in = InputStream::OpenFile(gz);
+  ASSERT_TRUE(in.ok());
+  EXPECT_TRUE((*in)->Mapped().empty());
+}
+
+TEST(DetectTest, AFileThatShrinksWhileMappedIsAnErrorNotACrash) {
+  auto set = Build({Row(1, "domain", "evil.example")});
+  std::vector<std::string> expected;
+  std::string log = BigLog(100000, &expected);  // about 8 MB
+  sanad::testing::TempDir dir;
+  const std::string path = dir.path() + "/rotated.log";
+  std::ofstream(path, std::ios::binary) << log;
+  for (size_t chunk : {size_t{65536}, size_t{2} << 20}) {
+    auto in = InputStream::OpenFile(path);
+    ASSERT_TRUE(in.ok());
+    ASSERT_FALSE((*in)->Mapped().empty());
+    // Truncated after opening, as logrotate's copytruncate does.
+    ASSERT_EQ(::truncate(path.c_str(), 4096), 0);
+    MatchOptions o;
+    o.threads = 2;
+    o.chunk_bytes = chunk;
+    auto m = Matcher::Create(set, o);
+    ASSERT_TRUE(m.ok());
+    Status st = (*m)->MatchStream(in->get(), [](const Hit&) { return true; }, nullptr);
+    EXPECT_FALSE(st.ok());
+    EXPECT_NE(st.message().find("shrank"), std::string::npos) << st.ToString();
+    EXPECT_NE(st.message().find("rotated.log"), std::string::npos) << st.ToString();
+    std::ofstream(path, std::ios::binary) << log;  // whole again for the next round
   }
 }
 
