@@ -59,9 +59,11 @@ inline bool IsAlnum(char c) { return (Cls(c) & (kDigit | kHexAlpha | kAlpha)) !=
 inline bool IsHexDigit(char c) { return (Cls(c) & (kDigit | kHexAlpha)) != 0; }
 inline bool IsAlphaC(char c) { return (Cls(c) & (kHexAlpha | kAlpha)) != 0; }
 inline char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
+// The value of a hex digit (0-9, a-f, A-F), without a branch on its kind
+// (hash digits are random: a branch would mispredict often).
 inline int HexVal(char c) {
-  if (c <= '9') return c - '0';
-  return (c | 0x20) - 'a' + 10;
+  auto u = static_cast<unsigned>(static_cast<unsigned char>(c));
+  return static_cast<int>((u & 0xF) + 9 * (u >> 6));
 }
 
 bool IsSchemeChar(char c) { return IsAlnum(c) || c == '+' || c == '-' || c == '.'; }
