@@ -308,7 +308,7 @@ StatusOr<std::unique_ptr<InputStream>> InputStream::OpenFile(const std::string& 
     void* p = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
     if (p != MAP_FAILED) {
       ::close(fd);
-      ::madvise(p, size, MADV_SEQUENTIAL);
+      ::madvise(p, size, MADV_WILLNEED);
       InstallSigbusHandler();
       return std::unique_ptr<InputStream>(
           new MappedStream(static_cast<const char*>(p), size, path));

@@ -360,16 +360,16 @@ namespace {
 // class masks give a token's class bits without reading it again.
 struct BlockMasks {
   uint64_t tok, trig;
-  uint64_t dot, colon, high, dash, hex_alpha, other_alpha;
+  // nonhex: letters g-z and '-' '_' (the callers treat them alike).
+  uint64_t dot, colon, high, hex_alpha, nonhex;
   // kCls bits of the bytes [lo, hi) of this block. kDigit is always set:
   // callers only ask which classes are present besides digits.
   uint8_t Bits(unsigned lo, unsigned hi) const {
     uint64_t r = Range(lo, hi);
     return static_cast<uint8_t>(kTok | kDigit | ((dot & r) != 0 ? kDot : 0) |
                                 ((colon & r) != 0 ? kColon : 0) | ((high & r) != 0 ? kHigh : 0) |
-                                ((dash & r) != 0 ? kDash : 0) |
                                 ((hex_alpha & r) != 0 ? kHexAlpha : 0) |
-                                ((other_alpha & r) != 0 ? kAlpha : 0));
+                                ((nonhex & r) != 0 ? kAlpha : 0));
   }
   static uint64_t Range(unsigned lo, unsigned hi) {
     return (hi >= 64 ? ~uint64_t{0} : (uint64_t{1} << hi) - 1) & (~uint64_t{0} << lo);
@@ -433,9 +433,8 @@ inline void ClassifySse2(const char* p, size_t nblocks, bool full16, BlockMasks*
       m.dot |= uint64_t{static_cast<uint32_t>(_mm_movemask_epi8(is_dot))} << sh;
       m.colon |= uint64_t{static_cast<uint32_t>(_mm_movemask_epi8(is_colon))} << sh;
       m.high |= uint64_t{high} << sh;
-      m.dash |= uint64_t{static_cast<uint32_t>(_mm_movemask_epi8(du))} << sh;
       m.hex_alpha |= uint64_t{hm} << sh;
-      m.other_alpha |= uint64_t{am & ~hm} << sh;
+      m.nonhex |= uint64_t{(am & ~hm) | static_cast<uint32_t>(_mm_movemask_epi8(du))} << sh;
       hex |= uint64_t{static_cast<uint32_t>(_mm_movemask_epi8(digit)) | hm} << sh;
       sl |= uint64_t{static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, slash)))} << sh;
     }
@@ -483,9 +482,8 @@ __attribute__((target("avx2"))) void ClassifyAvx2(const char* p, size_t nblocks,
       m.dot |= uint64_t{static_cast<uint32_t>(_mm256_movemask_epi8(is_dot))} << sh;
       m.colon |= uint64_t{static_cast<uint32_t>(_mm256_movemask_epi8(is_colon))} << sh;
       m.high |= uint64_t{high} << sh;
-      m.dash |= uint64_t{static_cast<uint32_t>(_mm256_movemask_epi8(du))} << sh;
       m.hex_alpha |= uint64_t{hm} << sh;
-      m.other_alpha |= uint64_t{am & ~hm} << sh;
+      m.nonhex |= uint64_t{(am & ~hm) | static_cast<uint32_t>(_mm256_movemask_epi8(du))} << sh;
       hex |= uint64_t{static_cast<uint32_t>(_mm256_movemask_epi8(digit)) | hm} << sh;
       sl |= uint64_t{static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, slash)))}
             << sh;
@@ -513,14 +511,14 @@ __attribute__((target("avx512f,avx512bw"))) void ClassifyAvx512(const char* p, s
     BlockMasks m{};
     m.dot = _mm512_cmpeq_epi8_mask(v, dot);
     m.colon = _mm512_cmpeq_epi8_mask(v, colon);
-    m.dash = _mm512_cmpeq_epi8_mask(v, dash) | _mm512_cmpeq_epi8_mask(v, under);
+    const uint64_t du = _mm512_cmpeq_epi8_mask(v, dash) | _mm512_cmpeq_epi8_mask(v, under);
     m.high = _mm512_movepi8_mask(v);
     const uint64_t digit = _mm512_cmplt_epu8_mask(_mm512_sub_epi8(v, zero_char), ten);
     const __m512i folded = _mm512_sub_epi8(_mm512_or_si512(v, x20), a_char);
     const uint64_t alpha = _mm512_cmplt_epu8_mask(folded, twenty_six);
     m.hex_alpha = _mm512_cmplt_epu8_mask(folded, six);
-    m.other_alpha = alpha & ~m.hex_alpha;
-    m.tok = m.dot | m.colon | m.dash | m.high | digit | alpha;
+    m.nonhex = (alpha & ~m.hex_alpha) | du;
+    m.tok = m.dot | m.colon | du | m.high | digit | alpha;
     uint64_t full = 0;
     for (int k = 0; k < 4; ++k) {
       if (((m.tok >> (16 * k)) & 0xFFFF) == 0xFFFF) full |= uint64_t{1} << (16 * k);
@@ -737,6 +735,13 @@ void Scanner::ScanText(const char* t, size_t n, uint64_t base, bool exact_offset
       s = std::max(s, resume);
       *s_out = s;
       *e_out = e;
+      if (s >= blk && e <= blk + 64) {  // the common case: inside this block
+        const auto a = static_cast<unsigned>(s - blk);
+        uint64_t dots = mk[i].dot >> a;
+        if (e - s < 64) dots &= (uint64_t{1} << (e - s)) - 1;
+        *dots_out = dots;
+        return mk[i].Bits(a, static_cast<unsigned>(e - blk));
+      }
       // The blocks holding s and e - 1 (0: no masks at hand; at most two).
       size_t lo_blk = s >= blk ? i : (s + 64 >= blk && i > first ? i - 1 : 0);
       size_t hi_blk = e <= blk + 64 ? i : (e <= blk + 128 && i < nb ? i + 1 : 0);
