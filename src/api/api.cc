@@ -130,6 +130,7 @@ StatusOr<std::shared_ptr<const detect::IndicatorSet>> Services::MatchSetFor(
   bo.include_warninglisted = key.include_warninglisted;
   bo.scan = key.scan;
   bo.scan_cache_dir = opts_.data_dir + "/detect";
+  bo.snapshot_dir = opts_.data_dir + "/detect";  // shared with `sanad match`
   auto set = detect::BuildIndicatorSet(s, v, bo);
   if (!set.ok()) return set.status();
   std::erase_if(match_sets_, [&](const MatchSetEntry& e) { return e.key == key; });

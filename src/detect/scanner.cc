@@ -575,33 +575,42 @@ inline bool ThreeBits(uint64_t x) {
   return x != 0 && (x & (x - 1)) == 0;
 }
 
-// ParseV4Fast for a run of digits and exactly three dots at `dots` (bit i:
-// p[i] is a dot), n <= 15; p[0 .. n + 2] must be readable. No branches on
-// the octet lengths: each octet is d0 * m0 + d1 * m1 + d2 * m2 with the
-// multipliers of its length (bytes past the octet get 0).
-inline bool ParseV4AtDots(const char* p, size_t n, uint64_t dots, uint32_t* out) {
+// One octet of a dotted quad: `len` digits at q (q[0..2] readable). No
+// branch on the length: the value is d0 * m0 + d1 * m1 + d2 * m2 with the
+// multipliers of that length (bytes past the octet get 0). Sets *bad for a
+// length outside 1..3, a leading zero or a value over 255.
+inline unsigned Octet(const char* p, unsigned start, unsigned len, unsigned* bad) {
   struct Mul {
     uint8_t m0, m1, m2, bad;
   };
   static constexpr Mul kMul[5] = {{0, 0, 0, 1}, {1, 0, 0, 0}, {10, 1, 0, 0}, {100, 10, 1, 0},
                                   {0, 0, 0, 1}};
+  const auto* q = reinterpret_cast<const unsigned char*>(p + start);
+  const Mul& m = kMul[len < 4 ? len : 4];
+  unsigned d0 = q[0] - '0', v = d0 * m.m0 + (q[1] - '0') * m.m1 + (q[2] - '0') * m.m2;
+  *bad |= m.bad | static_cast<unsigned>(v > 255) | static_cast<unsigned>(d0 == 0 && len > 1);
+  return v & 0xFF;
+}
+
+// ParseV4Fast for a run of digits and exactly three dots at `dots` (bit i:
+// p[i] is a dot), n <= 15; p[0 .. n + 2] must be readable. `net16`, when
+// set, is a bitmap of /16 networks: an address outside them is turned away
+// after reading only its first two octets.
+inline bool ParseV4AtDots(const char* p, size_t n, uint64_t dots, uint32_t* out,
+                          const uint64_t* net16 = nullptr) {
   const auto d1 = static_cast<unsigned>(__builtin_ctzll(dots));
   dots &= dots - 1;
   const auto d2 = static_cast<unsigned>(__builtin_ctzll(dots));
   dots &= dots - 1;
   const auto d3 = static_cast<unsigned>(__builtin_ctzll(dots));
-  const unsigned start[4] = {0, d1 + 1, d2 + 1, d3 + 1};
-  const unsigned len[4] = {d1, d2 - d1 - 1, d3 - d2 - 1, static_cast<unsigned>(n) - d3 - 1};
-  uint32_t addr = 0;
   unsigned bad = 0;
-  for (int k = 0; k < 4; ++k) {
-    const auto* q = reinterpret_cast<const unsigned char*>(p + start[k]);
-    const Mul& m = kMul[len[k] < 4 ? len[k] : 4];
-    unsigned d0 = q[0] - '0', v = d0 * m.m0 + (q[1] - '0') * m.m1 + (q[2] - '0') * m.m2;
-    bad |= m.bad | static_cast<unsigned>(v > 255) | static_cast<unsigned>(d0 == 0 && len[k] > 1);
-    addr = addr << 8 | (v & 0xFF);
-  }
-  *out = addr;
+  const unsigned o0 = Octet(p, 0, d1, &bad);
+  const unsigned o1 = Octet(p, d1 + 1, d2 - d1 - 1, &bad);
+  const unsigned b16 = o0 << 8 | o1;
+  if (bad != 0 || (net16 != nullptr && ((net16[b16 >> 6] >> (b16 & 63)) & 1) == 0)) return false;
+  const unsigned o2 = Octet(p, d2 + 1, d3 - d2 - 1, &bad);
+  const unsigned o3 = Octet(p, d3 + 1, static_cast<unsigned>(n) - d3 - 1, &bad);
+  *out = static_cast<uint32_t>(b16) << 16 | o2 << 8 | o3;
   return bad == 0;
 }
 
@@ -649,7 +658,7 @@ inline void Scanner::WordAt(size_t s, size_t e, uint8_t bits, uint64_t dots) {
   if ((bits & ~(kDigit | kDot | kTok)) == 0) {
     if (!t_.any_v4 || e - s < 7 || e - s > 15 || !ThreeBits(dots)) return;
     uint32_t a;
-    bool ok = e + 3 <= n_ ? ParseV4AtDots(tx_ + s, e - s, dots, &a)
+    bool ok = e + 3 <= n_ ? ParseV4AtDots(tx_ + s, e - s, dots, &a, t_.v4_bitmap16.data())
                           : ParseV4Fast(tx_ + s, e - s, &a);
     if (ok) V4Lookup(a, s, e, MatchKind::kExact, MatchKind::kCidr);
     return;

@@ -77,7 +77,16 @@ std::string RandomText(Gen& g, const std::vector<std::pair<std::string, std::str
     } else if (kind < 6) {
       s += g.Hex(g.P(50) ? 28 + g.N(40) : 32 + 8 * g.N(5));  // runs around hash lengths
     } else if (kind < 7) {
-      for (size_t k = 0, n = g.N(80); k < n; ++k) s += "abc019.:-_"[g.N(10)];
+      if (g.P(50)) {
+        for (size_t k = 0, n = g.N(80); k < n; ++k) s += "abc019.:-_"[g.N(10)];
+      } else {  // dotted numbers: addresses, near misses, leading zeros, 3-5 parts
+        const char* first[] = {"10", "45", "192", "0", "255", "256", "045"};
+        s += first[g.N(7)];
+        for (size_t k = 0, parts = 2 + g.N(4); k < parts; ++k) {
+          s += ".";
+          s += g.P(10) ? "0" + std::to_string(g.N(100)) : std::to_string(g.N(g.P(80) ? 256 : 1200));
+        }
+      }
     } else {
       s += g.Pick(glue);
     }
