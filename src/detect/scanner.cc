@@ -1041,13 +1041,28 @@ size_t Scanner::Url(size_t ss, size_t colon) {
     // or '#' (so the URL's end cannot move the authority's end) whose last
     // labels no indicator has. The same answer as the full path below.
     size_t k = a;
-    while (k < n_ && (Cls(tx_[k]) & (kDigit | kHexAlpha | kAlpha | kDot | kDash)) != 0) ++k;
-    if (k > a && k < n_ && (tx_[k] == '/' || tx_[k] == '#')) {
-      size_t h_end = tx_[k - 1] == '.' ? k - 1 : k;
-      bool ip_like = h_end > a && tx_[h_end - 1] >= '0' && tx_[h_end - 1] <= '9';
-      for (size_t i = a; ip_like && i < h_end; ++i)
-        ip_like = (tx_[i] >= '0' && tx_[i] <= '9') || tx_[i] == '.';
-      if (h_end > a && !ip_like && !SuffixMayMatch(a, h_end)) return k;
+    size_t dot1 = SIZE_MAX, dot2 = SIZE_MAX;  // the last two dots
+    uint8_t classes = 0;
+    while (k < n_) {
+      const uint8_t c = Cls(tx_[k]);
+      if ((c & (kDigit | kHexAlpha | kAlpha | kDot | kDash)) == 0) break;
+      if (c & kDot) {
+        dot2 = dot1;
+        dot1 = k;
+      }
+      classes |= c;
+      ++k;
+    }
+    if (k > a && k < n_ && (tx_[k] == '/' || tx_[k] == '#') && tx_[k - 1] != '.') {
+      const bool ip_like = (classes & ~(kDigit | kDot | kTok)) == 0;  // the IP path below
+      if (!ip_like) {
+        // SuffixMayMatch(a, k), from the dots seen.
+        const size_t label = dot1 == SIZE_MAX ? a : dot1 + 1;
+        if (!t_.TldKnown(tx_ + label, k - label, k >= 8)) return k;
+        const size_t sfx = dot1 != SIZE_MAX && dot1 > a && dot2 != SIZE_MAX ? dot2 + 1 : a;
+        if (k - sfx > 127 || !t_.SuffixKnown(HashLowerAscii(tx_ + sfx, k - sfx, k >= 8)))
+          return k;
+      }
     }
   }
   size_t ue = a;
