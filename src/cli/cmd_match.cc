@@ -295,6 +295,11 @@ int CmdMatch(const Context& ctx, const MatchArgs& a) {
                    static_cast<unsigned long long>(totals.malformed_lines),
                    detect::FormatName((*matcher)->format()));
   }
+  // The tables go with the process: freeing them one indicator at a time
+  // would take longer than matching a small log (a reachable pointer, not
+  // a leak).
+  static auto* const kKeepUntilExit = new std::vector<std::shared_ptr<const detect::IndicatorSet>>;
+  kKeepUntilExit->push_back(*set);
   return kExitOk;
 }
 

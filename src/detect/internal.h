@@ -268,10 +268,14 @@ struct BuilderAccess {
   // Every component added from now on is logged into `log` (kept by caller).
   static void Record(IndicatorSetBuilder* b, SnapshotLog* log);
   // Adds one logged component (no filters: it passed them when logged).
-  static void Reserve(IndicatorSetBuilder* b, size_t components);
-  static void Replay(IndicatorSetBuilder* b, int64_t attribute_id, int64_t event_id,
-                     const std::string& type, const model::TypeInfo* ti, bool second,
-                     std::string_view value);
+  // Replay: Resize to the number of components, then add component i as
+  // indicator i. The IP and hash tables (NumericTables) and the others share
+  // no state, so the two groups may be replayed on two threads at once.
+  static void Resize(IndicatorSetBuilder* b, size_t components);
+  static bool NumericTables(const model::TypeInfo* ti, bool second);
+  static void ReplayAt(IndicatorSetBuilder* b, uint32_t id, int64_t attribute_id, int64_t event_id,
+                       const std::string& type, const model::TypeInfo* ti, bool second,
+                       std::string_view value);
   static void SetStats(IndicatorSetBuilder* b, const BuildStats& s);
 };
 

@@ -17,6 +17,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 #include <vector>
 
 #include "detect/internal.h"
@@ -159,11 +160,20 @@ bool LoadSnapshot(const std::string& path, const std::string& key, IndicatorSetB
   if (r.left() != 0) return false;
   std::vector<const model::TypeInfo*> infos;
   for (const auto& t : types) infos.push_back(model::FindType(t));
-  BuilderAccess::Reserve(b, recs.size());
-  for (const Rec& rec : recs) {
-    BuilderAccess::Replay(b, rec.attribute_id, rec.event_id, types[rec.type], infos[rec.type],
-                          rec.second != 0, rec.value);
-  }
+  // Indicator i is record i, as in the build that logged them; the IP and
+  // hash tables are filled on a second thread meanwhile.
+  BuilderAccess::Resize(b, recs.size());
+  auto replay = [&](bool numeric) {
+    for (size_t i = 0; i < recs.size(); ++i) {
+      const Rec& rec = recs[i];
+      if (BuilderAccess::NumericTables(infos[rec.type], rec.second != 0) != numeric) continue;
+      BuilderAccess::ReplayAt(b, static_cast<uint32_t>(i), rec.attribute_id, rec.event_id,
+                              types[rec.type], infos[rec.type], rec.second != 0, rec.value);
+    }
+  };
+  std::thread numeric([&] { replay(true); });
+  replay(false);
+  numeric.join();
   BuilderAccess::SetStats(b, stats);
   return true;
 }

@@ -20,6 +20,16 @@ namespace sanad::detect {
 
 namespace {
 
+// Set while BuilderAccess::ReplayAt adds a component under a given id.
+thread_local uint32_t tl_replay_id = kNone;
+
+int HexDigit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
 double Now() {
   using namespace std::chrono;
   return duration<double>(steady_clock::now().time_since_epoch()).count();
@@ -229,6 +239,12 @@ struct IndicatorSetBuilder::Impl {
   }
 
   uint32_t NewIndicator(const store::Store::IndexRow& row, std::string_view value) {
+    if (tl_replay_id != kNone) {  // BuilderAccess::ReplayAt: the id is given
+      const uint32_t id = tl_replay_id;
+      t->indicators[id] = Indicator{row.attribute_id, row.event_id, row.type, std::string(value)};
+      t->next[id] = kNone;
+      return id;
+    }
     auto id = static_cast<uint32_t>(t->indicators.size());
     t->indicators.push_back(
         Indicator{row.attribute_id, row.event_id, row.type, std::string(value)});
@@ -335,9 +351,14 @@ struct IndicatorSetBuilder::Impl {
   }
 
   bool AddHash(const store::Store::IndexRow& row, std::string_view v) {
-    std::string bin;
-    if (v.size() < 8 || v.size() > 128 || v.size() % 2 != 0 || !util::FromHex(v, &bin))
-      return false;
+    if (v.size() < 8 || v.size() > 128 || v.size() % 2 != 0) return false;
+    char buf[64];  // the digest, decoded without allocating
+    for (size_t i = 0; i < v.size(); i += 2) {
+      int hi = HexDigit(v[i]), lo = HexDigit(v[i + 1]);
+      if (hi < 0 || lo < 0) return false;
+      buf[i / 2] = static_cast<char>(hi << 4 | lo);
+    }
+    const std::string_view bin(buf, v.size() / 2);
     uint32_t id = NewIndicator(row, v);
     t->hash_len[v.size()] = true;
     hash_tops.push_back(uint32_t{static_cast<uint8_t>(bin[0])} << 16 |
@@ -357,7 +378,7 @@ struct IndicatorSetBuilder::Impl {
       std::memcpy(k.data(), bin.data(), 32);
       Link(t->sha256, k, id);
     } else {
-      Link(t->other_hashes, bin, id);
+      Link(t->other_hashes, std::string(bin), id);
     }
     return true;
   }
@@ -401,19 +422,27 @@ struct IndicatorSetBuilder::Impl {
 
 void BuilderAccess::Record(IndicatorSetBuilder* b, SnapshotLog* log) { b->impl_->log = log; }
 
-void BuilderAccess::Reserve(IndicatorSetBuilder* b, size_t components) {
-  b->impl_->t->indicators.reserve(components);
-  b->impl_->t->next.reserve(components);
+void BuilderAccess::Resize(IndicatorSetBuilder* b, size_t components) {
+  b->impl_->t->indicators.resize(components);
+  b->impl_->t->next.assign(components, kNone);
 }
 
-void BuilderAccess::Replay(IndicatorSetBuilder* b, int64_t attribute_id, int64_t event_id,
-                           const std::string& type, const model::TypeInfo* ti, bool second,
-                           std::string_view value) {
+bool BuilderAccess::NumericTables(const model::TypeInfo* ti, bool second) {
+  if (ti == nullptr) return false;
+  model::ValueKind k = second ? ti->kind2 : ti->kind1;
+  return k == model::ValueKind::kIp || k == model::ValueKind::kHash;
+}
+
+void BuilderAccess::ReplayAt(IndicatorSetBuilder* b, uint32_t id, int64_t attribute_id,
+                             int64_t event_id, const std::string& type, const model::TypeInfo* ti,
+                             bool second, std::string_view value) {
   thread_local store::Store::IndexRow row;
   row.attribute_id = attribute_id;
   row.event_id = event_id;
   row.type = type;
+  tl_replay_id = id;
   b->impl_->AddComponentToTables(row, ti, second, value);
+  tl_replay_id = kNone;
 }
 
 void BuilderAccess::SetStats(IndicatorSetBuilder* b, const BuildStats& s) {
