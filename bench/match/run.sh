@@ -20,7 +20,8 @@
 #   LC_ALL=C grep -F -f
 # Prints MB/s, CPU seconds, the ratios to ripgrep and grep, the indicator
 # table build time, and whether the hit sets agree with the generator's list
-# of hit lines (file-name indicators are findable only with --scan).
+# of hit lines (file-name indicators are findable only with --scan); then
+# build/bench/scan_bench (when built) gives the scanner's speed on one core.
 set -euo pipefail
 
 cd "$(dirname "$0")/../.."
@@ -172,3 +173,13 @@ for n in "${sizes[@]}"; do
   echo "sanad match: $cpu_rate MB/s per CPU second of the whole run (field mode, tables included)"
   echo "sanad match: matching alone ${m_wall} s, ${m_core:-n/a} MB per CPU second (field mode, tables excluded)"
 done
+
+# The scanner alone on one core (the log held in memory, one thread): the
+# per-core speed without the kernel's file mapping, the reader and start-up.
+SCAN_BENCH=${SCAN_BENCH:-build/bench/scan_bench}
+if [[ -x "$SCAN_BENCH" ]]; then
+  echo
+  "$SCAN_BENCH" --data "bench/out/match-store-${sizes[0]}" --as "$ORG" "$LOG" --reps 7
+else
+  say "$SCAN_BENCH missing (make bench builds it): no one-core figure"
+fi

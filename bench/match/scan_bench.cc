@@ -23,12 +23,12 @@
 namespace {
 
 double Now() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
 int Usage() {
-  std::fprintf(stderr, "usage: scan_bench --data DIR --as ORG LOG [--reps N] [--chunk BYTES] [--empty]\n");
+  std::fprintf(stderr,
+               "usage: scan_bench --data DIR --as ORG LOG [--reps N] [--chunk BYTES] [--empty]\n");
   return 2;
 }
 
@@ -115,11 +115,11 @@ int main(int argc, char** argv) {
     uint64_t h = 0;
     double s0 = Now();
     for (const auto& [off, len] : chunks) {
-      auto status = (*m)->MatchBuffer(std::span<const char>(text.data() + off, len),
-                                      [&](const detect::Hit&) {
-                                        ++h;
-                                        return true;
-                                      });
+      auto status =
+          (*m)->MatchBuffer(std::span<const char>(text.data() + off, len), [&](const detect::Hit&) {
+            ++h;
+            return true;
+          });
       if (!status.ok()) {
         std::fprintf(stderr, "scan_bench: %s\n", status.ToString().c_str());
         return 1;

@@ -17,9 +17,9 @@ namespace {
 
 // Every route area; add a line for a new src/api/<area>_routes.cc.
 constexpr void (*kAreas[])(Router*) = {
-    RegisterSystemRoutes,   RegisterCommunityRoutes,  RegisterSharingGroupRoutes,
-    RegisterEventRoutes,    RegisterWarninglistRoutes, RegisterIntelRoutes,
-    RegisterMatchRoutes,    RegisterIncidentRoutes,   RegisterMembershipRoutes,
+    RegisterSystemRoutes, RegisterCommunityRoutes,   RegisterSharingGroupRoutes,
+    RegisterEventRoutes,  RegisterWarninglistRoutes, RegisterIntelRoutes,
+    RegisterMatchRoutes,  RegisterIncidentRoutes,    RegisterMembershipRoutes,
     RegisterTaxiiRoutes,
 };
 
@@ -45,8 +45,7 @@ std::string PresentedKey(const server::Request& req) {
     std::string raw(b64.size(), '\0');
     size_t len = 0;
     if (sodium_base642bin(reinterpret_cast<unsigned char*>(raw.data()), raw.size(), b64.data(),
-                          b64.size(), nullptr, &len, nullptr,
-                          sodium_base64_VARIANT_ORIGINAL) != 0)
+                          b64.size(), nullptr, &len, nullptr, sodium_base64_VARIANT_ORIGINAL) != 0)
       return {};
     raw.resize(len);
     size_t colon = raw.find(':');
@@ -145,8 +144,7 @@ std::string EventCacheKey(int64_t org_id, const std::string& uuid) {
 }
 }  // namespace
 
-std::shared_ptr<const std::string> Services::FindEventText(int64_t org_id,
-                                                           const std::string& uuid,
+std::shared_ptr<const std::string> Services::FindEventText(int64_t org_id, const std::string& uuid,
                                                            const EventVersion& version) {
   std::lock_guard<std::mutex> l(event_cache_mu_);
   auto it = event_cache_.find(EventCacheKey(org_id, uuid));
@@ -154,8 +152,7 @@ std::shared_ptr<const std::string> Services::FindEventText(int64_t org_id,
   return it->second.text;
 }
 
-void Services::KeepEventText(int64_t org_id, const std::string& uuid,
-                             const EventVersion& version,
+void Services::KeepEventText(int64_t org_id, const std::string& uuid, const EventVersion& version,
                              std::shared_ptr<const std::string> text) {
   const size_t size = text->size() + uuid.size() + 64;
   if (size > kEventCacheBytes / 8) return;  // one huge event must not evict everything

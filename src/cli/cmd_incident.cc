@@ -76,17 +76,6 @@ std::string ClockLine(const incident::ClockView& c) {
   return s + ")";
 }
 
-std::string SummaryRow(const incident::IncidentSummary& s) {
-  const auto& i = s.incident;
-  std::string clocks;
-  for (const auto& c : s.clocks)
-    if (c.state == incident::ClockState::kOverdue)
-      clocks += (clocks.empty() ? "" : ",") + std::string(incident::Name(c.kind));
-  return i.uuid.substr(0, 8) + "  " + store::Name(i.status) + "  " + store::Name(i.severity) +
-         "  " + Tlp(i.tlp) + "  " + i.rsit_class + ":" + i.rsit_type + "  " + i.title +
-         (clocks.empty() ? "" : "  [overdue: " + clocks + "]");
-}
-
 std::vector<std::vector<std::string>> SummaryRows(
     const std::vector<incident::IncidentSummary>& list) {
   std::vector<std::vector<std::string>> rows;

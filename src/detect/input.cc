@@ -319,7 +319,8 @@ StatusOr<std::unique_ptr<InputStream>> InputStream::OpenFile(const std::string& 
 }
 
 std::unique_ptr<InputStream> InputStream::FromMemory(std::string_view data, std::string name) {
-  return std::unique_ptr<InputStream>(new Stream(std::make_unique<MemSource>(data), name));
+  return std::unique_ptr<InputStream>(
+      new Stream(std::make_unique<MemSource>(data), std::move(name)));
 }
 
 }  // namespace sanad::detect

@@ -2,9 +2,9 @@
 #pragma once
 
 #include <array>
-#include <csetjmp>
 #include <boost/unordered/unordered_flat_map.hpp>
 #include <boost/unordered/unordered_flat_set.hpp>
+#include <csetjmp>
 #include <cstdint>
 #include <cstring>
 #include <memory>
@@ -45,7 +45,8 @@ inline uint64_t HashBytes(const void* data, size_t n) {
 
 // ASCII upper case to lower case in the 8 bytes of w (bytes < 0x80 only).
 inline uint64_t LowerAscii8(uint64_t w) {
-  uint64_t upper = ((w + 0x3F3F3F3F3F3F3F3Full) ^ (w + 0x2525252525252525ull)) & 0x8080808080808080ull;
+  uint64_t upper =
+      ((w + 0x3F3F3F3F3F3F3F3Full) ^ (w + 0x2525252525252525ull)) & 0x8080808080808080ull;
   return w | (upper >> 2);
 }
 
@@ -155,8 +156,8 @@ struct IndicatorSet::Tables {
   DigestMap<20> sha1;
   DigestMap<32> sha256;
   StrMap other_hashes;
-  std::array<bool, 129> hash_len{};   // hex lengths present
-  size_t min_hash_len = 0;            // 0 = no hashes
+  std::array<bool, 129> hash_len{};  // hex lengths present
+  size_t min_hash_len = 0;           // 0 = no hashes
   // The first hash_bits bits of every digest (Finish sizes it to about 8
   // bits per digest, 2^15..2^24 bits, so that it stays in a near cache).
   std::vector<uint64_t> hash_bitmap;
@@ -255,8 +256,8 @@ bool CopyMapped(std::string_view region, char* dst, const char* src, size_t n);
 // What a snapshot records: every component that went into the tables, in
 // order, as (attribute id, event id, type index, second part, value).
 struct SnapshotLog {
-  std::string body;                              // the records, binary
-  std::vector<std::string> types;                // type index -> MISP type
+  std::string body;                // the records, binary
+  std::vector<std::string> types;  // type index -> MISP type
   boost::unordered_flat_map<std::string, uint16_t, StrHash, StrEq> type_index;
   uint64_t records = 0;
   void Add(int64_t attribute_id, int64_t event_id, std::string_view type, bool second,

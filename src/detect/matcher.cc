@@ -227,8 +227,8 @@ Status Matcher::MatchBuffer(std::span<const char> data, const HitCallback& cb) {
     SANAD_RETURN_IF_ERROR(m.Start(std::string_view(data.data(), data.size()), "<buffer>"));
   }
   if (m.scanner == nullptr) {
-    m.scanner = std::make_unique<Scanner>(m.set->tables(), m.cfg, m.opts.scan,
-                                          m.opts.byte_tokenizer);
+    m.scanner =
+        std::make_unique<Scanner>(m.set->tables(), m.cfg, m.opts.scan, m.opts.byte_tokenizer);
     SANAD_RETURN_IF_ERROR(m.scanner->Init());
   }
   if (data.empty()) return Status::Ok();

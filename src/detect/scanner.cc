@@ -127,7 +127,7 @@ size_t CountNewlines(const char* p, size_t n) {
   const __m128i zero = _mm_setzero_si128();
   while (i + 16 <= n) {
     __m128i acc = zero;
-    size_t stop = std::min(n - 15, i + 255 * 16);
+    size_t stop = std::min(n - 15, i + size_t{4080} /* 255 vectors of 16 bytes */);
     for (; i < stop; i += 16) {
       __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
       acc = _mm_sub_epi8(acc, _mm_cmpeq_epi8(v, nl));
@@ -413,7 +413,8 @@ inline void ClassifySse2(const char* p, size_t nblocks, bool full16, BlockMasks*
     uint64_t hex = 0, sl = 0, full = 0;
 #pragma GCC unroll 4
     for (int k = 0; k < 4; ++k) {
-      __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * k));
+      __m128i v =
+          _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + static_cast<ptrdiff_t>(16 * k)));
       __m128i is_dot = _mm_cmpeq_epi8(v, dot);
       __m128i is_colon = _mm_cmpeq_epi8(v, colon);
       __m128i du = _mm_or_si128(_mm_cmpeq_epi8(v, dash), _mm_cmpeq_epi8(v, under));
@@ -461,7 +462,8 @@ __attribute__((target("avx2"))) void ClassifyAvx2(const char* p, size_t nblocks,
     uint64_t hex = 0, sl = 0, full = 0;
 #pragma GCC unroll 2
     for (int k = 0; k < 2; ++k) {
-      __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32 * k));
+      __m256i v =
+          _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + static_cast<ptrdiff_t>(32 * k)));
       __m256i is_dot = _mm256_cmpeq_epi8(v, dot);
       __m256i is_colon = _mm256_cmpeq_epi8(v, colon);
       __m256i du = _mm256_or_si256(_mm256_cmpeq_epi8(v, dash), _mm256_cmpeq_epi8(v, under));
@@ -561,8 +563,8 @@ inline bool MayBeV6Shape(const char* t, size_t s, size_t e, uint8_t bits, const 
   if (s < blk || e > blk + 64 || e - s < 2) return true;
   size_t ee = e;
   if (t[ee - 1] == ':' && t[ee - 2] != ':') --ee;
-  uint64_t c = m.colon & BlockMasks::Range(static_cast<unsigned>(s - blk),
-                                           static_cast<unsigned>(ee - blk));
+  uint64_t c =
+      m.colon & BlockMasks::Range(static_cast<unsigned>(s - blk), static_cast<unsigned>(ee - blk));
   if ((c & (c >> 1)) != 0) return true;
   unsigned colons = Popcount64(c);
   return colons == 7 || (colons == 6 && (bits & kDot) != 0);
@@ -583,8 +585,8 @@ inline unsigned Octet(const char* p, unsigned start, unsigned len, unsigned* bad
   struct Mul {
     uint8_t m0, m1, m2, bad;
   };
-  static constexpr Mul kMul[5] = {{0, 0, 0, 1}, {1, 0, 0, 0}, {10, 1, 0, 0}, {100, 10, 1, 0},
-                                  {0, 0, 0, 1}};
+  static constexpr Mul kMul[5] = {
+      {0, 0, 0, 1}, {1, 0, 0, 0}, {10, 1, 0, 0}, {100, 10, 1, 0}, {0, 0, 0, 1}};
   const auto* q = reinterpret_cast<const unsigned char*>(p + start);
   const Mul& m = kMul[len < 4 ? len : 4];
   unsigned d0 = q[0] - '0', v = d0 * m.m0 + (q[1] - '0') * m.m1 + (q[2] - '0') * m.m2;
@@ -1060,8 +1062,7 @@ size_t Scanner::Url(size_t ss, size_t colon) {
         const size_t label = dot1 == SIZE_MAX ? a : dot1 + 1;
         if (!t_.TldKnown(tx_ + label, k - label, k >= 8)) return k;
         const size_t sfx = dot1 != SIZE_MAX && dot1 > a && dot2 != SIZE_MAX ? dot2 + 1 : a;
-        if (k - sfx > 127 || !t_.SuffixKnown(HashLowerAscii(tx_ + sfx, k - sfx, k >= 8)))
-          return k;
+        if (k - sfx > 127 || !t_.SuffixKnown(HashLowerAscii(tx_ + sfx, k - sfx, k >= 8))) return k;
       }
     }
   }

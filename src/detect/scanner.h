@@ -115,7 +115,8 @@ class Scanner {
   std::string key_buf_;
   std::string unescaped_;
   std::vector<std::string> str_stack_;  // unescape buffers by depth (reused)
-  std::string url_host_, url_path_, url_fields_, url_path_field_;  // URL assembly of the current record
+  std::string url_host_, url_path_, url_fields_,
+      url_path_field_;  // URL assembly of the current record
   uint64_t url_path_off_ = 0;
   bool have_url_host_ = false, have_url_path_ = false;
   boost::unordered_flat_set<uint64_t> seen_;

@@ -66,8 +66,8 @@ class Reader {
 };
 
 uint64_t* Counter(BuildStats* s, int i) {
-  uint64_t* c[] = {&s->rows,          &s->not_visible, &s->not_ids,   &s->warninglisted,
-                   &s->filtered,      &s->unsupported, &s->indicators};
+  uint64_t* c[] = {&s->rows,     &s->not_visible, &s->not_ids,   &s->warninglisted,
+                   &s->filtered, &s->unsupported, &s->indicators};
   return c[i];
 }
 constexpr int kCounters = 7;
@@ -91,12 +91,12 @@ void SnapshotLog::Add(int64_t attribute_id, int64_t event_id, std::string_view t
 }
 
 std::string SnapshotKey(const policy::Viewer& v, const BuildOptions& o, int64_t data_generation) {
-  std::string k = "tables=" + std::to_string(kTablesFormat) + ";org=" + std::to_string(v.org_id) +
-                  ";groups=";
+  std::string k =
+      "tables=" + std::to_string(kTablesFormat) + ";org=" + std::to_string(v.org_id) + ";groups=";
   for (int64_t g : v.sharing_groups) k += std::to_string(g) + ",";
   k += ";non_ids=" + std::to_string(o.include_non_ids);
-  k += ";warninglists=" + (o.warninglists == nullptr ? std::string("none")
-                                                      : o.warninglists->Fingerprint());
+  k += ";warninglists=" +
+       (o.warninglists == nullptr ? std::string("none") : o.warninglists->Fingerprint());
   k += ";warninglisted=" + std::to_string(o.include_warninglisted);
   k += ";scan=" + std::to_string(o.scan) + ";min_literal=" + std::to_string(o.min_literal_bytes);
   k += ";generation=" + std::to_string(data_generation);
@@ -205,8 +205,8 @@ Status WriteSnapshot(const std::string& path, const std::string& key, const Snap
   fs::create_directories(dir, ec);
   if (ec) return Status::Io("cannot create " + dir.string() + ": " + ec.message());
   static std::atomic<uint64_t> counter{0};
-  const std::string tmp = path + ".tmp." + std::to_string(::getpid()) + "." +
-                          std::to_string(counter.fetch_add(1));
+  const std::string tmp =
+      path + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(counter.fetch_add(1));
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) return Status::Io("cannot write " + tmp + ": " + std::strerror(errno));
   size_t off = 0;
@@ -237,7 +237,8 @@ Status WriteSnapshot(const std::string& path, const std::string& key, const Snap
     }
   }
   if (snaps.size() > kKeptSnapshots) {
-    std::sort(snaps.begin(), snaps.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+    std::sort(snaps.begin(), snaps.end(),
+              [](const auto& a, const auto& b) { return a.first > b.first; });
     for (size_t i = kKeptSnapshots; i < snaps.size(); ++i) fs::remove(snaps[i].second, ec);
   }
   return Status::Ok();

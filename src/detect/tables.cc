@@ -362,8 +362,7 @@ struct IndicatorSetBuilder::Impl {
     uint32_t id = NewIndicator(row, v);
     t->hash_len[v.size()] = true;
     hash_tops.push_back(uint32_t{static_cast<uint8_t>(bin[0])} << 16 |
-                        uint32_t{static_cast<uint8_t>(bin[1])} << 8 |
-                        static_cast<uint8_t>(bin[2]));
+                        uint32_t{static_cast<uint8_t>(bin[1])} << 8 | static_cast<uint8_t>(bin[2]));
     if (t->min_hash_len == 0 || v.size() < t->min_hash_len) t->min_hash_len = v.size();
     if (bin.size() == 16) {
       std::array<uint8_t, 16> k;
@@ -445,9 +444,7 @@ void BuilderAccess::ReplayAt(IndicatorSetBuilder* b, uint32_t id, int64_t attrib
   tl_replay_id = kNone;
 }
 
-void BuilderAccess::SetStats(IndicatorSetBuilder* b, const BuildStats& s) {
-  b->impl_->stats = s;
-}
+void BuilderAccess::SetStats(IndicatorSetBuilder* b, const BuildStats& s) { b->impl_->stats = s; }
 
 IndicatorSetBuilder::IndicatorSetBuilder(policy::Viewer viewer, BuildOptions opts)
     : impl_(std::make_unique<Impl>()) {

@@ -371,7 +371,8 @@ TEST(DetectTest, AFileThatShrinksWhileMappedIsAnErrorNotACrash) {
     o.chunk_bytes = chunk;
     auto m = Matcher::Create(set, o);
     ASSERT_TRUE(m.ok());
-    Status st = (*m)->MatchStream(in->get(), [](const Hit&) { return true; }, nullptr);
+    Status st = (*m)->MatchStream(
+        in->get(), [](const Hit&) { return true; }, nullptr);
     EXPECT_FALSE(st.ok());
     EXPECT_NE(st.message().find("shrank"), std::string::npos) << st.ToString();
     EXPECT_NE(st.message().find("rotated.log"), std::string::npos) << st.ToString();

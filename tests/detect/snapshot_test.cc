@@ -35,12 +35,13 @@ class SnapshotTest : public ::testing::Test {
       orgs_.push_back(o);
     }
     // Alpha's own data (organisation only), a community event from Beta.
-    AddEvent(0, Distribution::kOrganisation, {{"domain", "alpha-only.example"},
-                                              {"ip-dst", "10.1.1.1"},
-                                              {"md5", std::string(32, 'a')}});
-    AddEvent(1, Distribution::kCommunity, {{"domain", "shared.example"},
-                                           {"url", "http://shared.example/x.php"},
-                                           {"ip-dst", "192.0.2.0/24"}});
+    AddEvent(
+        0, Distribution::kOrganisation,
+        {{"domain", "alpha-only.example"}, {"ip-dst", "10.1.1.1"}, {"md5", std::string(32, 'a')}});
+    AddEvent(1, Distribution::kCommunity,
+             {{"domain", "shared.example"},
+              {"url", "http://shared.example/x.php"},
+              {"ip-dst", "192.0.2.0/24"}});
     snap_dir_ = dir_.path() + "/detect";
   }
 
@@ -97,16 +98,18 @@ class SnapshotTest : public ::testing::Test {
     return out;
   }
   static std::vector<std::string> Hits(std::shared_ptr<const IndicatorSet> set) {
-    const std::string log =
-        "a.alpha-only.example 10.1.1.1 " + std::string(32, 'A') +
-        " www.shared.example http://shared.example/x.php 192.0.2.77\n";
+    const std::string log = "a.alpha-only.example 10.1.1.1 " + std::string(32, 'A') +
+                            " www.shared.example http://shared.example/x.php 192.0.2.77\n";
     auto m = Matcher::Create(set, {});
     EXPECT_TRUE(m.ok());
     std::vector<std::string> out;
-    EXPECT_TRUE((*m)->MatchBuffer(std::span<const char>(log.data(), log.size()), [&](const Hit& h) {
-                    out.push_back(std::string(h.observable) + " " + MatchKindName(h.kind));
-                    return true;
-                  }).ok());
+    EXPECT_TRUE((*m)->MatchBuffer(std::span<const char>(log.data(), log.size()),
+                                  [&](const Hit& h) {
+                                    out.push_back(std::string(h.observable) + " " +
+                                                  MatchKindName(h.kind));
+                                    return true;
+                                  })
+                    .ok());
     return out;
   }
   size_t SnapshotFiles() const {

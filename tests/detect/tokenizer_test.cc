@@ -1,8 +1,8 @@
 // Differential test of the bit-mask tokenizer (Scanner::ScanText, with each
-// SIMD classifier the CPU has: SSE2, AVX2, AVX-512BW) against the reference tokenizer that reads one byte
-// at a time (MatchOptions::byte_tokenizer): on dense random text, where
-// tokens start and end at every position of the 64-byte blocks and the 4 KiB
-// windows, both must report exactly the same hits in the same order.
+// SIMD classifier the CPU has: SSE2, AVX2, AVX-512BW) against the reference tokenizer that reads
+// one byte at a time (MatchOptions::byte_tokenizer): on dense random text, where tokens start and
+// end at every position of the 64-byte blocks and the 4 KiB windows, both must report exactly the
+// same hits in the same order.
 #include <gtest/gtest.h>
 
 #include <random>
@@ -32,14 +32,20 @@ class Gen {
 // Indicators: their values and near misses appear in the text.
 std::vector<std::pair<std::string, std::string>> Indicators(Gen& g) {
   std::vector<std::pair<std::string, std::string>> v = {
-      {"domain", "evil.example"},        {"domain", "c2.test"},
-      {"hostname", "www.bad.org"},       {"domain", "xn--bcher-kva.example"},
-      {"ip-dst", "10.1.2.3"},            {"ip-dst", "192.168.7.0/24"},
-      {"ip-dst", "45.0.0.0/8"},          {"ip-dst", "2001:db8::1"},
-      {"ip-dst", "2001:db8:1::/48"},     {"ip-dst", "::ffff:10.9.9.9"},
+      {"domain", "evil.example"},
+      {"domain", "c2.test"},
+      {"hostname", "www.bad.org"},
+      {"domain", "xn--bcher-kva.example"},
+      {"ip-dst", "10.1.2.3"},
+      {"ip-dst", "192.168.7.0/24"},
+      {"ip-dst", "45.0.0.0/8"},
+      {"ip-dst", "2001:db8::1"},
+      {"ip-dst", "2001:db8:1::/48"},
+      {"ip-dst", "::ffff:10.9.9.9"},
       {"url", "http://evil.example/a/b.php"},
       {"url", "https://c2.test:8443/x?y=1"},
-      {"email-src", "bob@evil.example"}, {"email-src", "x.y@mail.c2.test"},
+      {"email-src", "bob@evil.example"},
+      {"email-src", "x.y@mail.c2.test"},
   };
   for (int i = 0; i < 8; ++i) v.push_back({"md5", g.Hex(32)});
   for (int i = 0; i < 8; ++i) v.push_back({"sha1", g.Hex(40)});
@@ -50,19 +56,67 @@ std::vector<std::pair<std::string, std::string>> Indicators(Gen& g) {
 std::string RandomText(Gen& g, const std::vector<std::pair<std::string, std::string>>& inds,
                        size_t bytes) {
   const std::vector<std::string> pieces = {
-      "evil.example", "EVIL.Example.", "sub.evil.example", "c2.test", "www.bad.org", "bad.org",
-      "bücher.example", "10.1.2.3", "010.1.2.3", "10.1.2.300", "192.168.7.99", "45.6.7.8",
-      "1.2.3", "1.2.3.4.5", "2001:db8::1", "2001:DB8:0:0:0:0:0:1", "2001:db8:1:2::9", "fe80::1",
-      "::ffff:10.9.9.9", "::", ":::", "12:30:01", "a:b:c", "2026:10:05:03", "http://",
-      "https://", "http://evil.example/a/b.php", "HTTP://user:pw@EVIL.example:80/a/b.php",
-      "https://c2.test:8443/x?y=1", "http://[2001:db8::1]/p", "http://10.1.2.3/",
-      "bob@evil.example", "x.y@mail.c2.test", "mailto:bob@evil.example", "app.js", "index.html",
-      "id.orig_h", "1768000123.456789", "537.36", "5.0", "..", ".", ":", "-", "_", "@", "/",
-      "a", "ab", "abc", "Mozilla/5.0", "«", "»", "…", "\xC2\xA0", "日本", "café",
+      "evil.example",
+      "EVIL.Example.",
+      "sub.evil.example",
+      "c2.test",
+      "www.bad.org",
+      "bad.org",
+      "bücher.example",
+      "10.1.2.3",
+      "010.1.2.3",
+      "10.1.2.300",
+      "192.168.7.99",
+      "45.6.7.8",
+      "1.2.3",
+      "1.2.3.4.5",
+      "2001:db8::1",
+      "2001:DB8:0:0:0:0:0:1",
+      "2001:db8:1:2::9",
+      "fe80::1",
+      "::ffff:10.9.9.9",
+      "::",
+      ":::",
+      "12:30:01",
+      "a:b:c",
+      "2026:10:05:03",
+      "http://",
+      "https://",
+      "http://evil.example/a/b.php",
+      "HTTP://user:pw@EVIL.example:80/a/b.php",
+      "https://c2.test:8443/x?y=1",
+      "http://[2001:db8::1]/p",
+      "http://10.1.2.3/",
+      "bob@evil.example",
+      "x.y@mail.c2.test",
+      "mailto:bob@evil.example",
+      "app.js",
+      "index.html",
+      "id.orig_h",
+      "1768000123.456789",
+      "537.36",
+      "5.0",
+      "..",
+      ".",
+      ":",
+      "-",
+      "_",
+      "@",
+      "/",
+      "a",
+      "ab",
+      "abc",
+      "Mozilla/5.0",
+      "«",
+      "»",
+      "…",
+      "\xC2\xA0",
+      "日本",
+      "café",
   };
-  const std::vector<std::string> glue = {"",  "",  " ", " ", "  ", "\t", "\"", "'", "(", ")",
-                                         "[", "]", ",", ";", "=",  ":",  ".",  "/", "@", "<",
-                                         ">", "-", "_", "x", "0",  "\xC2\xA0", "“"};
+  const std::vector<std::string> glue = {"",  "",  " ", " ", "  ", "\t", "\"", "'",        "(",
+                                         ")", "[", "]", ",", ";",  "=",  ":",  ".",        "/",
+                                         "@", "<", ">", "-", "_",  "x",  "0",  "\xC2\xA0", "“"};
   std::string s;
   while (s.size() < bytes) {
     int kind = static_cast<int>(g.N(10));
@@ -123,8 +177,8 @@ void ExpectSame(const std::vector<std::string>& want, const std::vector<std::str
   EXPECT_EQ(want.size(), got.size()) << what;
   for (size_t i = 0; i < want.size() && i < got.size(); ++i) {
     if (want[i] != got[i]) {
-      ADD_FAILURE() << what << ": first difference at hit " << i << ": want " << want[i]
-                    << ", got " << got[i];
+      ADD_FAILURE() << what << ": first difference at hit " << i << ": want " << want[i] << ", got "
+                    << got[i];
       return;
     }
   }
