@@ -17,6 +17,7 @@ for bin in ${FUZZ_DIR:-build/fuzz}/*_fuzz; do
   case $name in
     misp_fuzz) seeds+=(tests/data/misp tests/data/cli) ;;
     stix_pattern_fuzz) seeds+=(tests/data/stix_pattern/corpus) ;;
+    detect_fuzz) seeds+=(tests/data/detect) ;;
   esac
   echo "fuzz: $name for ${SECONDS_EACH}s"
   if ! "$bin" -max_total_time="$SECONDS_EACH" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \

@@ -147,10 +147,19 @@ struct Matcher::Impl {
         std::string_view line = FirstLine(rest);
         if (line.starts_with("#separator ")) {
           std::string_view v = line.substr(11);
-          if (v.size() == 4 && v.starts_with("\\x")) {
-            cfg.separator = static_cast<char>(std::stoi(std::string(v.substr(2)), nullptr, 16));
+          auto hex = [](char c) {
+            if (c >= '0' && c <= '9') return c - '0';
+            if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+            if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+            return -1;
+          };
+          if (v.size() == 4 && v.starts_with("\\x") && hex(v[2]) >= 0 && hex(v[3]) >= 0) {
+            cfg.separator = static_cast<char>(hex(v[2]) << 4 | hex(v[3]));
           } else if (v.size() == 1) {
             cfg.separator = v[0];
+          } else {
+            return Status::Invalid(name + ": Zeek header: bad #separator '" + std::string(v) +
+                                   "' (expected \\xHH or one character)");
           }
         } else if (line.starts_with("#fields")) {
           std::string_view v = line.substr(7);

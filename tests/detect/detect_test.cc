@@ -380,6 +380,26 @@ TEST(DetectTest, AFileThatShrinksWhileMappedIsAnErrorNotACrash) {
   }
 }
 
+TEST(DetectTest, BadZeekSeparatorIsAnErrorNotACrash) {
+  // Found by detect_fuzz: "\x" with non-hex digits made std::stoi throw.
+  auto set = Build({Row(1, "domain", "evil.example")});
+  for (const char* sep : {"\\x:0", "\\xZZ", "ab"}) {
+    std::string log = std::string("#separator ") + sep + "\n#fields\tq\nevil.example\n";
+    MatchOptions o;
+    o.format = Format::kZeek;
+    auto m = Matcher::Create(set, o);
+    ASSERT_TRUE(m.ok());
+    Status st = (*m)->MatchBuffer(std::span<const char>(log.data(), log.size()),
+                                  [](const Hit&) { return true; });
+    EXPECT_EQ(st.code(), Status::Code::kInvalid) << sep;
+    EXPECT_NE(st.message().find("#separator"), std::string::npos) << st.ToString();
+  }
+  std::string ok = "#separator \\x09\n#fields\tq\nevil.example\n";
+  MatchOptions o;
+  o.format = Format::kZeek;
+  EXPECT_EQ(MatchAll(set, ok, o).size(), 1u);
+}
+
 TEST(DetectTest, StreamStopsWhenTheCallbackSaysSo) {
   auto set = Build({Row(1, "domain", "evil.example")});
   std::vector<std::string> expected;
