@@ -184,22 +184,39 @@ void ExpectSame(const std::vector<std::string>& want, const std::vector<std::str
   }
 }
 
+// The tables of `inds` (hash types left out when !with_hashes).
+std::shared_ptr<const IndicatorSet> SetOf(
+    const std::vector<std::pair<std::string, std::string>>& inds, bool with_hashes = true) {
+  std::vector<store::Store::IndexRow> rows;
+  int64_t id = 0;
+  for (const auto& [type, value] : inds) {
+    if (with_hashes || (type != "md5" && type != "sha1" && type != "sha256"))
+      rows.push_back(Row(++id, type, value));
+  }
+  return Build(rows);
+}
+
+// The byte tokenizer's hits on `text`, after checking that every SIMD level
+// of the bit-mask tokenizer gives the same.
+std::vector<std::string> ExpectEveryLevelAgrees(std::shared_ptr<const IndicatorSet> set,
+                                                const std::string& text, detect::Format format) {
+  auto want = MatchWith(set, text, true, 2, format);
+  for (int level : Levels()) {
+    ExpectSame(want, MatchWith(set, text, false, level, format),
+               ("masks, SIMD level " + std::to_string(level)).c_str());
+  }
+  return want;
+}
+
 TEST(TokenizerTest, BitMasksAgreeWithBytesOnDenseRandomText) {
   for (uint32_t seed : {1u, 2u, 3u}) {
     Gen g(seed);
     auto inds = Indicators(g);
-    std::vector<store::Store::IndexRow> rows;
-    int64_t id = 0;
-    for (const auto& [type, value] : inds) rows.push_back(Row(++id, type, value));
-    auto set = Build(rows);
+    auto set = SetOf(inds);
     ASSERT_NE(set, nullptr);
     std::string text = RandomText(g, inds, 300000);
-    auto want = MatchWith(set, text, true, 2, Format::kText);
+    auto want = ExpectEveryLevelAgrees(set, text, Format::kText);
     ASSERT_GT(want.size(), 1000u) << "the random text should hit often";
-    for (int level : Levels()) {
-      ExpectSame(want, MatchWith(set, text, false, level, Format::kText),
-                 ("masks, SIMD level " + std::to_string(level)).c_str());
-    }
     // Every alignment of the same text against the blocks and windows.
     for (size_t shift : {1u, 7u, 31u, 63u}) {
       std::string shifted = std::string(shift, ' ') + text;
@@ -213,29 +230,16 @@ TEST(TokenizerTest, BitMasksAgreeWithBytesWithoutHashIndicators) {
   // No hash indicators: no long-run trigger (a different path).
   Gen g(9);
   auto inds = Indicators(g);
-  std::vector<store::Store::IndexRow> rows;
-  int64_t id = 0;
-  for (const auto& [type, value] : inds) {
-    if (type != "md5" && type != "sha1" && type != "sha256") rows.push_back(Row(++id, type, value));
-  }
-  auto set = Build(rows);
+  auto set = SetOf(inds, false);
   ASSERT_NE(set, nullptr);
   std::string text = RandomText(g, inds, 200000);
-  auto want = MatchWith(set, text, true, 2, Format::kText);
-  ASSERT_GT(want.size(), 500u);
-  for (int level : Levels()) {
-    ExpectSame(want, MatchWith(set, text, false, level, Format::kText),
-               ("masks, SIMD level " + std::to_string(level)).c_str());
-  }
+  EXPECT_GT(ExpectEveryLevelAgrees(set, text, Format::kText).size(), 500u);
 }
 
 TEST(TokenizerTest, BitMasksAgreeWithBytesInsideJsonFields) {
   Gen g(5);
   auto inds = Indicators(g);
-  std::vector<store::Store::IndexRow> rows;
-  int64_t id = 0;
-  for (const auto& [type, value] : inds) rows.push_back(Row(++id, type, value));
-  auto set = Build(rows);
+  auto set = SetOf(inds);
   ASSERT_NE(set, nullptr);
   std::string text;
   while (text.size() < 200000) {
@@ -248,12 +252,7 @@ TEST(TokenizerTest, BitMasksAgreeWithBytesInsideJsonFields) {
     }
     text += "{\"msg\":\"" + esc + "\",\"n\":" + std::to_string(g.N(1000)) + "}\n";
   }
-  auto want = MatchWith(set, text, true, 2, Format::kJsonl);
-  ASSERT_GT(want.size(), 300u);
-  for (int level : Levels()) {
-    ExpectSame(want, MatchWith(set, text, false, level, Format::kJsonl),
-               ("masks, SIMD level " + std::to_string(level)).c_str());
-  }
+  EXPECT_GT(ExpectEveryLevelAgrees(set, text, Format::kJsonl).size(), 300u);
 }
 
 }  // namespace
