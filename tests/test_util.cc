@@ -11,6 +11,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "model/canon.h"
 #include "util/util.h"
 
 namespace sanad::testing {
@@ -88,6 +89,36 @@ int Run(const std::string& cmdline, std::string* output, bool merge_stderr) {
 int RunSanad(const std::string& data_dir, const std::string& args, std::string* output,
              bool merge_stderr) {
   return Run(SanadBinary() + " --data " + data_dir + " " + args, output, merge_stderr);
+}
+
+model::Attribute NewAttribute(const std::string& type, const std::string& value, bool to_ids,
+                              int64_t timestamp) {
+  model::Attribute a;
+  a.uuid = util::NewUuid();
+  a.type = type;
+  a.category = type == "comment" ? "Other" : "Network activity";
+  a.value = value;
+  model::CanonicalValue cv;
+  EXPECT_TRUE(model::Canonicalise(type, value, &cv).ok()) << type << " " << value;
+  a.canonical = cv.value;
+  a.canonical1 = cv.part1;
+  a.canonical2 = cv.part2;
+  a.to_ids = to_ids;
+  a.timestamp = timestamp;
+  return a;
+}
+
+std::vector<model::Org> AddOrgs(store::Store* s, const std::vector<std::string>& names,
+                                const std::string& country) {
+  std::vector<model::Org> out;
+  for (const auto& name : names) {
+    model::Org o;
+    o.name = name;
+    o.country = country;
+    EXPECT_TRUE(s->AddOrg(&o).ok()) << name;
+    out.push_back(o);
+  }
+  return out;
 }
 
 }  // namespace sanad::testing

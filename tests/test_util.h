@@ -25,6 +25,15 @@ class TempDir {
 // be opened.
 std::unique_ptr<store::Store> NewStore(const std::string& dir);
 
+// An attribute of `type`/`value` canonicalised as an import does (category
+// "Network activity" unless a comment, a new uuid); a test failure when the
+// value does not canonicalise.
+model::Attribute NewAttribute(const std::string& type, const std::string& value,
+                              bool to_ids = false, int64_t timestamp = 1000);
+// Organisations `names` added to `s` (members of `country`).
+std::vector<model::Org> AddOrgs(store::Store* s, const std::vector<std::string>& names,
+                                const std::string& country = "SA");
+
 // The project's source root (for tests/data/...).
 std::string SourceDir();
 // tests/data/<rel>

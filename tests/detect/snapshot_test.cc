@@ -27,13 +27,7 @@ class SnapshotTest : public ::testing::Test {
     auto s = store::Store::Open(dir_.path() + "/store", {.create_if_missing = true});
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     store_ = std::move(*s);
-    for (const char* name : {"Alpha", "Beta", "Gamma"}) {
-      model::Org o;
-      o.name = name;
-      o.country = "SA";
-      ASSERT_TRUE(store_->AddOrg(&o).ok());
-      orgs_.push_back(o);
-    }
+    orgs_ = testing::AddOrgs(store_.get(), {"Alpha", "Beta", "Gamma"});
     // Alpha's own data (organisation only), a community event from Beta.
     AddEvent(
         0, Distribution::kOrganisation,
@@ -54,21 +48,8 @@ class SnapshotTest : public ::testing::Test {
     e.timestamp = 10000;
     e.distribution = d;
     e.org = e.orgc = {orgs_[owner].id, orgs_[owner].uuid, orgs_[owner].name};
-    for (const auto& [type, value] : attrs) {
-      model::Attribute a;
-      a.uuid = util::NewUuid();
-      a.type = type;
-      a.category = "Network activity";
-      a.value = value;
-      model::CanonicalValue cv;
-      ASSERT_TRUE(model::Canonicalise(type, value, &cv).ok());
-      a.canonical = cv.value;
-      a.canonical1 = cv.part1;
-      a.canonical2 = cv.part2;
-      a.to_ids = true;
-      a.timestamp = 10000;
-      e.attributes.push_back(a);
-    }
+    for (const auto& [type, value] : attrs)
+      e.attributes.push_back(testing::NewAttribute(type, value, true, 10000));
     auto r = store_->UpsertEvent(&e);
     ASSERT_TRUE(r.ok()) << r.status().ToString();
   }

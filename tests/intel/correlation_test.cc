@@ -535,27 +535,10 @@ class StoreIndexTest : public ::testing::Test {
     auto s = Store::Open(dir_.path(), {.create_if_missing = true});
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     store_ = std::move(*s);
-    for (const char* name : {"Alpha", "Beta", "Gamma"}) {
-      model::Org o;
-      o.name = name;
-      o.country = "JO";
-      ASSERT_TRUE(store_->AddOrg(&o).ok());
-      orgs_.push_back(o);
-    }
+    orgs_ = testing::AddOrgs(store_.get(), {"Alpha", "Beta", "Gamma"}, "JO");
   }
   model::Attribute Attr(const std::string& type, const std::string& value) {
-    model::Attribute a;
-    a.uuid = util::NewUuid();
-    a.type = type;
-    a.category = "Network activity";
-    a.value = value;
-    model::CanonicalValue cv;
-    EXPECT_TRUE(model::Canonicalise(type, value, &cv).ok());
-    a.canonical = cv.value;
-    a.canonical1 = cv.part1;
-    a.canonical2 = cv.part2;
-    a.timestamp = 1000;
-    return a;
+    return testing::NewAttribute(type, value);
   }
   model::Event AddEvent(std::vector<model::Attribute> attrs, const model::Org& owner,
                         Distribution d = Distribution::kCommunity) {

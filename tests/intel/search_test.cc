@@ -25,13 +25,7 @@ class SearchTest : public ::testing::Test {
     auto s = Store::Open(dir_.path(), {.create_if_missing = true});
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     store_ = std::move(*s);
-    for (const char* name : {"Alpha", "Beta", "Gamma"}) {
-      model::Org o;
-      o.name = name;
-      o.country = "SA";
-      ASSERT_TRUE(store_->AddOrg(&o).ok());
-      orgs_.push_back(o);
-    }
+    orgs_ = testing::AddOrgs(store_.get(), {"Alpha", "Beta", "Gamma"});
     group_.name = "Alpha and Beta";
     group_.owner = Ref(orgs_[0]);
     ASSERT_TRUE(store_->AddSharingGroup(&group_).ok());
@@ -83,18 +77,7 @@ class SearchTest : public ::testing::Test {
   }
   model::Attribute Attr(const std::string& type, const std::string& value, bool to_ids,
                         model::Timestamp ts, std::vector<std::string> tags = {}) {
-    model::Attribute a;
-    a.uuid = util::NewUuid();
-    a.type = type;
-    a.category = type == "comment" ? "Other" : "Network activity";
-    a.value = value;
-    model::CanonicalValue cv;
-    EXPECT_TRUE(model::Canonicalise(type, value, &cv).ok());
-    a.canonical = cv.value;
-    a.canonical1 = cv.part1;
-    a.canonical2 = cv.part2;
-    a.to_ids = to_ids;
-    a.timestamp = ts;
+    model::Attribute a = testing::NewAttribute(type, value, to_ids, ts);
     for (const auto& t : tags) a.tags.push_back(Tag(t));
     return a;
   }
