@@ -504,14 +504,26 @@ void GetRfa(Call& c) {
             [&](Coordinator& co, const Caller& k) { return co.GetRfa(k, c.Param("uuid")); });
 }
 
+// The optional {"note": "..."} body of a decision; false after answering an
+// error.
+bool OptionalNote(Call& c, std::string* note) {
+  if (util::Trim(c.req.body).empty()) return true;
+  auto body = BodyObject(c.req);
+  if (!body.ok()) {
+    c.Fail(body.status());
+    return false;
+  }
+  Status st = GetString(*body, "note", note, false);
+  if (!st.ok()) {
+    c.Fail(BodyError(st));
+    return false;
+  }
+  return true;
+}
+
 void WithdrawRfa(Call& c) {
   std::string note;
-  if (!util::Trim(c.req.body).empty()) {
-    auto body = BodyObject(c.req);
-    if (!body.ok()) return c.Fail(body.status());
-    Status st = GetString(*body, "note", &note, false);
-    if (!st.ok()) return c.Fail(BodyError(st));
-  }
+  if (!OptionalNote(c, &note)) return;
   DoAndSend(c, 200, [&](Coordinator& co, const Caller& k) {
     return co.WithdrawRfa(k, c.Param("uuid"), note);
   });
@@ -533,12 +545,7 @@ void MakeOffer(Call& c) {
 // 0 decline, 1 accept, 2 withdraw
 void DecideOffer(Call& c, int what) {
   std::string note;
-  if (!util::Trim(c.req.body).empty()) {
-    auto body = BodyObject(c.req);
-    if (!body.ok()) return c.Fail(body.status());
-    Status st = GetString(*body, "note", &note, false);
-    if (!st.ok()) return c.Fail(BodyError(st));
-  }
+  if (!OptionalNote(c, &note)) return;
   store::Offer o;
   if (!Do(c, [&](Coordinator& co, const Caller& k) {
         auto x = what == 2 ? co.WithdrawOffer(k, c.Param("uuid"))

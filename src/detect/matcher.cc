@@ -10,6 +10,7 @@
 #include "detect/detect.h"
 #include "detect/internal.h"
 #include "detect/scanner.h"
+#include "util/util.h"
 
 namespace sanad::detect {
 
@@ -147,14 +148,9 @@ struct Matcher::Impl {
         std::string_view line = FirstLine(rest);
         if (line.starts_with("#separator ")) {
           std::string_view v = line.substr(11);
-          auto hex = [](char c) {
-            if (c >= '0' && c <= '9') return c - '0';
-            if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-            if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-            return -1;
-          };
-          if (v.size() == 4 && v.starts_with("\\x") && hex(v[2]) >= 0 && hex(v[3]) >= 0) {
-            cfg.separator = static_cast<char>(hex(v[2]) << 4 | hex(v[3]));
+          std::string byte;
+          if (v.size() == 4 && v.starts_with("\\x") && util::FromHex(v.substr(2), &byte)) {
+            cfg.separator = byte[0];
           } else if (v.size() == 1) {
             cfg.separator = v[0];
           } else {

@@ -666,14 +666,11 @@ inline void Scanner::WordAt(size_t s, size_t e, uint8_t bits, uint64_t dots) {
     return;
   }
   if (t_.suffixes.empty()) return;
+  // SuffixMayMatch, with the last two dots taken from the dot mask.
   const auto last = static_cast<size_t>(63 - __builtin_clzll(dots));
-  const size_t label = s + last + 1;
-  if (!t_.TldKnown(tx_ + label, e - label, e >= 8)) return;
-  // The last two labels (as SuffixMayMatch finds them), from the dots.
   const uint64_t earlier = dots & ~(uint64_t{1} << last);
   const size_t sfx = earlier == 0 ? s : s + static_cast<size_t>(64 - __builtin_clzll(earlier));
-  if (e - sfx > 127 || !t_.SuffixKnown(HashLowerAscii(tx_ + sfx, e - sfx, e >= 8))) return;
-  Host(s, e, bits, true);
+  if (LabelsKnown(s + last + 1, sfx, e)) Host(s, e, bits, true);
 }
 
 // Tokens are found from bit masks (kClassify, 4 KiB at a time): only tokens
@@ -990,20 +987,23 @@ size_t Scanner::HostCanon(size_t s, size_t e, bool require_dot) {
   return len;
 }
 
+bool Scanner::LabelsKnown(size_t label, size_t sfx, size_t e) const {
+  if (!t_.TldKnown(tx_ + label, e - label, e >= 8)) return false;
+  return e - sfx <= 127 && t_.SuffixKnown(HashLowerAscii(tx_ + sfx, e - sfx, e >= 8));
+}
+
 bool Scanner::SuffixMayMatch(size_t s, size_t e) const {
   if (e > s && tx_[e - 1] == '.') --e;
   size_t label = e;
   while (label > s && tx_[label - 1] != '.') --label;
-  if (!t_.TldKnown(tx_ + label, e - label, e >= 8)) return false;
-  // The last two labels (LastTwoLabels), hashed as lower case in place.
+  // The last two labels (LastTwoLabels): from the dot before the last one.
   size_t sfx = s;
   if (label > s + 1) {
     size_t d = label - 1;
     while (d > s && tx_[d - 1] != '.') --d;
     if (d > s) sfx = d;
   }
-  if (e - sfx > 127) return false;
-  return t_.SuffixKnown(HashLowerAscii(tx_ + sfx, e - sfx, e >= 8));
+  return LabelsKnown(label, sfx, e);
 }
 
 void Scanner::Host(size_t s, size_t e, uint8_t bits, bool suffix_known) {
@@ -1060,9 +1060,8 @@ size_t Scanner::Url(size_t ss, size_t colon) {
       if (!ip_like) {
         // SuffixMayMatch(a, k), from the dots seen.
         const size_t label = dot1 == SIZE_MAX ? a : dot1 + 1;
-        if (!t_.TldKnown(tx_ + label, k - label, k >= 8)) return k;
         const size_t sfx = dot1 != SIZE_MAX && dot1 > a && dot2 != SIZE_MAX ? dot2 + 1 : a;
-        if (k - sfx > 127 || !t_.SuffixKnown(HashLowerAscii(tx_ + sfx, k - sfx, k >= 8))) return k;
+        if (!LabelsKnown(label, sfx, k)) return k;
       }
     }
   }

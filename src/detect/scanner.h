@@ -69,6 +69,10 @@ class Scanner {
   void HashLookup(size_t s, size_t e);
   // `suffix_known`: the caller checked SuffixMayMatch already.
   void Host(size_t s, size_t e, uint8_t bits, bool suffix_known = false);
+  // Whether a host name ending at e, whose last label starts at `label` and
+  // last two labels at `sfx`, may match: the last label, then the last two,
+  // are among the indicators' (prefilters, no false negatives).
+  bool LabelsKnown(size_t label, size_t sfx, size_t e) const;
   bool SuffixMayMatch(size_t s, size_t e) const;
   size_t Url(size_t ss, size_t colon);
   // Canonical host of t_[s, e) into host_buf_; returns its length or 0.
