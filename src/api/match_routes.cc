@@ -8,6 +8,14 @@
 // recorded in the audit log (one entry per attribute and request), and
 // record_sightings=true stores one "seen" sighting per matched attribute in
 // one transaction after the body has been matched.
+//
+// Decompression bombs: a compressed body is first decompressed without
+// matching (counting bytes only) against kMatchMaxDecompressedBytes and
+// kMatchMaxRatio, and refused with 413 before anything is streamed; the same
+// limits guard the matching pass (should it still exceed them, the stream
+// ends with an {"error": ...} line instead of the summary). Matching stops as
+// soon as the client goes away or the server stops (server::StreamCancelled,
+// polled before every read of the body).
 #include <map>
 #include <mutex>
 #include <set>
@@ -19,11 +27,53 @@
 #include "audit/audit.h"
 #include "detect/detect.h"
 #include "intel/sighting.h"
+#include "server/http.h"
 #include "util/util.h"
 
 namespace sanad::api {
 
 namespace {
+
+// ---- decompression limits (docs/api.md "POST /api/v1/match") ----
+// At most 1 GiB of decompressed log per request: 16 times the default body
+// limit, some seconds of matching. A gzip or zstd body that expands beyond
+// it is refused (413 payload_too_large).
+constexpr uint64_t kMatchMaxDecompressedBytes = 1ull << 30;
+// At most 100 decompressed bytes per compressed byte. Real logs compress 5 to
+// 20 times with gzip and rarely beyond 50 with zstd -19; deflate bombs reach
+// 1,032 and zstd bombs tens of thousands.
+constexpr uint64_t kMatchMaxRatio = 100;
+// The ratio is not enforced below 16 MiB of decompressed output, so small and
+// very repetitive logs (test fixtures, a few identical lines) are accepted.
+constexpr uint64_t kMatchRatioFloorBytes = 16ull << 20;
+
+detect::InputLimits MatchLimits() {
+  detect::InputLimits l;
+  l.max_bytes = kMatchMaxDecompressedBytes;
+  l.max_ratio = kMatchMaxRatio;
+  l.ratio_floor_bytes = kMatchRatioFloorBytes;
+  return l;
+}
+
+std::string LimitDetails(size_t compressed) {
+  return json::serialize(json::object{{"compressed_bytes", compressed},
+                                      {"max_decompressed_bytes", kMatchMaxDecompressedBytes},
+                                      {"max_ratio", kMatchMaxRatio},
+                                      {"ratio_floor_bytes", kMatchRatioFloorBytes}});
+}
+
+// Decompresses a gzip or zstd body without matching it, only to measure it
+// against MatchLimits (cheap next to matching: no output is kept). kLimit
+// when a limit is exceeded, kInvalid for corrupt data.
+Status CheckCompressedBody(const std::string& body) {
+  auto in = detect::InputStream::FromMemory(body, "body", MatchLimits());
+  std::string buf(1 << 20, '\0');
+  while (true) {
+    auto r = in->Read(buf.data(), buf.size());
+    if (!r.ok()) return r.status();
+    if (*r == 0) return Status::Ok();
+  }
+}
 
 struct MatchRequest {
   Services::MatchSetKey key;
@@ -68,6 +118,15 @@ void MatchRoute(Call& c) {
       (c.principal->user.role == model::Role::kReader || c.principal->key.read_only))
     return c.Error(403, "forbidden", "readers and read-only keys cannot record sightings");
   if (c.req.body.empty()) return c.Fail(Status::Invalid("request body: empty (post a log)"));
+  if (detect::InputStream::IsCompressed(c.req.body)) {
+    Status cs = CheckCompressedBody(c.req.body);
+    if (cs.code() == Status::Code::kLimit) {
+      server::SetError(c.res, 413, "payload_too_large", cs.message(),
+                       LimitDetails(c.req.body.size()));
+      return;
+    }
+    if (!cs.ok()) return c.Fail(cs);
+  }
   auto v = c.Viewer();
   if (!v.ok()) return c.Fail(v.status());
   auto set = c.svc->MatchSetFor(c.store, *v, m.key);
@@ -94,7 +153,9 @@ void MatchRoute(Call& c) {
     std::map<int64_t, const detect::HitResolver::Info*> hit_attributes;
     std::map<int64_t, uint64_t> hits_per_attribute;
     Status lookup_error;
-    auto in = detect::InputStream::FromMemory(*body, "body");
+    detect::InputLimits limits = MatchLimits();
+    limits.cancelled = [&out] { return server::StreamCancelled(out); };
+    auto in = detect::InputStream::FromMemory(*body, "body", std::move(limits));
     detect::MatchStats stats;
     uint64_t hits = 0;
     Status ms = mt->MatchStream(
@@ -116,6 +177,11 @@ void MatchRoute(Call& c) {
         },
         &stats);
     if (!lookup_error.ok()) return lookup_error;
+    if (ms.code() == Status::Code::kLimit) {
+      // Already streaming: the body ends with an error line, not a summary.
+      out << server::ErrorBody("payload_too_large", ms.message(), LimitDetails(body->size()));
+      return out ? Status::Ok() : Status::Io("the client went away");
+    }
     if (!ms.ok()) return ms;
 
     // Audit entries for sensitive hits and the sightings, in one transaction.
@@ -171,7 +237,7 @@ void RegisterMatchRoutes(Router* r) {
   r->Add({"POST", "/api/v1/match", Access::kRead, MatchRoute,
           R"({"operationId": "matchLog",
               "summary": "Match a log against every indicator the caller may see; hits stream back as JSON lines",
-              "description": "The body is a log: plain, gzip or zstd; free text, JSON lines (Zeek, Suricata EVE, ECS), CSV with a header or Zeek TSV. One JSON line per hit (as `sanad match`), in input order, then one line {\"summary\": {...}}. A body without the summary line was cut short. Bodies are limited by the server's max body size (64 MiB by default). Hits on TLP:AMBER, AMBER+STRICT or RED attributes are recorded in the audit log.",
+              "description": "The body is a log: plain, gzip or zstd; free text, JSON lines (Zeek, Suricata EVE, ECS), CSV with a header or Zeek TSV. One JSON line per hit (as `sanad match`), in input order, then one line {\"summary\": {...}}. The last line is either that summary or, when a limit was met after streaming had begun, an error object {\"error\": {...}}; a body with neither was cut short. Bodies are limited by the server's max body size (64 MiB by default); a gzip or zstd body may expand to at most 1 GiB and at most 100 times its size (the ratio is checked beyond 16 MiB), else 413 payload_too_large before anything is streamed. Matching stops when the client disconnects. Hits on TLP:AMBER, AMBER+STRICT or RED attributes are recorded in the audit log.",
               "parameters": [
                 {"name": "format", "in": "query", "schema": {"enum": ["auto", "text", "jsonl", "csv", "zeek"], "default": "auto"}},
                 {"name": "field", "in": "query", "description": "Only these fields (JSON dotted path, CSV column, Zeek field); repeatable.", "schema": {"type": "string"}},
@@ -183,7 +249,8 @@ void RegisterMatchRoutes(Router* r) {
               "requestBody": {"required": true, "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}, "text/plain": {"schema": {"type": "string"}}}},
               "responses": {"200": {"description": "JSON lines: hits, then the summary", "content": {"application/x-ndjson": {"schema": {"type": "string"}}}},
                 "400": {"$ref": "#/components/responses/Invalid"},
-                "403": {"$ref": "#/components/responses/Forbidden"}}})"});
+                "403": {"$ref": "#/components/responses/Forbidden"},
+                "413": {"$ref": "#/components/responses/Error"}}})"});
 }
 
 }  // namespace sanad::api

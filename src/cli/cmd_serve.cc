@@ -27,7 +27,10 @@ struct ServeArgs {
   size_t max_body_mb = 64;
   size_t max_header_kb = 16;
   int max_connections = 1024;
+  int max_connections_per_address = 64;
+  int reserved_authenticated = 256;
   int request_timeout = 30;
+  int header_timeout = 10;
 };
 
 int CmdServe(const Context& ctx, const ServeArgs& a) {
@@ -61,7 +64,10 @@ int CmdServe(const Context& ctx, const ServeArgs& a) {
   so.max_body_bytes = a.max_body_mb << 20;
   so.max_header_bytes = a.max_header_kb << 10;
   so.max_connections = a.max_connections;
+  so.max_connections_per_address = a.max_connections_per_address;
+  so.reserved_authenticated_connections = a.reserved_authenticated;
   so.request_timeout_seconds = a.request_timeout;
+  so.header_timeout_seconds = a.header_timeout;
   so.metrics = &metrics;
   if (log) {
     so.access_log = [&log_mu, log](const std::string& line) {
@@ -110,9 +116,23 @@ void RegisterServeCommands(CLI::App* app, Context* ctx, int* rc) {
       ->capture_default_str();
   c->add_option("--max-connections", a.max_connections, "Open connections before 503")
       ->capture_default_str();
+  c->add_option("--max-connections-per-address", a.max_connections_per_address,
+                "Open connections per source address (IPv6: per /64) before further ones are "
+                "closed at once; 0 = no limit")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  c->add_option("--reserved-authenticated-connections", a.reserved_authenticated,
+                "Connection slots kept for clients that send an API key")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
   c->add_option("--request-timeout", a.request_timeout,
                 "Seconds to receive a request (and keep-alive idle time)")
       ->capture_default_str();
+  c->add_option("--header-timeout", a.header_timeout,
+                "Seconds for a new connection to send its first request header (TLS handshake "
+                "included)")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
   c->callback([ctx, rc] { *rc = CmdServe(*ctx, a); });
 }
 

@@ -223,6 +223,25 @@ struct MatchStats {
   Format format = Format::kAuto;  // the format used (after detection)
 };
 
+// Bounds on what an InputStream may produce, against decompression bombs (a
+// few MiB of gzip or zstd that expand to tens of GiB). Reads past a limit
+// fail with a kLimit status naming the input and the limit.
+struct InputLimits {
+  // Most decompressed bytes a gzip or zstd input may produce; 0 = no limit.
+  // Plain input is not counted (its size is what was sent or stored).
+  uint64_t max_bytes = 0;
+  // Most decompressed bytes per compressed byte; 0 = no limit. Checked once
+  // more than `ratio_floor_bytes` have come out (small, very repetitive
+  // inputs are fine). The compressed size is the whole input when it is known
+  // (FromMemory), else the bytes read so far.
+  uint64_t max_ratio = 0;
+  uint64_t ratio_floor_bytes = 0;
+  // Polled before every read (may be empty): true stops the input with a
+  // kIo "cancelled" status (the client went away, the server is stopping).
+  // Not polled by a memory-mapped file, which MatchStream scans in place.
+  std::function<bool()> cancelled;
+};
+
 // A source of bytes (file, stdin, request body), decompressed when it starts
 // with a gzip or zstd magic number.
 class InputStream {
@@ -240,9 +259,13 @@ class InputStream {
 
   // "-" is stdin. A regular, uncompressed, non-empty file is memory-mapped
   // (Mapped), other inputs are read.
-  static StatusOr<std::unique_ptr<InputStream>> OpenFile(const std::string& path);
+  static StatusOr<std::unique_ptr<InputStream>> OpenFile(const std::string& path,
+                                                         InputLimits limits = {});
   // Wraps a caller-owned buffer (kept alive while the stream is used).
-  static std::unique_ptr<InputStream> FromMemory(std::string_view data, std::string name);
+  static std::unique_ptr<InputStream> FromMemory(std::string_view data, std::string name,
+                                                 InputLimits limits = {});
+  // True when `data` starts with a gzip or zstd magic number.
+  static bool IsCompressed(std::string_view data);
 };
 
 class Matcher {

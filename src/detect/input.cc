@@ -8,6 +8,7 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <mutex>
@@ -24,6 +25,8 @@ class RawSource {
  public:
   virtual ~RawSource() = default;
   virtual StatusOr<size_t> ReadRaw(char* buf, size_t cap) = 0;
+  // The whole size when known in advance, else 0.
+  virtual uint64_t TotalSize() const { return 0; }
 };
 
 class FdSource : public RawSource {
@@ -56,6 +59,7 @@ class MemSource : public RawSource {
     pos_ += n;
     return n;
   }
+  uint64_t TotalSize() const override { return d_.size(); }
 
  private:
   std::string_view d_;
@@ -66,19 +70,28 @@ enum class Codec { kNone, kGzip, kZstd };
 
 class Stream : public InputStream {
  public:
-  Stream(std::unique_ptr<RawSource> src, std::string name)
-      : src_(std::move(src)), name_(std::move(name)) {}
+  Stream(std::unique_ptr<RawSource> src, std::string name, InputLimits limits = {})
+      : src_(std::move(src)), name_(std::move(name)), limits_(std::move(limits)) {}
   ~Stream() override {
     if (codec_ == Codec::kGzip && zinit_) inflateEnd(&z_);
     if (zstd_ != nullptr) ZSTD_freeDStream(zstd_);
   }
 
   StatusOr<size_t> Read(char* buf, size_t cap) override {
+    if (limits_.cancelled && limits_.cancelled()) return Status::Io(name_ + ": cancelled");
     if (!started_) {
       Status st = Start();
       if (!st.ok()) return st;
     }
     if (cap == 0) return size_t{0};
+    if (codec_ != Codec::kNone) {
+      auto r = codec_ == Codec::kGzip ? ReadGzip(buf, cap) : ReadZstd(buf, cap);
+      if (!r.ok()) return r;
+      produced_ += *r;
+      Status lim = CheckLimits();
+      if (!lim.ok()) return lim;
+      return r;
+    }
     switch (codec_) {
       case Codec::kNone: {
         if (in_pos_ < in_len_) {
@@ -102,6 +115,23 @@ class Stream : public InputStream {
   const std::string& name() const override { return name_; }
 
  private:
+  // The decompression limits (InputLimits) against what has come out so far.
+  Status CheckLimits() const {
+    const char* codec = codec_ == Codec::kGzip ? "gzip" : "zstd";
+    if (limits_.max_bytes > 0 && produced_ > limits_.max_bytes)
+      return Status::Limit(name_ + ": " + codec + " data expands beyond " +
+                           std::to_string(limits_.max_bytes) + " bytes (the decompressed limit)");
+    if (limits_.max_ratio > 0 && produced_ > limits_.ratio_floor_bytes) {
+      uint64_t base = std::max<uint64_t>({src_->TotalSize(), compressed_, 1});
+      if (produced_ > limits_.max_ratio * base)
+        return Status::Limit(name_ + ": " + codec + " data expands more than " +
+                             std::to_string(limits_.max_ratio) + " times (" +
+                             std::to_string(base) + " compressed bytes gave more than " +
+                             std::to_string(produced_) + ")");
+    }
+    return Status::Ok();
+  }
+
   Status Fill() {
     auto r = src_->ReadRaw(in_.data(), in_.size());
     if (!r.ok()) return r.status();
@@ -197,6 +227,8 @@ class Stream : public InputStream {
 
   std::unique_ptr<RawSource> src_;
   std::string name_;
+  InputLimits limits_;
+  uint64_t produced_ = 0;  // decompressed bytes returned
   bool started_ = false;
   Codec codec_ = Codec::kNone;
   std::string in_;
@@ -292,10 +324,11 @@ bool CopyMapped(std::string_view region, char* dst, const char* src, size_t n) {
   return false;
 }
 
-StatusOr<std::unique_ptr<InputStream>> InputStream::OpenFile(const std::string& path) {
+StatusOr<std::unique_ptr<InputStream>> InputStream::OpenFile(const std::string& path,
+                                                             InputLimits limits) {
   if (path == "-") {
     return std::unique_ptr<InputStream>(
-        new Stream(std::make_unique<FdSource>(0, false, "<stdin>"), "<stdin>"));
+        new Stream(std::make_unique<FdSource>(0, false, "<stdin>"), "<stdin>", std::move(limits)));
   }
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return Status::Io(path + ": cannot open: " + std::strerror(errno));
@@ -315,12 +348,20 @@ StatusOr<std::unique_ptr<InputStream>> InputStream::OpenFile(const std::string& 
     }
   }
   ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-  return std::unique_ptr<InputStream>(new Stream(std::make_unique<FdSource>(fd, true, path), path));
+  return std::unique_ptr<InputStream>(
+      new Stream(std::make_unique<FdSource>(fd, true, path), path, std::move(limits)));
 }
 
-std::unique_ptr<InputStream> InputStream::FromMemory(std::string_view data, std::string name) {
+std::unique_ptr<InputStream> InputStream::FromMemory(std::string_view data, std::string name,
+                                                     InputLimits limits) {
   return std::unique_ptr<InputStream>(
-      new Stream(std::make_unique<MemSource>(data), std::move(name)));
+      new Stream(std::make_unique<MemSource>(data), std::move(name), std::move(limits)));
+}
+
+bool InputStream::IsCompressed(std::string_view data) {
+  const auto* u = reinterpret_cast<const unsigned char*>(data.data());
+  return (data.size() >= 2 && u[0] == 0x1f && u[1] == 0x8b) ||
+         (data.size() >= 4 && u[0] == 0x28 && u[1] == 0xb5 && u[2] == 0x2f && u[3] == 0xfd);
 }
 
 }  // namespace sanad::detect

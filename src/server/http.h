@@ -43,11 +43,26 @@ struct Response {
   // `out` to it on a worker thread and at most two chunks of kStreamChunk
   // bytes are buffered, so memory stays bounded whatever the size. A non-ok
   // result (or a write failure when the client goes away) ends the connection
-  // without the final chunk, so that clients see a truncated body.
+  // without the final chunk, so that clients see a truncated body. When the
+  // client goes away or the server stops, the stream is cancelled: writes to
+  // `out` fail and StreamCancelled(out) turns true.
   std::function<Status(std::ostream& out)> stream;
   // Who made the request and what went wrong, for the access log only.
   std::string log_org, log_user, log_key, log_error;
+  // Set by the handler when it accepted the request's credentials. From then
+  // on the connection is "authenticated" and may use the connection slots the
+  // server keeps for authenticated clients (Options::reserved_authenticated_
+  // connections). A response naming a key (log_key) whose status is not 401
+  // or 403 counts as authenticated too.
+  bool authenticated = false;
 };
+
+// For stream functions (Response::stream), which may poll it cheaply: true
+// once the client has gone away (the server notices a closed or reset
+// connection within a fraction of a second, even while nothing is written)
+// or the server is stopping. From then on writes to `out` fail; a producer
+// should stop and return. False for an ostream that is not the server's.
+bool StreamCancelled(const std::ostream& out);
 
 inline constexpr size_t kStreamChunk = 64 << 10;
 

@@ -1,6 +1,7 @@
 // The only translation unit that includes Boost.Beast (compile cost).
 #include "server/server.h"
 
+#include <poll.h>
 #include <signal.h>
 
 #include <boost/asio/dispatch.hpp>
@@ -9,6 +10,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
@@ -16,10 +18,12 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <streambuf>
@@ -51,16 +55,33 @@ bool IsHttpParseError(const error_code& ec) {
   return ec.category() == http::make_error_code(http::error::bad_target).category();
 }
 
+// Shared between a streaming producer (worker thread) and its session.
+struct StreamState {
+  std::mutex mu;
+  std::condition_variable cv;
+  std::deque<std::string> chunks;
+  bool done = false;     // producer finished
+  bool failed = false;   // producer returned an error
+  bool aborted = false;  // the connection failed; producer must stop
+  // Set with `aborted` (and by shutdown): read without the mutex by
+  // StreamCancelled and by ChunkBuf on every flush.
+  std::atomic<bool> cancelled{false};
+};
+
 // Collects written bytes into chunks of kStreamChunk and hands each full
 // chunk to `sink`, which blocks while the connection is behind and returns
-// false once the connection has failed.
+// false once the connection has failed. Once the stream is cancelled every
+// write fails.
 class ChunkBuf : public std::streambuf {
  public:
-  explicit ChunkBuf(std::function<bool(std::string&&)> sink) : sink_(std::move(sink)) {
+  ChunkBuf(std::function<bool(std::string&&)> sink, std::shared_ptr<StreamState> st)
+      : sink_(std::move(sink)), st_(std::move(st)) {
     buf_.resize(kStreamChunk);
     setp(buf_.data(), buf_.data() + buf_.size());
   }
+  bool cancelled() const { return st_ && st_->cancelled.load(std::memory_order_acquire); }
   bool Flush() {
+    if (!failed_ && cancelled()) failed_ = true;
     if (failed_) return false;
     size_t n = static_cast<size_t>(pptr() - pbase());
     if (n == 0) return true;
@@ -85,20 +106,32 @@ class ChunkBuf : public std::streambuf {
 
  private:
   std::function<bool(std::string&&)> sink_;
+  std::shared_ptr<StreamState> st_;
   std::vector<char> buf_;
   bool failed_ = false;
 };
 
-// Shared between a streaming producer (worker thread) and its session.
-struct StreamState {
-  std::mutex mu;
-  std::condition_variable cv;
-  std::deque<std::string> chunks;
-  bool done = false;     // producer finished
-  bool failed = false;   // producer returned an error
-  bool aborted = false;  // the connection failed; producer must stop
-};
+// How often a streaming session checks that its client is still there.
+constexpr auto kPeerCheckInterval = std::chrono::milliseconds(200);
 
+// The key connections are counted under per source address: the address,
+// or its /64 for IPv6 (one subscriber usually holds a whole /64).
+std::string AddressKey(const net::ip::address& a) {
+  if (a.is_v6()) {
+    auto b = a.to_v6().to_bytes();
+    for (size_t i = 8; i < b.size(); ++i) b[i] = 0;
+    return net::ip::address_v6(b).to_string() + "/64";
+  }
+  return a.to_string();
+}
+
+// How a connection was admitted (ServerImpl::Admit).
+enum class Admission {
+  kNormal,
+  kReserveOnly,  // only requests with credentials are served until one is authenticated
+  kReject,       // max_connections reached: 503 on the first request
+  kRefuse,       // per-address limit: closed at once
+};
 class ServerImpl;
 
 class SessionBase : public std::enable_shared_from_this<SessionBase> {
@@ -137,6 +170,46 @@ class ServerImpl : public Server {
   net::thread_pool& workers() { return workers_; }
   net::thread_pool& streamers() { return streamers_; }
   bool stopping() const { return stopping_.load(std::memory_order_acquire); }
+
+  // Decides how a new connection from `key` is admitted and counts it (also
+  // a rejected one: it holds a socket until its header timeout). A refused
+  // connection is not counted.
+  Admission Admit(const std::string& key) {
+    std::lock_guard<std::mutex> l(conn_mu_);
+    int& here = per_address_[key];
+    if (opts_.max_connections_per_address > 0 && here >= opts_.max_connections_per_address) {
+      if (here == 0) per_address_.erase(key);
+      return Admission::kRefuse;
+    }
+    ++here;
+    if (admitted_ >= opts_.max_connections) return Admission::kReject;
+    ++admitted_;
+    int reserved = std::clamp(opts_.reserved_authenticated_connections, 0,
+                              std::max(opts_.max_connections - 1, 0));
+    if (admitted_ - 1 - authenticated_ >= opts_.max_connections - reserved)
+      return Admission::kReserveOnly;
+    return Admission::kNormal;
+  }
+  void MarkAuthenticated() {
+    std::lock_guard<std::mutex> l(conn_mu_);
+    ++authenticated_;
+  }
+  void Release(const std::string& key, Admission a, bool authenticated) {
+    std::lock_guard<std::mutex> l(conn_mu_);
+    auto it = per_address_.find(key);
+    if (it != per_address_.end() && --it->second <= 0) per_address_.erase(it);
+    if (a == Admission::kNormal || a == Admission::kReserveOnly) --admitted_;
+    if (authenticated) --authenticated_;
+  }
+  // Seconds to read a request: the first one of a connection gets the
+  // (shorter) header timeout for its handshake and header.
+  int ReadTimeout(bool first) const {
+    int r = std::max(opts_.request_timeout_seconds, 1);
+    return first ? std::clamp(opts_.header_timeout_seconds, 1, r) : r;
+  }
+  void Count(const char* name, const char* help) {
+    if (opts_.metrics) opts_.metrics->Add(name, help, "", 1);
+  }
 
   void ConnectionOpened() {
     int n = ++open_;
@@ -181,6 +254,10 @@ class ServerImpl : public Server {
   std::mutex mu_;  // sessions_, waited_
   std::vector<std::weak_ptr<SessionBase>> sessions_;
   bool waited_ = false;
+  std::mutex conn_mu_;  // the admission counts below
+  std::map<std::string, int> per_address_;
+  int admitted_ = 0;       // connections not rejected
+  int authenticated_ = 0;  // of those, connections that made an authenticated request
 };
 
 template <bool kTls>
@@ -188,23 +265,23 @@ class Session : public SessionBase {
   using Stream = std::conditional_t<kTls, beast::ssl_stream<beast::tcp_stream>, beast::tcp_stream>;
 
  public:
-  Session(ServerImpl* srv, tcp::socket&& socket, ssl::context* ctx, bool reject)
+  Session(ServerImpl* srv, tcp::socket&& socket, ssl::context* ctx, std::string remote,
+          std::string key, Admission admission)
       : srv_(srv),
         opts_(srv->opts()),
         exec_(socket.get_executor()),
         stream_(MakeStream(std::move(socket), ctx)),
-        reject_(reject) {
-    error_code ec;
-    auto ep = beast::get_lowest_layer(stream_).socket().remote_endpoint(ec);
-    if (!ec) {
-      auto addr = ep.address();
-      if (addr.is_v6() && addr.to_v6().is_v4_mapped())
-        addr = net::ip::make_address_v4(net::ip::v4_mapped, addr.to_v6());
-      remote_ = addr.to_string();
-    }
+        reject_(admission == Admission::kReject),
+        admission_(admission),
+        remote_(std::move(remote)),
+        key_(std::move(key)),
+        watch_(exec_) {
     srv_->ConnectionOpened();
   }
-  ~Session() override { srv_->ConnectionClosed(); }
+  ~Session() override {
+    srv_->Release(key_, admission_, authenticated_);
+    srv_->ConnectionClosed();
+  }
 
   void Begin() {
     net::dispatch(exec_, [self = Self()] { self->OnStart(); });
@@ -231,11 +308,13 @@ class Session : public SessionBase {
   void Arm() {
     Tcp().expires_after(std::chrono::seconds(std::max(opts_.request_timeout_seconds, 1)));
   }
+  // Before a request is read: the header timeout until one request came in.
+  void ArmRead() { Tcp().expires_after(std::chrono::seconds(srv_->ReadTimeout(!served_))); }
 
   void OnStart() {
     if constexpr (kTls) {
       state_ = State::kHandshake;
-      Arm();
+      ArmRead();
       stream_.async_handshake(ssl::stream_base::server, [self = Self()](error_code ec) {
         if (ec) return self->Close();
         self->DoRead();
@@ -251,6 +330,8 @@ class Session : public SessionBase {
     if (state_ == State::kHandshake) return Close();
     if (state_ == State::kReading && parser_ && !parser_->got_some() && buffer_.size() == 0)
       Close();
+    // Streams are cancelled: their producers stop, the body ends truncated.
+    if (state_ == State::kWriting && stream_state_) CancelStream("the server is stopping");
   }
 
   void DoRead() {
@@ -264,7 +345,7 @@ class Session : public SessionBase {
     parser_->header_limit(
         static_cast<std::uint32_t>(std::min<size_t>(opts_.max_header_bytes, UINT32_MAX)));
     parser_->body_limit(opts_.max_body_bytes);
-    Arm();
+    ArmRead();
     http::async_read_header(stream_, buffer_, *parser_,
                             [self = Self()](error_code ec, size_t) { self->OnHeader(ec); });
   }
@@ -322,6 +403,15 @@ class Session : public SessionBase {
                        "too many open connections (limit " + std::to_string(opts_.max_connections) +
                            "); try again later");
     }
+    if (admission_ == Admission::kReserveOnly && !authenticated_ &&
+        req_->Header("authorization") == nullptr) {
+      srv_->Count("sanad_http_connections_reserved_refusals_total",
+                  "Requests without credentials refused on connection slots kept for "
+                  "authenticated clients");
+      return SendError(503, "unavailable",
+                       "the server is busy: its remaining connection slots are kept for "
+                       "authenticated clients (send an API key); try again later");
+    }
     if (auto len = parser_->content_length(); len && *len > opts_.max_body_bytes) {
       return SendError(413, "payload_too_large",
                        "request body of " + std::to_string(*len) + " bytes exceeds " +
@@ -340,6 +430,7 @@ class Session : public SessionBase {
   }
 
   void ReadBody() {
+    if (!served_) Arm();  // the first request's body gets the full request timeout
     http::async_read(stream_, buffer_, *parser_,
                      [self = Self()](error_code ec, size_t) { self->OnBody(ec); });
   }
@@ -348,6 +439,7 @@ class Session : public SessionBase {
     if (ReadError(ec)) return;
     Tcp().expires_never();
     auto msg = parser_->release();
+    served_ = true;
     keep_alive_ = msg.keep_alive();
     req_->body = std::move(msg.body());
     if (!ParseTarget(req_->target, &req_->path, &req_->query)) {
@@ -388,6 +480,14 @@ class Session : public SessionBase {
 
   void Respond() {
     state_ = State::kWriting;
+    if (!authenticated_ && res_ &&
+        (res_->authenticated ||
+         (!res_->log_key.empty() && res_->status != 401 && res_->status != 403))) {
+      authenticated_ = true;
+      srv_->MarkAuthenticated();
+    }
+    // A connection on a kept slot that did not authenticate is not kept.
+    if (admission_ == Admission::kReserveOnly && !authenticated_) force_close_ = true;
     bool keep = keep_alive_ && !force_close_ && !srv_->stopping();
     if (res_->stream) return StartStream(keep);
     auto msg = std::make_shared<http::response<http::string_body>>();
@@ -433,6 +533,9 @@ class Session : public SessionBase {
   void Produce() {
     auto st = stream_state_;
     auto res = res_;
+    // A stream that starts while the server stops is cancelled at once.
+    if (srv_->stopping()) CancelStream("the server is stopping");
+    if (!stream_aborted_) WatchPeer();
     // Streams run on their own pool: a slow client paces its producer there
     // and never holds a request worker.
     net::post(srv_->streamers(),
@@ -449,7 +552,7 @@ class Session : public SessionBase {
                 };
                 Status s;
                 {
-                  ChunkBuf buf(sink);
+                  ChunkBuf buf(sink, st);
                   std::ostream os(&buf);
                   try {
                     s = res->stream(os);
@@ -460,7 +563,8 @@ class Session : public SessionBase {
                 }
                 {
                   std::lock_guard<std::mutex> l(st->mu);
-                  if (!s.ok()) res->log_error = "stream: " + s.ToString();
+                  // A cancelled stream keeps the reason (client gone, stopping).
+                  if (!s.ok() && !st->aborted) res->log_error = "stream: " + s.ToString();
                   st->failed = !s.ok();
                   st->done = true;
                 }
@@ -517,17 +621,54 @@ class Session : public SessionBase {
                      });
   }
 
-  void AbortStream(const error_code& ec) {
-    stream_aborted_ = true;
+  void AbortStream(const error_code& ec) { CancelStream("write failed: " + ec.message()); }
+
+  // Stops the stream being written: the producer's writes fail from now on
+  // and StreamCancelled turns true; the connection closes once the producer
+  // has returned (no final chunk).
+  void CancelStream(const std::string& why) {
     auto st = stream_state_;
+    if (!st || stream_aborted_) return;
+    stream_aborted_ = true;
     {
       std::lock_guard<std::mutex> l(st->mu);
       st->aborted = true;
+      st->cancelled.store(true, std::memory_order_release);
       st->chunks.clear();
-      if (res_->log_error.empty()) res_->log_error = "write failed: " + ec.message();
+      if (res_->log_error.empty()) res_->log_error = why;
     }
     st->cv.notify_all();
     Pump();  // closes once the producer has finished
+  }
+
+  // While a stream is produced, checks every kPeerCheckInterval whether the
+  // client has closed or reset the connection (nothing is read meanwhile, and
+  // a producer that writes nothing would not notice) or the server stops.
+  void WatchPeer() {
+    watch_.expires_after(kPeerCheckInterval);
+    watch_.async_wait([self = Self()](error_code ec) {
+      if (ec) return;
+      self->OnWatch();
+    });
+  }
+  void OnWatch() {
+    auto st = stream_state_;
+    if (state_ != State::kWriting || !st || stream_aborted_) return;
+    {
+      std::lock_guard<std::mutex> l(st->mu);
+      if (st->done) return;
+    }
+    if (srv_->stopping()) return CancelStream("the server is stopping");
+    if (PeerGone()) return CancelStream("the client went away");
+    WatchPeer();
+  }
+  bool PeerGone() {
+    if (!Tcp().socket().is_open()) return true;
+    pollfd p{};
+    p.fd = Tcp().socket().native_handle();
+    p.events = POLLRDHUP;
+    if (::poll(&p, 1, 0) <= 0) return false;
+    return (p.revents & (POLLRDHUP | POLLHUP | POLLERR | POLLNVAL)) != 0;
   }
 
   void Log() {
@@ -552,6 +693,7 @@ class Session : public SessionBase {
   void Close() {
     if (state_ == State::kClosed) return;
     state_ = State::kClosed;
+    watch_.cancel();
     error_code ec;
     Tcp().socket().shutdown(tcp::socket::shutdown_both, ec);
     Tcp().close();
@@ -562,7 +704,12 @@ class Session : public SessionBase {
   net::any_io_executor exec_;
   Stream stream_;
   bool reject_;
+  Admission admission_;
   std::string remote_;
+  std::string key_;  // per-address count key (AddressKey)
+  bool served_ = false;         // one complete request received
+  bool authenticated_ = false;  // one request's credentials were accepted
+  net::steady_timer watch_;     // peer check while streaming
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   State state_ = State::kReading;
@@ -655,17 +802,40 @@ void ServerImpl::DoAccept() {
 void ServerImpl::OnAccept(error_code ec, tcp::socket socket) {
   if (stopping() || ec == net::error::operation_aborted || !acceptor_.is_open()) return;
   if (!ec) {
-    bool reject = open_.load() >= opts_.max_connections;
-    if (reject && opts_.metrics)
-      opts_.metrics->Add("sanad_http_connections_rejected_total",
-                         "Connections refused because max_connections were open", "", 1);
+    error_code rec;
+    auto ep = socket.remote_endpoint(rec);
+    std::string remote, key;
+    if (!rec) {
+      auto addr = ep.address();
+      if (addr.is_v6() && addr.to_v6().is_v4_mapped())
+        addr = net::ip::make_address_v4(net::ip::v4_mapped, addr.to_v6());
+      remote = addr.to_string();
+      key = AddressKey(addr);
+    }
+    Admission a = Admission::kNormal;
+    try {
+      a = Admit(key);
+    } catch (const std::bad_alloc&) {
+      a = Admission::kRefuse;
+    }
+    if (a == Admission::kRefuse) {
+      Count("sanad_http_connections_refused_per_address_total",
+            "Connections closed at once because their source address held "
+            "max_connections_per_address");
+      error_code cec;
+      socket.close(cec);
+      return DoAccept();
+    }
+    if (a == Admission::kReject)
+      Count("sanad_http_connections_rejected_total",
+            "Connections refused because max_connections were open");
     std::shared_ptr<SessionBase> s;
     if (ssl_ctx_) {
-      auto t = std::make_shared<Session<true>>(this, std::move(socket), &*ssl_ctx_, reject);
+      auto t = std::make_shared<Session<true>>(this, std::move(socket), &*ssl_ctx_, remote, key, a);
       t->Begin();
       s = t;
     } else {
-      auto p = std::make_shared<Session<false>>(this, std::move(socket), nullptr, reject);
+      auto p = std::make_shared<Session<false>>(this, std::move(socket), nullptr, remote, key, a);
       p->Begin();
       s = p;
     }
@@ -704,6 +874,11 @@ void ServerImpl::Wait() {
 }
 
 }  // namespace
+
+bool StreamCancelled(const std::ostream& out) {
+  const auto* b = dynamic_cast<const ChunkBuf*>(out.rdbuf());
+  return b != nullptr && b->cancelled();
+}
 
 StatusOr<std::unique_ptr<Server>> Server::Start(const Options& opts, Handler handler) {
   auto s = std::make_unique<ServerImpl>(opts, std::move(handler));

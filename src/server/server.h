@@ -15,9 +15,21 @@
 // received completely within request_timeout_seconds, or a keep-alive
 // connection idle that long -> closed; malformed HTTP -> 400.
 //
+// Connection slots (against one client holding them all, docs/operations.md
+// "Connection limits"): a source address (IPv4 address, IPv6 /64) holding
+// max_connections_per_address connections has further ones closed at once,
+// unanswered; a new connection must complete its TLS handshake and its first
+// request header within header_timeout_seconds; and once the connections
+// that have not made an authenticated request hold max_connections -
+// reserved_authenticated_connections slots, a new connection is served only
+// for requests carrying an Authorization header (others get 503), so that
+// members keep getting in while anonymous sockets pile up.
+//
 // Stop() is graceful: the listener closes, idle keep-alive connections are
 // closed, requests being read or handled finish and their responses are sent
-// (with "Connection: close"); Wait() returns when every connection is gone.
+// (with "Connection: close"); streamed responses are cancelled (their
+// producers see StreamCancelled and the body ends without its final chunk);
+// Wait() returns when every connection is gone.
 #pragma once
 
 #include <cstdint>
@@ -45,6 +57,19 @@ struct Options {
   size_t max_body_bytes = 64u << 20;
   int request_timeout_seconds = 30;
   int max_connections = 1024;
+  // Open connections from one source address (IPv6: one /64) before further
+  // connections from it are closed at once, unanswered. 0 = no limit.
+  int max_connections_per_address = 64;
+  // Slots of max_connections kept for connections that have made an
+  // authenticated request (Response::authenticated) or whose requests carry
+  // an Authorization header. 0 = none kept; at most max_connections - 1.
+  int reserved_authenticated_connections = 256;
+  // A connection that has not yet sent one complete request must finish its
+  // TLS handshake and first request header within this many seconds (the
+  // body then has request_timeout_seconds). Shorter than the request timeout
+  // so that idle sockets that never send anything are dropped early; capped
+  // by request_timeout_seconds.
+  int header_timeout_seconds = 10;
   // One JSON object per request (see docs/api.md "Access log"); called from
   // io threads, must be thread-safe. Empty: no access log.
   std::function<void(const std::string& line)> access_log;

@@ -7,7 +7,9 @@
 #include <boost/json.hpp>
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
+#include <iostream>
 #include <mutex>
 #include <thread>
 
@@ -411,6 +413,185 @@ TEST_F(ServerTest, BadOptionsAreRefused) {
   auto s = server::Server::Start(o, Echo());
   EXPECT_EQ(s.status().code(), Status::Code::kInvalid);
   EXPECT_THAT(s.status().message(), HasSubstr("/nonexistent/cert.pem"));
+}
+
+// ---- issue 15, finding 2: streams stop when the client leaves or the server stops ----
+
+// A producer that writes nothing (as /api/v1/match on a log without hits)
+// never sees a failed write: the server must notice the closed connection
+// and cancel the stream. The producer waits for StreamCancelled with a 20 s
+// hang guard; without the peer check it would run into the guard.
+TEST_F(ServerTest, SilentStreamIsCancelledWhenTheClientGoesAway) {
+  std::atomic<bool> started{false}, cancelled{false}, finished{false};
+  std::atomic<bool> write_failed{false};
+  Start([&](const server::Request&, server::Response* r) {
+    r->stream = [&](std::ostream& out) {
+      started = true;
+      auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+      while (!server::StreamCancelled(out) && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      cancelled = server::StreamCancelled(out);
+      out << "late";
+      out.flush();
+      write_failed = !out;
+      finished = true;
+      return Status::Ok();
+    };
+  });
+  {
+    HttpClient c(server_->port());
+    c.WriteRaw("GET /quiet HTTP/1.1\r\nHost: h\r\n\r\n");
+    std::string head = c.ReadSome(4096);  // the response header comes first
+    EXPECT_THAT(head, HasSubstr("200"));
+    for (int i = 0; i < 1000 && !started; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    ASSERT_TRUE(started);
+    c.Close();
+  }
+  for (int i = 0; i < 3000 && !finished; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  ASSERT_TRUE(finished);
+  EXPECT_TRUE(cancelled) << "the producer ran into its hang guard: the disconnect went unnoticed";
+  EXPECT_TRUE(write_failed);
+  auto log = Log(1);
+  ASSERT_FALSE(log.empty());
+  EXPECT_THAT(log.back(), HasSubstr("client went away"));
+  EXPECT_FALSE(server::StreamCancelled(std::cout));  // not a server stream
+}
+
+// Stop() cancels running streams instead of waiting for them: Wait()
+// returns although the producer would otherwise run for 20 s.
+TEST_F(ServerTest, StopCancelsRunningStreams) {
+  std::atomic<bool> started{false}, cancelled{false};
+  Start([&](const server::Request&, server::Response* r) {
+    r->stream = [&](std::ostream& out) {
+      started = true;
+      out << "first line\n";
+      out.flush();
+      auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+      while (!server::StreamCancelled(out) && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      cancelled = server::StreamCancelled(out);
+      return Status::Ok();
+    };
+  });
+  HttpClient c(server_->port());
+  c.WriteRaw("GET /long HTTP/1.1\r\nHost: h\r\n\r\n");
+  std::string got;
+  for (int i = 0; i < 100 && got.find("first line") == std::string::npos; ++i) {
+    std::string s = c.ReadSome(4096);
+    if (s.empty()) break;
+    got += s;
+  }
+  ASSERT_THAT(got, HasSubstr("first line"));
+  ASSERT_TRUE(started);
+  server_->Stop();
+  server_->Wait();
+  EXPECT_TRUE(cancelled) << "Stop() did not cancel the stream";
+  EXPECT_TRUE(c.ServerClosed());
+  std::string rest;
+  for (int i = 0; i < 100; ++i) {
+    std::string s = c.ReadSome(4096);
+    if (s.empty()) break;
+    rest += s;
+  }
+  EXPECT_EQ((got + rest).find("0\r\n\r\n"), std::string::npos);  // no final chunk: truncated
+  server_.reset();
+}
+
+// ---- issue 15, finding 5: connection slots ----
+
+// Waits (up to 10 s) until the open-connections gauge reads `n`.
+bool WaitOpen(server::Metrics& m, double n) {
+  for (int i = 0; i < 1000; ++i) {
+    if (m.Value("sanad_http_connections_open", "") == n) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return false;
+}
+
+TEST_F(ServerTest, ConnectionsPerAddressAreLimited) {
+  server::Options o;
+  o.max_connections_per_address = 2;
+  Start(Echo(), o);
+  HttpClient a(server_->port()), b(server_->port());
+  a.WriteRaw("");  // connected, idle
+  b.WriteRaw("");
+  ASSERT_TRUE(WaitOpen(metrics_, 2));
+  HttpClient c(server_->port());
+  c.WriteRaw("");
+  EXPECT_TRUE(c.ServerClosed());  // closed at once, unanswered
+  EXPECT_EQ(metrics_.Value("sanad_http_connections_refused_per_address_total", ""), 1);
+  // The connections it holds still work; once one is gone, a new one is served.
+  EXPECT_EQ(a.Send("GET", "/x").status, 200);
+  b.Close();
+  ASSERT_TRUE(WaitOpen(metrics_, 1));
+  HttpClient d(server_->port());
+  EXPECT_EQ(d.Send("GET", "/y").status, 200);
+}
+
+// Anonymous idle sockets fill the unreserved slots: a new anonymous request
+// gets 503, a request with credentials is still served on a kept slot, and
+// keeps its connection.
+TEST_F(ServerTest, SlotsAreKeptForAuthenticatedClients) {
+  server::Options o;
+  o.max_connections = 4;
+  o.reserved_authenticated_connections = 2;
+  o.max_connections_per_address = 0;  // every test client shares 127.0.0.1
+  Start(
+      [](const server::Request& q, server::Response* r) {
+        const std::string* a = q.Header("authorization");
+        if (a == nullptr || *a != "Bearer good") {
+          server::SetError(r, 401, "unauthorized", "an API key is required");
+          return;
+        }
+        r->authenticated = true;
+        r->body = "hello member";
+      },
+      o);
+  HttpClient idle1(server_->port()), idle2(server_->port());
+  idle1.WriteRaw("");
+  idle2.WriteRaw("");
+  ASSERT_TRUE(WaitOpen(metrics_, 2));
+  HttpClient anon(server_->port());
+  auto r = anon.Send("GET", "/events");
+  EXPECT_EQ(r.status, 503);
+  EXPECT_EQ(ErrorCode(r), "unavailable");
+  EXPECT_THAT(r.body, HasSubstr("authenticated"));
+  ASSERT_TRUE(WaitOpen(metrics_, 2));
+  HttpClient member(server_->port());
+  auto m = member.Send("GET", "/events", "", "Bearer good");
+  EXPECT_EQ(m.status, 200) << m.error;
+  EXPECT_EQ(m.body, "hello member");
+  EXPECT_TRUE(m.keep_alive);
+  EXPECT_EQ(member.Send("GET", "/events", "", "Bearer good").status, 200);
+  // A wrong key on a kept slot is answered (401) and the connection closed.
+  HttpClient wrong(server_->port());
+  auto w = wrong.Send("GET", "/events", "", "Bearer bad");
+  EXPECT_EQ(w.status, 401);
+  EXPECT_FALSE(w.keep_alive);
+}
+
+// A connection that never sends a request is dropped after the header
+// timeout, long before the request timeout; one that has completed a
+// request keeps the longer keep-alive timeout.
+TEST_F(ServerTest, IdleNewConnectionsGetTheShorterHeaderTimeout) {
+  server::Options o;
+  o.header_timeout_seconds = 1;
+  o.request_timeout_seconds = 60;
+  Start(Echo(), o);
+  HttpClient used(server_->port());
+  ASSERT_EQ(used.Send("GET", "/first").status, 200);
+  auto t0 = std::chrono::steady_clock::now();
+  HttpClient silent(server_->port());
+  silent.WriteRaw("");
+  EXPECT_TRUE(silent.ServerClosed());
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(30));  // hang guard
+  HttpClient partial(server_->port());
+  partial.WriteRaw("GET / HTTP/1.1\r\nHost: h\r\n");  // header never finished
+  EXPECT_TRUE(partial.ServerClosed());
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  EXPECT_EQ(used.Send("GET", "/second").status, 200);  // still open after the header timeout
 }
 
 TEST(HttpHelpers, ParseTargetAndJsonQuote) {
