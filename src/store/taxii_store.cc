@@ -155,11 +155,30 @@ constexpr const char kCountLatest[] =
 constexpr const char kAccess[] =
     "SELECT org_id, distribution, COALESCE(sharing_group_id, 0), deleted, uuid, timestamp FROM "
     "events WHERE id = ?1";
+// ?1: the id with its uuid part lower-cased, ?2: that uuid, ?3: the id as given.
+constexpr const char kHolders[] =
+    "SELECT e.org_id, '' FROM events e WHERE e.uuid = ?2 "
+    "UNION ALL SELECT e.org_id, '' FROM attributes a JOIN events e ON e.id = a.event_id "
+    "WHERE a.uuid = ?2 "
+    "UNION ALL SELECT e.org_id, '' FROM objects o JOIN events e ON e.id = o.event_id "
+    "WHERE o.uuid = ?2 "
+    "UNION ALL SELECT e.org_id, '' FROM object_references r JOIN events e ON e.id = r.event_id "
+    "WHERE r.uuid = ?2 "
+    "UNION ALL SELECT e.org_id, k.json FROM stix_objects k JOIN events e ON e.id = k.event_id "
+    "WHERE k.stix_id IN (?1, ?3) "
+    "UNION ALL SELECT e.org_id, t.object FROM taxii_objects t JOIN events e ON e.id = t.event_id "
+    "WHERE t.collection IN (SELECT collection FROM taxii_collections) AND t.stix_id IN (?1, ?3)";
 constexpr const char kPutStatus[] =
     "INSERT INTO taxii_status (id, collection, org_id, request_us, json) VALUES (?1, ?2, ?3, ?4, "
     "?5) ON CONFLICT(id) DO UPDATE SET json = ?5";
 constexpr const char kGetStatus[] =
     "SELECT id, collection, org_id, request_us, json FROM taxii_status WHERE id = ?1";
+
+std::string ToLowerAscii(std::string s) {
+  for (auto& c : s)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return s;
+}
 
 void ReadRow(const Query& q, TaxiiObjectRow* r) {
   r->seq = q.Int(0);
@@ -442,6 +461,22 @@ class SqliteTaxiiStore : public TaxiiStore {
     a.uuid = q->Text(4);
     a.timestamp = q->Int(5);
     return a;
+  }
+
+  Status StixIdHolders(std::string_view stix_id, std::vector<StixIdHolder>* out) override {
+    out->clear();
+    std::string id(stix_id), uuid;
+    size_t sep = id.find("--");
+    if (sep != std::string::npos) {
+      uuid = ToLowerAscii(id.substr(sep + 2));
+      id = id.substr(0, sep + 2) + uuid;
+    }
+    auto q = stmts_->Use(kHolders);
+    if (!q.ok()) return q.status();
+    q->Bind(1, id).Bind(2, uuid).Bind(3, stix_id);
+    Status st;
+    while (q->Next(&st, "taxii: stix id holders")) out->push_back({q->Int(0), q->Text(1)});
+    return st;
   }
 
   Status PutStatus(const StatusResource& s) override {

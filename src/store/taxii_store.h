@@ -132,6 +132,20 @@ class TaxiiStore {
   // The policy-relevant fields of an event; NotFound when absent.
   virtual StatusOr<TaxiiEventAccess> EventAccess(int64_t event_id) = 0;
 
+  // ---- who holds a STIX id (write checks of add requests) ----
+  // One entry per stored row carrying `stix_id`: MISP items whose uuid is the
+  // id's uuid part (events, attributes, objects, object references), kept
+  // STIX originals (store/stix_store.h) and object-log rows of every
+  // collection, each with the organisation holding the event of the row (its
+  // local owner) and, for kept originals and log rows, the object text (""
+  // for MISP items). The uuid part is matched lower-cased. Not filtered by
+  // policy: for write checks only, never to answer a reader.
+  struct StixIdHolder {
+    int64_t org_id = 0;
+    std::string json;
+  };
+  virtual Status StixIdHolders(std::string_view stix_id, std::vector<StixIdHolder>* out) = 0;
+
   // ---- status resources (add requests) ----
   struct StatusResource {
     std::string id;  // uuid

@@ -435,7 +435,7 @@ StatusOr<Collection> FindCollection(store::Store* s, const Caller& c, std::strin
   if (!all.ok()) return all.status();
   std::string want = util::ToLower(id);
   for (auto& col : *all)
-    if (col.id == want) return std::move(col);
+    if (col.id == want || (!col.alias.empty() && col.alias == want)) return std::move(col);
   return Status::NotFound("no collection '" + std::string(id) + "'");
 }
 
@@ -708,6 +708,38 @@ std::string DateAddedLast(const Page& p) {
 
 // ---- add objects and status ----
 
+namespace {
+
+// True when `writer` may not add an object with this id (`key`: uuid part
+// lower-cased; `text`: the object as posted, compact JSON). See AddObjects
+// in taxii.h. The answer never depends on whether the writer may see what
+// the other organisation holds.
+StatusOr<bool> IdRefused(store::Store* s, store::TaxiiStore* ts, const model::Org& writer,
+                         const std::string& key, const std::string& text) {
+  size_t sep = key.find("--");
+  std::string type = key.substr(0, sep), uuid = key.substr(sep + 2);
+  if (SharedStixId(type, key)) return false;
+  bool foreign = false;
+  if (type == "identity") {
+    if (uuid == util::ToLower(writer.uuid)) return false;  // an organisation's own identity
+    auto org = s->FindOrg(uuid);
+    if (org.ok() && util::ToLower(org->uuid) == uuid && org->status != model::OrgStatus::kExternal)
+      foreign = true;  // another member's identity, stored in events or not
+    else if (!org.ok() && org.status().code() != Status::Code::kNotFound)
+      return org.status();
+  }
+  std::vector<store::TaxiiStore::StixIdHolder> holders;
+  SANAD_RETURN_IF_ERROR(ts->StixIdHolders(key, &holders));
+  for (const auto& h : holders) foreign = foreign || h.org_id != writer.id;
+  if (!foreign) return false;
+  // A byte-identical copy of a stored version changes nothing for anyone.
+  for (const auto& h : holders)
+    if (!h.json.empty() && h.json == text) return false;
+  return true;
+}
+
+}  // namespace
+
 StatusOr<std::string> AddObjects(store::Store* s, const Collection& col, const Caller& c,
                                  std::string_view envelope, const Importer& import,
                                  const audit::Actor& actor, MicroClock clock) {
@@ -727,7 +759,9 @@ StatusOr<std::string> AddObjects(store::Store* s, const Collection& col, const C
   if (arr.size() > kMaxEnvelopeObjects)
     return Status::Limit("envelope: more than " + std::to_string(kMaxEnvelopeObjects) + " objects");
   struct Item {
-    std::string id, version;
+    std::string id, key, version;  // key: the id with its uuid part lower-cased
+    const json::value* object = nullptr;
+    int64_t modified_us = INT64_MIN;
   };
   std::vector<Item> items;
   for (size_t i = 0; i < arr.size(); ++i) {
@@ -742,12 +776,25 @@ StatusOr<std::string> AddObjects(store::Store* s, const Collection& col, const C
       return Status::Invalid(at + ".id: must be a STIX identifier (type--uuid)");
     Item it;
     it.id = std::string(id->as_string());
-    if (const json::value* m = o.if_contains("modified"); m && m->is_string())
+    size_t sep = it.id.find("--");
+    it.key = it.id.substr(0, sep + 2) + util::ToLower(it.id.substr(sep + 2));
+    it.object = &arr[i];
+    if (const json::value* m = o.if_contains("modified"); m && m->is_string()) {
       it.version = std::string(m->as_string());
+      int64_t us = 0;
+      if (ParseTimestamp(it.version, &us)) it.modified_us = us;
+    } else if (const json::value* cr = o.if_contains("created"); cr && cr->is_string()) {
+      it.version = std::string(cr->as_string());
+    }
     items.push_back(std::move(it));
   }
-  json::object bundle{{"type", "bundle"}, {"id", "bundle--" + util::NewUuid()}, {"objects", *objs}};
-  std::string bundle_text = Serialize(bundle);
+  // One version per id is imported (the newest by modified, the first of
+  // equals, as the bundle parser keeps); the others are reported as failures.
+  std::map<std::string, size_t> winner;
+  for (size_t i = 0; i < items.size(); ++i) {
+    auto [w, fresh] = winner.emplace(items[i].key, i);
+    if (!fresh && items[i].modified_us > items[w->second].modified_us) w->second = i;
+  }
 
   AddTarget target;
   target.org_id = c.org.id;
@@ -768,32 +815,66 @@ StatusOr<std::string> AddObjects(store::Store* s, const Collection& col, const C
   }
   int64_t request_us = NowMicros(clock);
   Status result;
-  std::vector<std::string> notes;
+  ImportOutcome outcome;
+  std::set<std::string> refused;  // keys
   if (!items.empty()) {
     store::Transaction tx(s);
     result = tx.status();
     if (result.ok()) {
-      auto r = import(s, bundle_text, target);
-      if (r.ok()) {
-        notes = std::move(*r);
-        result = tx.Commit();
-      } else {
-        result = r.status();
+      auto ts = store::NewTaxiiStore(s);
+      json::array keep;
+      for (size_t i = 0; i < items.size() && result.ok(); ++i) {
+        const Item& it = items[i];
+        if (winner[it.key] != i) continue;
+        auto no = IdRefused(s, ts.get(), c.org, it.key, Serialize(*it.object));
+        if (!no.ok()) return no.status();
+        if (*no) {
+          refused.insert(it.key);
+        } else {
+          keep.push_back(*it.object);
+        }
+      }
+      if (result.ok() && !keep.empty()) {
+        json::object bundle{
+            {"type", "bundle"}, {"id", "bundle--" + util::NewUuid()}, {"objects", std::move(keep)}};
+        auto r = import(s, Serialize(bundle), target);
+        if (r.ok()) {
+          outcome = std::move(*r);
+          result = tx.Commit();
+        } else {
+          result = r.status();
+        }
       }
     }
   }
+  std::map<std::string, std::string> not_written(outcome.not_written.begin(),
+                                                 outcome.not_written.end());
   std::string status_id = util::NewUuid();
   json::array successes, failures;
-  for (const auto& it : items) {
+  for (size_t i = 0; i < items.size(); ++i) {
+    const Item& it = items[i];
     json::object d{{"id", it.id}};
     if (!it.version.empty()) d["version"] = it.version;
-    if (result.ok()) {
+    std::string why;
+    if (refused.count(it.key)) {
+      why = kIdNotAccepted;
+    } else if (winner[it.key] != i) {
+      why = "not added: another version of this object in the same request was taken instead";
+    } else if (!result.ok()) {
+      // Nothing was written. A conflict on an id answers like a refused id.
+      why = result.code() == Status::Code::kConflict ? std::string(kIdNotAccepted)
+                                                     : result.message();
+    } else if (auto nw = not_written.find(it.key); nw != not_written.end()) {
+      why = nw->second;
+    }
+    if (why.empty()) {
       successes.push_back(std::move(d));
     } else {
-      d["message"] = result.message();
+      d["message"] = why;
       failures.push_back(std::move(d));
     }
   }
+  std::vector<std::string>& notes = outcome.notes;
   json::object st{{"id", status_id},
                   {"status", "complete"},
                   {"request_timestamp", FormatTimestamp(request_us)},
@@ -824,9 +905,11 @@ StatusOr<std::string> AddObjects(store::Store* s, const Collection& col, const C
 }
 
 StatusOr<std::string> GetStatus(store::Store* s, const Caller& c, std::string_view id) {
+  // Another organisation's status answers exactly like an absent one.
+  Status absent = Status::NotFound("no status resource " + std::string(id));
   auto r = store::NewTaxiiStore(s)->GetStatus(util::ToLower(id));
-  if (!r.ok()) return r.status();
-  if (r->org_id != c.org.id) return Status::NotFound("no status resource " + std::string(id));
+  if (!r.ok()) return r.status().code() == Status::Code::kNotFound ? absent : r.status();
+  if (r->org_id != c.org.id) return absent;
   return r->json;
 }
 

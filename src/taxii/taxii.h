@@ -88,7 +88,8 @@ struct Caller {
 
 // The collections `c` may use, in the order community, own, groups, public.
 StatusOr<std::vector<Collection>> CollectionsFor(store::Store* s, const Caller& c);
-// One of them by id; NotFound when absent or not for `c` (indistinguishable).
+// One of them by id or alias ("community", "own", "public"; any case);
+// NotFound when absent or not for `c` (indistinguishable).
 StatusOr<Collection> FindCollection(store::Store* s, const Caller& c, std::string_view id);
 // The collection resource JSON object text.
 std::string CollectionJson(const Collection& col);
@@ -110,12 +111,27 @@ struct AddTarget {
   int64_t sharing_group_id = 0;
   const audit::Actor* actor = nullptr;
 };
-// Imports a STIX bundle text within the caller's transaction; returns the
-// report's warnings and unmapped objects as notes.
-using Importer = std::function<StatusOr<std::vector<std::string>>(
-    store::Store*, std::string_view bundle, const AddTarget&)>;
+// What an import did: notes (warnings, objects kept unmapped) and the
+// objects of the bundle it did not write, by STIX id (uuid part
+// lower-cased), each with the reason. Every other object of the bundle was
+// written, or was already stored in the same version (an unchanged re-add).
+struct ImportOutcome {
+  std::vector<std::string> notes;
+  std::vector<std::pair<std::string, std::string>> not_written;
+};
+// Imports a STIX bundle text within the caller's transaction.
+using Importer =
+    std::function<StatusOr<ImportOutcome>(store::Store*, std::string_view bundle, const AddTarget&)>;
 // stix::ImportBundle.
 Importer StixImporter();
+
+// The one message of an object refused because of its id: the same whether
+// another organisation holds the id in data the writer may see or not.
+inline constexpr const char kIdNotAccepted[] = "id not accepted for this writer";
+// Ids any writer may use whoever else holds them: observables (SCO ids are
+// derived from their values, so refusing them would tell who holds a value)
+// and the TLP marking-definitions.
+bool SharedStixId(std::string_view type, std::string_view id);
 
 // ---- the object log ----
 
@@ -180,10 +196,24 @@ std::string DateAddedLast(const Page& p);
 // ---- add objects (POST) and status ----
 
 // Validates an envelope ({"objects": [...]}, each object with a string type
-// and id), imports it as one bundle through `import` in one transaction, and
-// stores and returns the status resource (JSON text): complete, with one
-// success per object, or, when the import failed, one failure per object
-// carrying the reason (nothing written). Invalid for a malformed envelope.
+// and id), refuses the objects whose id another organisation holds (see
+// below), imports the rest as one bundle through `import` in one
+// transaction, and stores and returns the status resource (JSON text,
+// status "complete"): one success per object written (or already stored in
+// that version), one failure with a message per object not written
+// (refused ids, older versions, the older duplicates of an id in the
+// envelope; every object when the import failed, nothing written).
+// success_count + failure_count = total_count. Invalid for a malformed
+// envelope.
+//
+// Ids of other organisations: an object is refused with kIdNotAccepted when
+// its id is held by another organisation (store::TaxiiStore::StixIdHolders:
+// one of its events, attributes, objects or references, a kept original, an
+// object-log row) or is another member's identity, unless the object is
+// byte-identical to a version already stored (re-sharing a copy changes
+// nothing). The writer's own identity and SharedStixId ids are never refused.
+// The answer is the same whether the writer may see the other organisation's
+// object or not.
 StatusOr<std::string> AddObjects(store::Store* s, const Collection& col, const Caller& c,
                                  std::string_view envelope, const Importer& import,
                                  const audit::Actor& actor, MicroClock clock);

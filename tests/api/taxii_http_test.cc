@@ -11,6 +11,7 @@
 
 #include <boost/json.hpp>
 
+#include <map>
 #include <set>
 
 #include <sodium.h>
@@ -582,6 +583,174 @@ TEST_F(TaxiiHttpTest, ObjectsAddedToAGroupCollectionStayInTheGroup) {
   auto gv = store_->ViewerFor(gamma_.id);
   ASSERT_TRUE(gv.ok());
   EXPECT_FALSE(store_->GetEvent(*gv, head->uuid).ok());
+}
+
+// ---- issue 15: ids of other organisations, hidden vs missing, honest status ----
+
+std::string IndicatorJson(const std::string& id, const std::string& modified,
+                          const std::string& ip) {
+  return R"({"type": "indicator", "spec_version": "2.1", "id": ")" + id +
+         R"(", "created": "2026-01-01T00:00:00.000Z", "modified": ")" + modified +
+         R"(", "pattern": "[ipv4-addr:value = ')" + ip +
+         R"(']", "pattern_type": "stix", "valid_from": "2026-01-01T00:00:00Z"})";
+}
+std::string ReportJson(const std::string& id, const std::string& modified,
+                       const std::vector<std::string>& refs) {
+  std::string r;
+  for (const auto& x : refs) r += (r.empty() ? "\"" : ",\"") + x + "\"";
+  return R"({"type": "report", "spec_version": "2.1", "id": ")" + id +
+         R"(", "created": "2026-01-01T00:00:00.000Z", "modified": ")" + modified +
+         R"(", "name": "posted", "published": "2026-01-01T00:00:00Z", "object_refs": [)" + r +
+         "]}";
+}
+std::string Envelope(const std::vector<std::string>& objs) {
+  std::string body;
+  for (const auto& o : objs) body += (body.empty() ? "" : ",") + o;
+  return R"({"objects": [)" + body + "]}";
+}
+std::map<std::string, std::string> FailureMessages(const json::value& st) {
+  std::map<std::string, std::string> out;
+  for (const auto& f : st.at("failures").as_array())
+    out[std::string(f.at("id").as_string())] = f.at("message").as_string();
+  return out;
+}
+
+// Finding 4: Beta cannot put, in the community collection, an object under
+// the id of Alpha's organisation-only indicator (nor under the id of Alpha's
+// visible one): the add is refused with the same words in both cases, and
+// what members (and Alpha's own collection) serve under that id is unchanged.
+TEST_F(TaxiiHttpTest, ObjectsUnderAnotherOrganisationsIdsAreRefused) {
+  model::Attribute hidden = Attr("198.51.100.1");
+  AddEvent(alpha_, model::Distribution::kOrganisation, {hidden});
+  model::Attribute shown = Attr("198.51.100.2");
+  AddEvent(alpha_, model::Distribution::kCommunity, {shown});
+  std::string own_before = Get(alpha_key_, Coll(alpha_.uuid, "objects/indicator--" + hidden.uuid + "/")).body;
+  std::string hid = "indicator--" + hidden.uuid, vis = "indicator--" + shown.uuid;
+  std::string objs = Coll(taxii::kCommunityCollectionId, "objects/");
+  auto r = Post(beta_key_, objs,
+                Envelope({IndicatorJson(hid, "2030-01-01T00:00:00.000Z", "203.0.113.66"),
+                          IndicatorJson(vis, "2030-01-01T00:00:00.000Z", "203.0.113.67")}));
+  ASSERT_EQ(r.status, 202) << r.body;
+  json::value st = Parse(r.body);
+  EXPECT_EQ(st.at("success_count").as_int64(), 0) << r.body;
+  EXPECT_EQ(st.at("failure_count").as_int64(), 2);
+  auto msgs = FailureMessages(st);
+  EXPECT_EQ(msgs[hid], taxii::kIdNotAccepted);
+  EXPECT_EQ(msgs[vis], taxii::kIdNotAccepted);
+  // Nothing of Beta's is served under those ids, to anyone.
+  for (const std::string& key : {alpha_key_, gamma_key_, beta_key_}) {
+    ExpectTaxiiError(Get(key, objs + hid + "/"), 404);
+    auto v = Get(key, objs + vis + "/");
+    ASSERT_EQ(v.status, 200) << v.body;
+    EXPECT_EQ(v.body.find("203.0.113.67"), std::string::npos) << v.body;
+  }
+  EXPECT_EQ(Get(alpha_key_, Coll(alpha_.uuid, "objects/indicator--" + hidden.uuid + "/")).body,
+            own_before);
+  // The same id posted by its holder is accepted.
+  auto mine = Post(alpha_key_, Coll(alpha_.uuid, "objects/"),
+                   Envelope({IndicatorJson(hid, "2030-01-01T00:00:00.000Z", "198.51.100.1")}));
+  ASSERT_EQ(mine.status, 202) << mine.body;
+  EXPECT_EQ(Parse(mine.body).at("failure_count").as_int64(), 0) << mine.body;
+}
+
+// Finding 7 (TAXII): adding a report whose id is a hidden event's reads like
+// adding one whose id is a visible foreign event's, and names no holder;
+// reading a hidden object answers like reading a missing one (object,
+// versions, manifest).
+TEST_F(TaxiiHttpTest, HiddenObjectsAnswerLikeMissingOnes) {
+  model::Attribute hidden = Attr("198.51.100.3");
+  model::Event hidden_ev = AddEvent(alpha_, model::Distribution::kOrganisation, {hidden});
+  model::Event shown_ev = AddEvent(alpha_, model::Distribution::kCommunity, {Attr("198.51.100.4")});
+  std::string objs = Coll(taxii::kCommunityCollectionId, "objects/");
+  auto add = [&](const std::string& report_id) {
+    std::string ind = "indicator--" + util::NewUuid();
+    auto r = Post(beta_key_, objs,
+                  Envelope({ReportJson(report_id, "2030-01-01T00:00:00.000Z", {ind}),
+                            IndicatorJson(ind, "2030-01-01T00:00:00.000Z", "203.0.113.70")}));
+    EXPECT_EQ(r.status, 202) << r.body;
+    return Parse(r.body);
+  };
+  json::value h = add("report--" + hidden_ev.uuid);
+  json::value v = add("report--" + shown_ev.uuid);
+  EXPECT_EQ(FailureMessages(h)["report--" + hidden_ev.uuid], taxii::kIdNotAccepted);
+  EXPECT_EQ(FailureMessages(v)["report--" + shown_ev.uuid], taxii::kIdNotAccepted);
+  for (const json::value* st : {&h, &v}) {
+    std::string text = json::serialize(*st);
+    EXPECT_EQ(text.find("held by"), std::string::npos) << text;
+    EXPECT_EQ(text.find(alpha_.name), std::string::npos) << text;
+    EXPECT_EQ(st->at("failure_count").as_int64(), 1) << text;
+    EXPECT_EQ(st->at("success_count").as_int64(), 1) << text;
+  }
+  // Reads: hidden and missing give the same status and words (but the id).
+  std::string own = Coll(alpha_.uuid, "objects/");
+  std::string missing = "indicator--" + util::NewUuid();
+  std::string hid = "indicator--" + hidden.uuid;
+  for (const std::string& coll : {std::string(taxii::kCommunityCollectionId), group_.uuid}) {
+    for (const std::string& tail : {std::string("/"), std::string("/versions/")}) {
+      auto a = Get(beta_key_, Coll(coll, "objects/") + hid + tail);
+      auto b = Get(beta_key_, Coll(coll, "objects/") + missing + tail);
+      ExpectTaxiiError(a, 404);
+      ExpectTaxiiError(b, 404);
+      EXPECT_EQ(Parse(a.body).at("description").as_string().size(),
+                Parse(b.body).at("description").as_string().size());
+    }
+    auto m1 = Get(beta_key_, Coll(coll, "manifest/") + "?match[id]=" + hid);
+    auto m2 = Get(beta_key_, Coll(coll, "manifest/") + "?match[id]=" + missing);
+    EXPECT_EQ(m1.status, 200);
+    EXPECT_EQ(m1.body, m2.body);
+  }
+  // Another organisation's own collection: 404 like an absent one.
+  ExpectTaxiiError(Get(beta_key_, own + hid + "/"), 404);
+}
+
+// Finding 8: the status says what happened. An older version of a stored
+// report is not written: both objects are failures with a message; an
+// identical re-add counts as success (TAXII: the object is in the collection).
+TEST_F(TaxiiHttpTest, StatusReportsObjectsThatWereNotWritten) {
+  std::string rep = "report--" + util::NewUuid(), ind = "indicator--" + util::NewUuid();
+  std::string objs = Coll("own", "objects/");
+  auto post = [&](const std::string& modified) {
+    auto r = Post(beta_key_, objs,
+                  Envelope({ReportJson(rep, modified, {ind}),
+                            IndicatorJson(ind, modified, "203.0.113.80")}));
+    EXPECT_EQ(r.status, 202) << r.body;
+    return Parse(r.body);
+  };
+  json::value v2 = post("2026-02-01T00:00:00.000Z");
+  EXPECT_EQ(v2.at("success_count").as_int64(), 2) << json::serialize(v2);
+  json::value same = post("2026-02-01T00:00:00.000Z");
+  EXPECT_EQ(same.at("success_count").as_int64(), 2) << json::serialize(same);
+  EXPECT_EQ(same.at("failure_count").as_int64(), 0);
+  json::value old = post("2026-01-01T00:00:00.000Z");
+  EXPECT_EQ(old.at("total_count").as_int64(), 2);
+  EXPECT_EQ(old.at("success_count").as_int64(), 0) << json::serialize(old);
+  EXPECT_EQ(old.at("failure_count").as_int64(), 2);
+  auto msgs = FailureMessages(old);
+  EXPECT_NE(msgs[rep].find("newer version"), std::string::npos) << msgs[rep];
+  EXPECT_NE(msgs[ind].find("newer version"), std::string::npos) << msgs[ind];
+}
+
+// The aliases listed in docs/taxii.md work wherever a collection id does.
+TEST_F(TaxiiHttpTest, CollectionAliasesWorkInUrls) {
+  AddEvent(alpha_, model::Distribution::kCommunity, {Attr("198.51.100.5")}, {"tlp:clear"});
+  model::Event own_ev = AddEvent(beta_, model::Distribution::kOrganisation, {Attr("198.51.100.6")});
+  for (std::string alias : {"community", "own", "public", "Community"}) {
+    auto c = Get(beta_key_, Coll(alias));
+    ASSERT_EQ(c.status, 200) << alias << " " << c.body;
+    auto o = Get(beta_key_, Coll(alias, "objects/"));
+    EXPECT_EQ(o.status, 200) << alias;
+    EXPECT_FALSE(Parse(o.body).at("objects").as_array().empty()) << alias;
+    EXPECT_EQ(Get(beta_key_, Coll(alias, "manifest/")).status, 200) << alias;
+  }
+  std::string rep = "report--" + own_ev.uuid;
+  EXPECT_EQ(Get(beta_key_, Coll("own", "objects/") + rep + "/").status, 200);
+  EXPECT_EQ(Get(beta_key_, Coll("own", "objects/") + rep + "/versions/").status, 200);
+  ExpectTaxiiError(Get(alpha_key_, Coll("own", "objects/") + rep + "/"), 404);  // Alpha's own
+  auto p = Post(beta_key_, Coll("own", "objects/"),
+                Envelope({IndicatorJson("indicator--" + util::NewUuid(),
+                                        "2026-01-01T00:00:00.000Z", "203.0.113.90")}));
+  EXPECT_EQ(p.status, 202) << p.body;
+  ExpectTaxiiError(Get(beta_key_, Coll("nonsense")), 404);
 }
 
 TEST_F(TaxiiHttpTest, AmberReadsAreAudited) {

@@ -9,9 +9,13 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
+#include <cctype>
+#include <map>
 #include <mutex>
 #include <set>
 
+#include "store/stix_store.h"
 #include "store/store.h"
 #include "store/taxii_store.h"
 #include "test_util.h"
@@ -524,10 +528,12 @@ TEST_F(TaxiiTest, AddObjectsAnswersAStatusAndStoresIt) {
   std::string seen_bundle;
   AddTarget seen_target;
   Importer ok = [&](store::Store*, std::string_view bundle,
-                    const AddTarget& t) -> StatusOr<std::vector<std::string>> {
+                    const AddTarget& t) -> StatusOr<ImportOutcome> {
     seen_bundle = bundle;
     seen_target = t;
-    return std::vector<std::string>{"kept unmapped: x-thing x-thing--1: unknown type"};
+    ImportOutcome out;
+    out.notes = {"kept unmapped: x-thing x-thing--1: unknown type"};
+    return out;
   };
   std::string env = R"({"objects": [
       {"type": "indicator", "id": "indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f", "modified": "2026-01-01T00:00:00.000Z"},
@@ -562,8 +568,7 @@ TEST_F(TaxiiTest, AddObjectsAnswersAStatusAndStoresIt) {
   EXPECT_EQ(seen_target.distribution, model::Distribution::kOrganisation);
 
   // A failed import: every object fails with the reason, nothing written.
-  Importer bad = [](store::Store*, std::string_view,
-                    const AddTarget&) -> StatusOr<std::vector<std::string>> {
+  Importer bad = [](store::Store*, std::string_view, const AddTarget&) -> StatusOr<ImportOutcome> {
     return Status::Permission("held by someone else");
   };
   auto failed = AddObjects(s_.get(), col, cb, env, bad, audit::Actor{}, FrozenClock);
@@ -580,6 +585,225 @@ TEST_F(TaxiiTest, AddObjectsAnswersAStatusAndStoresIt) {
         AddObjects(s_.get(), col, cb, bad_env, ok, audit::Actor{}, FrozenClock).status().code(),
         Status::Code::kInvalid)
         << bad_env;
+}
+
+// ---- ids of other organisations (issue 15, findings 4, 7 and 8) ----
+
+std::string Upper(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// An importer that records what it was given and writes nothing.
+struct RecordingImporter {
+  std::vector<std::string> ids;  // ids of the bundle it received
+  ImportOutcome outcome;
+  Importer Get() {
+    return [this](store::Store*, std::string_view bundle,
+                  const AddTarget&) -> StatusOr<ImportOutcome> {
+      json::value b = json::parse(bundle);
+      for (const auto& o : b.at("objects").as_array())
+        ids.emplace_back(o.at("id").as_string());
+      return outcome;
+    };
+  }
+};
+
+std::string Indicator(const std::string& id, const std::string& modified,
+                      const std::string& value = "evil.example") {
+  return json::serialize(json::object{{"type", "indicator"},
+                                      {"spec_version", "2.1"},
+                                      {"id", id},
+                                      {"created", "2020-01-01T00:00:00.000Z"},
+                                      {"modified", modified},
+                                      {"pattern", "[domain-name:value = '" + value + "']"},
+                                      {"pattern_type", "stix"}});
+}
+
+// Failure messages by id, success ids.
+struct Outcome {
+  std::map<std::string, std::string> failures;
+  std::set<std::string> successes;
+  int64_t success_count = 0, failure_count = 0, total = 0;
+};
+Outcome ReadStatus(const std::string& text) {
+  Outcome o;
+  json::value v = json::parse(text);
+  for (const auto& f : v.at("failures").as_array())
+    o.failures[std::string(f.at("id").as_string())] = f.at("message").as_string();
+  for (const auto& x : v.at("successes").as_array())
+    o.successes.insert(std::string(x.at("id").as_string()));
+  o.success_count = v.at("success_count").as_int64();
+  o.failure_count = v.at("failure_count").as_int64();
+  o.total = v.at("total_count").as_int64();
+  return o;
+}
+
+// Finding 4: a writer may not add, under an id another organisation holds
+// (in an event, an attribute, a kept original or an object-log row, seen by
+// the writer or not), an object of its own making; the refusal reads the same
+// for hidden and visible objects; ids nobody else holds, observables, TLP
+// markings and the writer's own identity pass.
+TEST_F(TaxiiTest, IdsHeldByAnotherOrganisationAreRefusedAlike) {
+  model::Attribute hidden = Attr("hidden.example");
+  model::Event hidden_ev = AddEvent(a_, model::Distribution::kOrganisation, {hidden});
+  model::Attribute shown = Attr("shown.example");
+  model::Event shown_ev = AddEvent(a_, model::Distribution::kCommunity, {shown});
+  // A kept original of Alpha's hidden event, and Alpha's object log.
+  std::string kept_id = "x-custom--" + util::NewUuid();
+  store::StixObject k;
+  k.stix_id = kept_id;
+  k.type = "x-custom";
+  k.json = R"({"type":"x-custom","id":")" + kept_id + R"("})";
+  ASSERT_TRUE(store::NewStixStore(s_.get())->PutEventObjects(hidden_ev.id, {k}).ok());
+  Caller ca = CallerOf(a_), cb = CallerOf(b_);
+  Refresh(Col(ca, a_.uuid));
+  Refresh(Col(cb, kCommunityCollectionId));
+  // An id only an object-log row of Alpha's hidden event carries.
+  std::string log_only = "x-other--" + util::NewUuid();
+  {
+    store::TaxiiObjectRow row;
+    row.collection = a_.uuid;
+    row.stix_id = log_only;
+    row.type = "x-other";
+    row.spec_version = "2.1";
+    row.version_us = row.date_added = g_us * 2;
+    row.event_id = hidden_ev.id;
+    row.hash = "h";
+    row.json = "{}";
+    ASSERT_TRUE(store::NewTaxiiStore(s_.get())->InsertObject(&row).ok());
+  }
+
+  std::string mine = "indicator--" + util::NewUuid();
+  std::vector<std::string> foreign = {
+      "indicator--" + hidden.uuid,  // hidden attribute
+      "indicator--" + Upper(hidden.uuid),
+      "indicator--" + shown.uuid,    // visible attribute
+      "report--" + hidden_ev.uuid,   // hidden event
+      "report--" + shown_ev.uuid,    // visible event
+      kept_id,                       // kept original of a hidden event
+      log_only,                      // object-log row of a hidden event
+      "identity--" + a_.uuid,        // another member's identity
+      "identity--" + c_.uuid,        // another member's identity, in no event
+  };
+  json::array objs;
+  for (const auto& id : foreign) {
+    json::value o = json::parse(Indicator(id, "2030-01-01T00:00:00.000Z"));
+    o.as_object()["type"] = id.substr(0, id.find("--"));
+    objs.push_back(o);
+  }
+  objs.push_back(json::parse(Indicator(mine, "2026-01-01T00:00:00.000Z")));
+  objs.push_back(json::object{{"type", "identity"}, {"id", "identity--" + b_.uuid}, {"name", "B"}});
+  objs.push_back(json::object{{"type", "ipv4-addr"},
+                              {"id", "ipv4-addr--" + util::NewUuid()},
+                              {"value", "192.0.2.1"}});
+  objs.push_back(json::object{
+      {"type", "marking-definition"},
+      {"id", "marking-definition--f88d31f6-486f-44da-b317-01333bde0b82"}});  // TLP:AMBER
+  // A byte-identical copy of Alpha's visible indicator as served: accepted.
+  auto served = Read(s_.get(), Col(cb, kCommunityCollectionId), cb.viewer, Filter{},
+                     "indicator--" + shown.uuid);
+  ASSERT_TRUE(served.ok());
+  ASSERT_EQ(served->rows.size(), 1u);
+  std::string copy_envelope = R"({"objects": [)" + served->rows[0].json + "]}";
+
+  for (const char* coll : {kCommunityCollectionId, "own"}) {
+    RecordingImporter rec;
+    std::string env = json::serialize(json::object{{"objects", objs}});
+    auto st = AddObjects(s_.get(), Col(cb, coll), cb, env, rec.Get(), audit::Actor{}, FrozenClock);
+    ASSERT_TRUE(st.ok()) << st.status().ToString();
+    Outcome o = ReadStatus(*st);
+    EXPECT_EQ(o.total, static_cast<int64_t>(foreign.size() + 4));
+    EXPECT_EQ(o.failure_count, static_cast<int64_t>(foreign.size())) << *st;
+    EXPECT_EQ(o.success_count, 4) << *st;
+    for (const auto& id : foreign) {
+      ASSERT_TRUE(o.failures.count(id)) << id << " " << *st;
+      EXPECT_EQ(o.failures[id], kIdNotAccepted) << id;  // hidden or not: the same words
+      EXPECT_FALSE(std::count(rec.ids.begin(), rec.ids.end(), id)) << id << " was imported";
+    }
+    EXPECT_EQ(st->find("held by"), std::string::npos) << *st;
+    EXPECT_EQ(rec.ids.size(), 4u);
+    EXPECT_TRUE(o.successes.count(mine));
+
+    RecordingImporter rec2;
+    auto again = AddObjects(s_.get(), Col(cb, coll), cb, copy_envelope, rec2.Get(),
+                            audit::Actor{}, FrozenClock);
+    ASSERT_TRUE(again.ok());
+    EXPECT_EQ(ReadStatus(*again).success_count, 1) << *again;
+  }
+  // The owner itself may update its objects.
+  RecordingImporter rec;
+  std::string env = R"({"objects": [)" +
+                    Indicator("indicator--" + hidden.uuid, "2030-01-01T00:00:00.000Z") + "]}";
+  auto own = AddObjects(s_.get(), Col(ca, "own"), ca, env, rec.Get(), audit::Actor{}, FrozenClock);
+  ASSERT_TRUE(own.ok());
+  EXPECT_EQ(ReadStatus(*own).success_count, 1) << *own;
+}
+
+// Finding 8: the status says what happened to each object: objects the
+// import did not write, and the older duplicates of an id, are failures with
+// a message; counts add up.
+TEST_F(TaxiiTest, StatusListsObjectsNotWritten) {
+  Caller cb = CallerOf(b_);
+  std::string a = "indicator--" + util::NewUuid(), b = "indicator--" + util::NewUuid();
+  RecordingImporter rec;
+  rec.outcome.not_written = {{a, "not added: a newer version is stored"}};
+  std::string env = R"({"objects": [)" + Indicator(a, "2026-01-01T00:00:00.000Z") + "," +
+                    Indicator(b, "2026-01-01T00:00:00.000Z") + "," +
+                    Indicator(b, "2027-01-01T00:00:00.000Z") + "," +
+                    Indicator(b, "2026-06-01T00:00:00.000Z") + "]}";
+  auto st = AddObjects(s_.get(), Col(cb, kCommunityCollectionId), cb, env, rec.Get(),
+                       audit::Actor{}, FrozenClock);
+  ASSERT_TRUE(st.ok());
+  json::value v = json::parse(*st);
+  EXPECT_EQ(v.at("total_count").as_int64(), 4);
+  EXPECT_EQ(v.at("success_count").as_int64(), 1) << *st;
+  EXPECT_EQ(v.at("failure_count").as_int64(), 3);
+  const auto& ok = v.at("successes").as_array();
+  ASSERT_EQ(ok.size(), 1u);
+  EXPECT_EQ(ok[0].at("id").as_string(), b);
+  EXPECT_EQ(ok[0].at("version").as_string(), "2027-01-01T00:00:00.000Z");
+  const auto& bad = v.at("failures").as_array();
+  ASSERT_EQ(bad.size(), 3u);
+  EXPECT_EQ(bad[0].at("id").as_string(), a);
+  EXPECT_EQ(bad[0].at("message").as_string(), "not added: a newer version is stored");
+  for (size_t i = 1; i < 3; ++i) {
+    EXPECT_EQ(bad[i].at("id").as_string(), b);
+    EXPECT_FALSE(bad[i].at("message").as_string().empty());
+  }
+  // Only the newest version of b reached the importer.
+  EXPECT_EQ(rec.ids, (std::vector<std::string>{a, b}));
+}
+
+TEST_F(TaxiiTest, CollectionsAnswerToTheirAliases) {
+  Caller ca = CallerOf(a_);
+  EXPECT_EQ(Col(ca, "community").id, kCommunityCollectionId);
+  EXPECT_EQ(Col(ca, "COMMUNITY").id, kCommunityCollectionId);
+  EXPECT_EQ(Col(ca, "own").id, a_.uuid);
+  EXPECT_EQ(Col(CallerOf(b_), "own").id, b_.uuid);
+  EXPECT_EQ(Col(ca, "public").id, kPublicCollectionId);
+  EXPECT_EQ(FindCollection(s_.get(), ca, "nope").status().code(), Status::Code::kNotFound);
+}
+
+// Another organisation's status answers exactly like an absent one.
+TEST_F(TaxiiTest, AnotherOrganisationsStatusReadsLikeAnAbsentOne) {
+  Caller cb = CallerOf(b_);
+  RecordingImporter rec;
+  auto st = AddObjects(s_.get(), Col(cb, "own"), cb,
+                       R"({"objects": [)" + Indicator("indicator--" + util::NewUuid(),
+                                                      "2026-01-01T00:00:00.000Z") + "]}",
+                       rec.Get(), audit::Actor{}, FrozenClock);
+  ASSERT_TRUE(st.ok());
+  std::string id = Upper(std::string(json::parse(*st).at("id").as_string()));
+  std::string absent = Upper(util::NewUuid());
+  auto other = GetStatus(s_.get(), CallerOf(c_), id);
+  auto missing = GetStatus(s_.get(), CallerOf(c_), absent);
+  ASSERT_FALSE(other.ok());
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(other.status().code(), missing.status().code());
+  std::string m1 = other.status().message(), m2 = missing.status().message();
+  EXPECT_EQ(m1.substr(0, m1.size() - id.size()), m2.substr(0, m2.size() - absent.size()));
+  EXPECT_EQ(m1.substr(m1.size() - id.size()), id);
 }
 
 TEST_F(TaxiiTest, OnlyTheOwnerDeletesAndTheObjectIsWithdrawn) {
