@@ -58,23 +58,23 @@ void RegisterSystemRoutes(Router* r) {
        [](Call& c) {
          server::Metrics* m = c.svc->metrics();
          std::string body = m ? m->Render() : std::string();
+         // /metrics is public (scrapers rarely hold keys), so it shows only
+         // totals that are not sensitive: the transport metrics above and the
+         // number of organisations (the membership is public in the register).
+         // Counts of events, attributes, objects and sightings would include
+         // organisation-only and sharing-group data (their growth tells when
+         // a member records something nobody else may see): they are left out;
+         // `sanad status` shows them to the operator.
          auto stats = c.store->GetStats();
          if (stats.ok()) {
-           auto g = [&](const char* name, int64_t v) {
-             body += std::string("# TYPE sanad_store_") + name + " gauge\nsanad_store_" + name +
-                     " " + std::to_string(v) + "\n";
-           };
-           g("orgs", stats->orgs);
-           g("events", stats->events);
-           g("attributes", stats->attributes);
-           g("objects", stats->objects);
-           g("sightings", stats->sightings);
+           body += "# TYPE sanad_store_orgs gauge\nsanad_store_orgs " +
+                   std::to_string(stats->orgs) + "\n";
          }
          c.res->status = 200;
          c.res->content_type = "text/plain; version=0.0.4; charset=utf-8";
          c.res->body = std::move(body);
        },
-       R"({"operationId": "metrics", "summary": "Prometheus metrics (text exposition format 0.0.4).",
+       R"({"operationId": "metrics", "summary": "Prometheus metrics (text exposition format 0.0.4).", "description": "Public: transport metrics (requests, latency, connections, refusals) and the number of organisations only; no counts of events, attributes, objects or sightings (they would include organisation-only data).",
               "responses": {"200": {"description": "Counters, gauges and histograms",
                 "content": {"text/plain": {"schema": {"type": "string"}}}}}})"});
 
