@@ -113,6 +113,8 @@ void AddOrg(Call& c) {
         Status::Invalid("$.status: '" + status + "' is not applicant, member, suspended or left"));
   if (!org.uuid.empty() && !util::IsUuid(org.uuid))
     return c.Fail(Status::Invalid("$.uuid: '" + org.uuid + "' is not a uuid"));
+  st = model::CheckOrgLimits(org, "$.name", "$.description");
+  if (!st.ok()) return c.Fail(st);
   std::lock_guard<std::mutex> l(c.svc->write_mutex());
   store::Transaction tx(c.store);
   if (!tx.status().ok()) return c.Fail(tx.status());
@@ -163,9 +165,21 @@ void AddUser(Call& c) {
   if (st.ok()) st = GetBool(*body, "read_only_key", &read_only);
   if (!st.ok()) return c.Fail(st);
   u.email = util::ToLower(util::Trim(u.email));
+  st = model::CheckUserLimits(u, "$.email");
+  if (!st.ok()) return c.Fail(st);
+  // E-mail addresses are unique across the node, so an org-admin must be
+  // refused an address a user of another organisation holds. The refusal
+  // must not confirm that such a user exists (issue #15, finding 7): it is
+  // the very answer a malformed address gets, and names no organisation.
+  // The community's administrators, who list every user, get the precise one.
+  const Status unusable_email = Status::Invalid(
+      "$.email: '" + u.email +
+      "' cannot be used for a new user (not a valid e-mail address, or not available on this "
+      "node; the community's administrators can tell which)");
   auto at = u.email.find('@');
   if (at == std::string::npos || at == 0 || at + 1 >= u.email.size())
-    return c.Fail(Status::Invalid("$.email: '" + u.email + "' is not an e-mail address"));
+    return c.Fail(admin ? Status::Invalid("$.email: '" + u.email + "' is not an e-mail address")
+                        : unusable_email);
   if (!model::Parse(role, &u.role))
     return c.Fail(Status::Invalid("$.role: unknown role '" + role + "'"));
   model::Org org = p.org;
@@ -189,8 +203,19 @@ void AddUser(Call& c) {
   std::lock_guard<std::mutex> l(c.svc->write_mutex());
   store::Transaction tx(c.store);
   if (!tx.status().ok()) return c.Fail(tx.status());
+  if (auto held = c.store->FindUser(u.email); held.ok()) {
+    if (admin)
+      return c.Fail(Status::Conflict("a user with e-mail '" + u.email + "' already exists (" +
+                                     held->org_name + ")"));
+    if (held->org_id == p.org.id)  // the org-admin lists its own users anyway
+      return c.Fail(Status::Conflict("a user with e-mail '" + u.email + "' already exists in " +
+                                     p.org.name));
+    return c.Fail(unusable_email);
+  } else if (held.status().code() != Status::Code::kNotFound) {
+    return c.Fail(held.status());
+  }
   st = c.store->AddUser(&u);
-  if (!st.ok()) return c.Fail(st);
+  if (!st.ok()) return c.Fail(st.code() == Status::Code::kConflict && !admin ? unusable_email : st);
   auto nk = IssueKey(c.store, u.id, expires, read_only, "");
   if (!nk.ok()) return c.Fail(nk.status());
   st = c.Audit("user.add", "user", u.email, org.uuid, model::Name(u.role));

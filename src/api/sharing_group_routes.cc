@@ -70,8 +70,18 @@ void Create(Call& c) {
   if (!st.ok()) return c.Fail(st);
   g.name = std::string(util::Trim(g.name));
   if (g.name.empty()) return c.Fail(Status::Invalid("$.name: must not be empty"));
-  if (!g.uuid.empty() && !util::IsUuid(g.uuid))
-    return c.Fail(Status::Invalid("$.uuid: '" + g.uuid + "' is not a uuid"));
+  st = model::CheckSharingGroupLimits(g, "$.name", "$.releasability", "$.description");
+  if (!st.ok()) return c.Fail(st);
+  // A uuid held by a group the caller does not belong to must read like any
+  // other unusable uuid (issue #15, finding 7): the same 400 as a malformed
+  // one, naming nothing. A group the caller belongs to (and so may read) is a
+  // plain 409 naming it.
+  const Status unusable_uuid = Status::Invalid(
+      "$.uuid: '" + g.uuid +
+      "' cannot be used for a new sharing group (not a uuid, or not available); leave it out "
+      "and one is generated");
+  if (!g.uuid.empty() && !util::IsUuid(g.uuid)) return c.Fail(unusable_uuid);
+  g.uuid = util::ToLower(g.uuid);
   const model::Org& owner = c.principal->org;
   g.owner = {owner.id, owner.uuid, owner.name};
   std::vector<int64_t> member_ids;
@@ -83,7 +93,18 @@ void Create(Call& c) {
   std::lock_guard<std::mutex> l(c.svc->write_mutex());
   store::Transaction tx(c.store);
   if (!tx.status().ok()) return c.Fail(tx.status());
+  if (!g.uuid.empty()) {
+    auto held = c.store->FindSharingGroup(g.uuid);
+    if (held.ok() && held->uuid == g.uuid) {
+      auto v = c.Viewer();
+      if (!v.ok()) return c.Fail(v.status());
+      if (!v->InGroup(held->id)) return c.Fail(unusable_uuid);
+      return c.Fail(Status::Conflict("a sharing group with uuid '" + g.uuid +
+                                     "' already exists: '" + held->name + "'"));
+    }
+  }
   st = c.store->AddSharingGroup(&g);
+  if (st.code() == Status::Code::kConflict) return c.Fail(unusable_uuid);
   for (size_t i = 0; st.ok() && i < member_ids.size(); ++i)
     st = c.store->AddSharingGroupOrg(g.id, member_ids[i]);
   if (st.ok())

@@ -96,6 +96,7 @@ int CmdOrgAdd(const Context& ctx, const OrgAddArgs& a) {
     o.uuid = util::LowerUuid(a.uuid);
   }
   o.description = a.description;
+  if (Status lim = model::CheckOrgLimits(o, "NAME", "--description"); !lim.ok()) return Fail(lim);
   auto s = OpenStore(ctx);
   if (!s.ok()) return Fail(s.status());
   store::Transaction tx(s->get());
@@ -182,11 +183,21 @@ int CmdOrgSetChair(const Context& ctx, const std::string& name) {
 }
 
 namespace {
-int IssueKey(const Context& ctx, store::Store* s, const model::User& u, const std::string& expires,
+// Reads a key expiry option (`flag` names it in errors): 0 when not given.
+// A time that has already passed is refused like the API refuses it
+// ($.key_expires / $.expires): an expired key would be created silently.
+int ParseKeyExpiry(const std::string& flag, const std::string& expires, int64_t* out) {
+  *out = 0;
+  if (expires.empty()) return kExitOk;
+  if (!ParseTimeArg(expires, out)) return Usage(flag + ": cannot read time '" + expires + "'");
+  if (*out <= util::Now())
+    return Usage(flag + ": '" + expires + "' (" + util::FormatIso8601(*out) +
+                 ") is already in the past; a key must expire in the future");
+  return kExitOk;
+}
+
+int IssueKey(const Context& ctx, store::Store* s, const model::User& u, int64_t exp,
              bool read_only, bool new_user) {
-  int64_t exp = 0;
-  if (!expires.empty() && !ParseTimeArg(expires, &exp))
-    return Usage("expiry: cannot read time '" + expires + "'");
   auto key = auth::CreateApiKey(s, u.id, exp, read_only);
   if (!key.ok()) return Fail(key.status());
   if (ctx.json) {
@@ -211,7 +222,10 @@ int CmdUserAdd(const Context& ctx, const UserAddArgs& a) {
   auto at = u.email.find('@');
   if (at == std::string::npos || at == 0 || at + 1 >= u.email.size())
     return Usage("not an e-mail address: '" + a.email + "'");
+  if (Status lim = model::CheckUserLimits(u, "EMAIL"); !lim.ok()) return Fail(lim);
   if (!model::Parse(a.role, &u.role)) return Usage("--role: unknown role '" + a.role + "'");
+  int64_t exp = 0;
+  if (int rc = ParseKeyExpiry("--key-expires", a.expires, &exp); rc != kExitOk) return rc;
   auto s = OpenStore(ctx);
   if (!s.ok()) return Fail(s.status());
   auto org = (*s)->FindOrg(a.org);
@@ -229,7 +243,7 @@ int CmdUserAdd(const Context& ctx, const UserAddArgs& a) {
     st = audit::Record(s->get(), CliActor(&*org), "user.add", "user", u.email, org->uuid,
                        model::Name(u.role));
   if (!st.ok()) return Fail(st);
-  int rc = IssueKey(ctx, s->get(), u, a.expires, a.read_only, true);
+  int rc = IssueKey(ctx, s->get(), u, exp, a.read_only, true);
   if (rc != kExitOk) return rc;
   st = tx.Commit();
   if (!st.ok()) return Fail(st);
@@ -237,13 +251,15 @@ int CmdUserAdd(const Context& ctx, const UserAddArgs& a) {
 }
 
 int CmdUserNewKey(const Context& ctx, const UserAddArgs& a) {
+  int64_t exp = 0;
+  if (int rc = ParseKeyExpiry("--expires", a.expires, &exp); rc != kExitOk) return rc;
   auto s = OpenStore(ctx);
   if (!s.ok()) return Fail(s.status());
   auto u = (*s)->FindUser(util::ToLower(util::Trim(a.email)));
   if (!u.ok()) return Fail(u.status());
   store::Transaction tx(s->get());
   if (!tx.status().ok()) return Fail(tx.status());
-  int rc = IssueKey(ctx, s->get(), *u, a.expires, a.read_only, false);
+  int rc = IssueKey(ctx, s->get(), *u, exp, a.read_only, false);
   if (rc != kExitOk) return rc;
   Status st = audit::Record(s->get(), CliActor(), "key.create", "user", u->email, "");
   if (st.ok()) st = tx.Commit();
@@ -294,6 +310,10 @@ int CmdSharingGroupAdd(const Context& ctx, const SharingGroupAddArgs& a) {
   }
   g.releasability = a.releasability;
   g.description = a.description;
+  if (Status lim =
+          model::CheckSharingGroupLimits(g, "NAME", "--releasability", "--description");
+      !lim.ok())
+    return Fail(lim);
   g.owner = {owner->id, owner->uuid, owner->name};
   store::Transaction tx(s->get());
   Status st = tx.status();

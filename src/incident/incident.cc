@@ -86,6 +86,29 @@ int64_t Median(std::vector<int64_t> v) {
 
 }  // namespace
 
+// ---- timeline authorship ----
+
+bool MayNameTimelineAuthor(const policy::Viewer& viewer, const policy::IncidentAccess& access,
+                           int64_t author_org_id) {
+  if (author_org_id == 0) return true;  // no member to name
+  if (viewer.org_id == 0) return false;
+  if (author_org_id == viewer.org_id) return true;
+  if (policy::MayManageIncident(viewer, access)) return true;
+  policy::Viewer author;
+  author.org_id = author_org_id;
+  return policy::MaySeeIncident(author, access);  // a party: named to every party
+}
+
+store::TimelineEntry TimelineEntryFor(const policy::Viewer& viewer,
+                                      const policy::IncidentAccess& access,
+                                      store::TimelineEntry entry) {
+  if (MayNameTimelineAuthor(viewer, access, entry.org_id)) return entry;
+  entry.org_id = 0;
+  entry.org = {};
+  entry.actor.clear();
+  return entry;
+}
+
 // ---- the coordinator ----
 
 struct Coordinator::Impl {
@@ -202,6 +225,7 @@ struct Coordinator::Impl {
     std::string field = "indicators[" + std::to_string(i) + "]";
     std::string value(util::Trim(ind->value));
     if (value.empty()) return Status::Invalid(field + ".value: empty");
+    SANAD_RETURN_IF_ERROR(CheckText(field + ".value", value, kMaxIndicatorValueBytes, true));
     if (ind->type.empty()) ind->type = std::string(model::GuessType(value));
     model::CanonicalValue cv;
     Status st = model::Canonicalise(ind->type, value, &cv);
@@ -360,6 +384,9 @@ struct Coordinator::Impl {
     }
     SANAD_RETURN_IF_ERROR(is->ListComments(l.inc.id, &view.comments));
     SANAD_RETURN_IF_ERROR(is->ListTimeline(l.inc.id, &view.timeline));
+    // Offers are written by members that are not parties yet: other helpers
+    // do not learn who offered (docs/incidents.md, "Visibility").
+    for (auto& e : view.timeline) e = TimelineEntryFor(*v, l.access, std::move(e));
     std::vector<store::IntelLink> links;
     SANAD_RETURN_IF_ERROR(is->ListLinks(l.inc.id, &links));
     for (const auto& k : links) {
@@ -845,12 +872,11 @@ StatusOr<store::Rfa> Coordinator::CreateRfa(const Caller& c, const NewRfa& nr) {
   if (r.audience == policy::RfaAudience::kSharingGroup) {
     if (nr.sharing_group.empty())
       return Status::Invalid("sharing_group: required for audience sharing-group");
+    // A group the caller does not belong to reads like a missing one.
     auto g = m.s->FindSharingGroup(nr.sharing_group);
-    if (!g.ok())
-      return Status::Invalid("sharing_group: unknown sharing group '" + nr.sharing_group + "'");
-    if (!v->InGroup(g->id))
-      return Status::Invalid("sharing_group: " + c.org.name + " is not a member of '" + g->name +
-                             "'");
+    if (!g.ok() || !v->InGroup(g->id))
+      return Status::Invalid("sharing_group: no sharing group '" + nr.sharing_group + "' that " +
+                             c.org.name + " belongs to");
     r.sharing_group_id = g->id;
   } else if (!nr.sharing_group.empty()) {
     return Status::Invalid("sharing_group: only for audience sharing-group");
@@ -1214,20 +1240,22 @@ StatusOr<std::string> Coordinator::Promote(const Caller& c, std::string_view uui
     }
   }
   if (chosen.empty()) return Status::Invalid("indicators: the incident has none to promote");
+  SANAD_RETURN_IF_ERROR(CheckText("info", info, kMaxPromoteInfoBytes, false));
   if (static_cast<int>(distribution) < 0 || static_cast<int>(distribution) > 4)
     return Status::Invalid("distribution: expected 0-4");
   model::Event ev;
   if (distribution == model::Distribution::kSharingGroup) {
     if (sharing_group.empty()) return Status::Invalid("sharing_group: required for distribution 4");
+    // A group the caller does not belong to reads like a missing one (and
+    // is not named): its existence and name are the group's members' to know.
+    Status unusable = Status::Invalid("sharing_group: no sharing group '" +
+                                      std::string(sharing_group) + "' that " + c.org.name +
+                                      " belongs to");
     auto g = m.s->FindSharingGroup(sharing_group);
-    if (!g.ok())
-      return Status::Invalid("sharing_group: unknown sharing group '" + std::string(sharing_group) +
-                             "'");
+    if (!g.ok()) return unusable;
     auto v = m.ViewerOf(c);
     if (!v.ok()) return v.status();
-    if (!v->InGroup(g->id))
-      return Status::Invalid("sharing_group: " + c.org.name + " is not a member of '" + g->name +
-                             "'");
+    if (!v->InGroup(g->id)) return unusable;
     ev.sharing_group = {g->id, g->uuid, g->name};
   } else if (!sharing_group.empty()) {
     return Status::Invalid("sharing_group: only for distribution 4");

@@ -62,9 +62,30 @@ using Clock = std::function<model::Timestamp()>;
 // Documented limits.
 inline constexpr size_t kMaxTitleBytes = 300;
 inline constexpr size_t kMaxTextBytes = 64 << 10;  // descriptions, comments, log entries
+inline constexpr size_t kMaxIndicatorValueBytes = 8 << 10;  // one observable (URL, hash, ...)
+inline constexpr size_t kMaxPromoteInfoBytes = 1024;        // `promote --info`: the event's info
 inline constexpr size_t kMaxIndicatorsPerReport = 1000;
 inline constexpr size_t kMaxAttachmentsPerReport = 100;
 inline constexpr size_t kMaxAudienceOrgs = 200;
+
+// ---- timeline authorship (docs/incidents.md, "Visibility") ----
+//
+// Whether `viewer` may read who wrote a timeline entry written by
+// `author_org_id`: the incident's managers (affected member, coordinator)
+// always; anyone else only when the author is the viewer's own organisation
+// or a party to the incident (affected member, coordinator, reporter,
+// accepted helper). An offer of help is written by a member that is not a
+// party yet, so other helpers do not learn who offered: a helper is named
+// only once its offer is accepted. Entries without an author org (0) name no
+// member. Pure; built on policy::MaySeeIncident / MayManageIncident.
+bool MayNameTimelineAuthor(const policy::Viewer& viewer, const policy::IncidentAccess& access,
+                           int64_t author_org_id);
+// The entry as `viewer` reads it: when MayNameTimelineAuthor is false the
+// author is withheld (org cleared: JSON `"org": null`; actor ""). Every read
+// of a timeline (show, JSON and IODEF exports, the API) goes through it.
+store::TimelineEntry TimelineEntryFor(const policy::Viewer& viewer,
+                                      const policy::IncidentAccess& access,
+                                      store::TimelineEntry entry);
 
 // Who acts: an active member org, through a user (API) or the local
 // operator (CLI, actor "cli").

@@ -435,8 +435,9 @@ StatusOr<ApplicationView> Service::Apply(const Actor& a, ApplicationInput in) {
   SANAD_IMPL;
   in.name = std::string(util::Trim(in.name));
   in.country = std::string(util::Trim(in.country));
-  if (in.name.empty() || in.name.size() > 200)
-    return Status::Invalid("name: must be 1 to 200 characters");
+  if (in.name.empty()) return Status::Invalid("name: must not be empty");
+  // The application becomes an organisation: the organisation name's limit.
+  SANAD_RETURN_IF_ERROR(model::CheckNameLength("name", in.name, model::kMaxOrgNameChars));
   if (!model::IsCountryCode(in.country))
     return Status::Invalid("country: '" + in.country + "' is not an ISO 3166-1 alpha-2 code");
   if (!in.org_uuid.empty() && !util::IsUuid(in.org_uuid))
@@ -635,10 +636,12 @@ StatusOr<VoteView> Service::Close(const audit::Actor& who, std::string_view vote
     if (!voters.ok()) return voters.status();
     std::set<int64_t> voted;
     for (const auto& b : ballots) voted.insert(b.org_id);
+    // While a vote is open only the number of ballots is shown: the refusal
+    // names nobody (who has or has not voted stays secret until closing).
     for (const auto& o : *voters)
       if (!voted.count(o.id))
-        return Status::Conflict("the vote closes at " + util::FormatIso8601(v->closes) + "; " +
-                                o.name + " and possibly others have not voted yet");
+        return Status::Conflict("the vote closes at " + util::FormatIso8601(v->closes) +
+                                " and not every eligible member has voted yet");
   }
   v->yes = v->no = v->abstain = 0;
   for (const auto& b : ballots) {

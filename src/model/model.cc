@@ -260,4 +260,46 @@ bool IsCountryCode(std::string_view cc) {
   return false;
 }
 
+// ---- limits on community records ----
+
+size_t Utf8Length(std::string_view s) {
+  size_t n = 0;
+  for (unsigned char c : s)
+    if ((c & 0xC0) != 0x80) ++n;
+  return n;
+}
+
+Status CheckNameLength(std::string_view field, std::string_view value, size_t max_chars) {
+  // Cheap first: a name within max_chars bytes is within max_chars characters.
+  if (value.size() <= max_chars) return Status::Ok();
+  size_t n = Utf8Length(value);
+  if (n <= max_chars) return Status::Ok();
+  return Status::Limit(std::string(field) + ": " + std::to_string(n) + " characters, at most " +
+                       std::to_string(max_chars));
+}
+
+Status CheckByteLength(std::string_view field, std::string_view value, size_t max_bytes) {
+  if (value.size() <= max_bytes) return Status::Ok();
+  return Status::Limit(std::string(field) + ": " + std::to_string(value.size()) +
+                       " bytes, at most " + std::to_string(max_bytes));
+}
+
+Status CheckOrgLimits(const Org& o, std::string_view name_field,
+                      std::string_view description_field) {
+  SANAD_RETURN_IF_ERROR(CheckNameLength(name_field, o.name, kMaxOrgNameChars));
+  return CheckByteLength(description_field, o.description, kMaxFreeTextBytes);
+}
+
+Status CheckUserLimits(const User& u, std::string_view email_field) {
+  return CheckByteLength(email_field, u.email, kMaxEmailBytes);
+}
+
+Status CheckSharingGroupLimits(const SharingGroup& g, std::string_view name_field,
+                               std::string_view releasability_field,
+                               std::string_view description_field) {
+  SANAD_RETURN_IF_ERROR(CheckNameLength(name_field, g.name, kMaxSharingGroupNameChars));
+  SANAD_RETURN_IF_ERROR(CheckByteLength(releasability_field, g.releasability, kMaxFreeTextBytes));
+  return CheckByteLength(description_field, g.description, kMaxFreeTextBytes);
+}
+
 }  // namespace sanad::model

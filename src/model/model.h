@@ -13,6 +13,8 @@
 #include <string_view>
 #include <vector>
 
+#include "util/status.h"
+
 namespace sanad::model {
 
 using Timestamp = int64_t;  // seconds since the Unix epoch, UTC
@@ -73,6 +75,35 @@ struct SharingGroupRef {
   std::string uuid;
   std::string name;
 };
+
+// ---- limits on community records (docs/api.md, "Limits") ----------------
+//
+// Names count characters (UTF-8 code points), so that a name in any script
+// gets the same room; e-mail addresses and free text count bytes. The
+// Check*Limits functions below enforce them; the CLI (org add, user add,
+// sharing-group add), the API (POST /orgs, /users, /sharing_groups) and
+// membership applications call them before storing. Exceeding one is
+// Status::Limit naming the field and the limit (HTTP 413, exit code 1).
+inline constexpr size_t kMaxOrgNameChars = 256;           // organisation name
+inline constexpr size_t kMaxSharingGroupNameChars = 256;  // sharing group name
+inline constexpr size_t kMaxEmailBytes = 254;             // RFC 5321 path limit (256 - "<>")
+inline constexpr size_t kMaxFreeTextBytes = 64 << 10;     // descriptions, releasability
+
+// Number of UTF-8 code points in `s` (bytes that do not continue a sequence).
+size_t Utf8Length(std::string_view s);
+// Limit("FIELD: N characters, at most MAX") when `value` has more than
+// `max_chars` characters.
+Status CheckNameLength(std::string_view field, std::string_view value, size_t max_chars);
+// Limit("FIELD: N bytes, at most MAX") when `value` is longer than `max_bytes`.
+Status CheckByteLength(std::string_view field, std::string_view value, size_t max_bytes);
+// The limits of one record; the field names are those the caller's input
+// uses ("$.name" over the API, "NAME" or "--description" on the CLI).
+Status CheckOrgLimits(const Org& o, std::string_view name_field = "name",
+                      std::string_view description_field = "description");
+Status CheckUserLimits(const User& u, std::string_view email_field = "email");
+Status CheckSharingGroupLimits(const SharingGroup& g, std::string_view name_field = "name",
+                               std::string_view releasability_field = "releasability",
+                               std::string_view description_field = "description");
 
 // ---- markings -----------------------------------------------------------
 

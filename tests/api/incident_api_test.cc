@@ -146,6 +146,21 @@ TEST_F(IncidentApiTest, CoordinatedResponseOverRest) {
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(S(r.Json().at("status")), "accepted");
   ASSERT_EQ(Send("GET", "/api/v1/incidents/" + inc, helper_).status, 200);
+  // Issue #15: the accepted helper does not learn from any read (view,
+  // exports, the request's offers) that Other CERT offered help too; the
+  // managers do.
+  for (const char* path : {"", "/export?format=json", "/export?format=iodef"}) {
+    auto h = Send("GET", "/api/v1/incidents/" + inc + path, helper_);
+    ASSERT_EQ(h.status, 200) << path;
+    EXPECT_THAT(h.body, ::testing::Not(HasSubstr("Other CERT"))) << path;
+    EXPECT_THAT(h.body, ::testing::Not(HasSubstr("a@other.example"))) << path;
+    EXPECT_THAT(h.body, HasSubstr("Helper CERT")) << path;
+  }
+  auto hr = Send("GET", "/api/v1/rfas/" + rfa, helper_);
+  ASSERT_EQ(hr.status, 200);
+  EXPECT_THAT(hr.body, ::testing::Not(HasSubstr("Other CERT")));
+  auto vt = Send("GET", "/api/v1/incidents/" + inc, victim_);
+  EXPECT_THAT(vt.body, HasSubstr("a@other.example"));
 
   // Tasks and their log.
   r = Send("POST", "/api/v1/incidents/" + inc + "/tasks", victim_,

@@ -2,10 +2,14 @@
 // commercial applicant (application, two sponsors from two countries, a vote,
 // the register), role and visibility checks, a suspension that stops the
 // suspended org's keys, and the TLP audience warnings (check-event and the
-// event create response).
+// event create response). Also the community routes' answers for issue #15:
+// users and sharing groups of other organisations read like unusable input,
+// and name length limits.
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+
+#include <cctype>
 
 #include "api/api.h"
 #include "auth/auth.h"
@@ -255,6 +259,133 @@ TEST_F(MembershipApiTest, CommunityDefaultDistributionForNewEvents) {
   const std::string uuid = Str(v, {"Event", "uuid"});
   EXPECT_EQ(Do("GET", gamma_analyst_, "/api/v1/events/" + uuid).status, 404);
   EXPECT_EQ(Do("GET", admin_, "/api/v1/events/" + uuid).status, 200);
+}
+
+// ---- community routes (users, sharing groups): issue #15 ----
+
+std::string Replace(std::string s, const std::string& from, const std::string& to) {
+  for (size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size()))
+    s.replace(at, from.size(), to);
+  return s;
+}
+
+// Finding 7: an org-admin adding a user with another organisation's e-mail
+// got 409, confirming that the address exists elsewhere. Now the answer is
+// the very one a malformed address gets and names no organisation; only the
+// community's administrators get the precise conflict.
+TEST_F(MembershipApiTest, AnotherOrgsUserReadsLikeAnUnusableAddress) {
+  auto taken = Do("POST", beta_boss_, "/api/v1/users", R"({"email": "analyst@gamma.example"})");
+  auto junk = Do("POST", beta_boss_, "/api/v1/users", R"({"email": "no-at-sign.example"})");
+  EXPECT_EQ(taken.status, 400) << taken.body;
+  EXPECT_EQ(junk.status, taken.status);
+  EXPECT_EQ(Replace(taken.body, "analyst@gamma.example", "X"),
+            Replace(junk.body, "no-at-sign.example", "X"));
+  EXPECT_EQ(taken.body.find("Gamma"), std::string::npos) << taken.body;
+  EXPECT_EQ(taken.body.find(gamma_.uuid), std::string::npos) << taken.body;
+  EXPECT_EQ(taken.body.find("exists"), std::string::npos) << taken.body;
+  // The org-admin's own users: it lists them anyway, a plain conflict.
+  auto own = Do("POST", beta_boss_, "/api/v1/users", R"({"email": "analyst@beta.example"})");
+  EXPECT_EQ(own.status, 409) << own.body;
+  // The community's administrators get the precise answer.
+  auto adm = Do("POST", admin_, "/api/v1/users",
+                R"({"email": "analyst@gamma.example", "org": "Beta CERT"})");
+  EXPECT_EQ(adm.status, 409) << adm.body;
+  EXPECT_NE(adm.body.find("Gamma Vendor"), std::string::npos) << adm.body;
+  // A free address works, and nothing was added by the refusals.
+  EXPECT_EQ(Do("POST", beta_boss_, "/api/v1/users", R"({"email": "new@beta.example"})").status, 201);
+  auto g = store_->FindUser("analyst@gamma.example");
+  ASSERT_TRUE(g.ok());
+  EXPECT_EQ(g->org_id, gamma_.id);
+}
+
+// Finding 7: creating a sharing group with the uuid of a hidden group gave
+// 409. Now a hidden group's uuid reads like a malformed uuid (400, the same
+// message); a group the caller belongs to is a plain 409.
+TEST_F(MembershipApiTest, AHiddenSharingGroupUuidReadsLikeAnUnusableUuid) {
+  const std::string uuid = "6f1c2a9e-3b7d-4c5e-9a1f-0b2c3d4e5f60";
+  auto made = Do("POST", gamma_analyst_, "/api/v1/sharing_groups",
+                 R"({"name": "Vendor circle", "uuid": ")" + uuid + R"("})");
+  ASSERT_EQ(made.status, 201) << made.body;
+  ASSERT_EQ(Do("GET", beta_analyst_, "/api/v1/sharing_groups/" + uuid).status, 404);
+  auto hidden = Do("POST", beta_analyst_, "/api/v1/sharing_groups",
+                   R"({"name": "Mine", "uuid": ")" + uuid + R"("})");
+  auto junk = Do("POST", beta_analyst_, "/api/v1/sharing_groups",
+                 R"({"name": "Mine", "uuid": "not-a-uuid"})");
+  EXPECT_EQ(hidden.status, 400) << hidden.body;
+  EXPECT_EQ(junk.status, hidden.status);
+  EXPECT_EQ(Replace(hidden.body, uuid, "X"), Replace(junk.body, "not-a-uuid", "X"));
+  EXPECT_EQ(hidden.body.find("Vendor circle"), std::string::npos) << hidden.body;
+  // Upper case is the same uuid and the same answer.
+  std::string upper = uuid;
+  for (char& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  auto hidden_upper = Do("POST", beta_analyst_, "/api/v1/sharing_groups",
+                         R"({"name": "Mine", "uuid": ")" + upper + R"("})");
+  EXPECT_EQ(hidden_upper.status, 400) << hidden_upper.body;
+  // The owner (a member) gets the plain conflict.
+  EXPECT_EQ(Do("POST", gamma_analyst_, "/api/v1/sharing_groups",
+               R"({"name": "Again", "uuid": ")" + uuid + R"("})")
+                .status,
+            409);
+  EXPECT_EQ(Do("POST", beta_analyst_, "/api/v1/sharing_groups",
+               R"({"name": "Mine", "uuid": "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"})")
+                .status,
+            201);
+}
+
+// Names had no length limit (100,000 characters were accepted). Each limit
+// is a 413 naming the field and the limit; names count characters, so a
+// name in Arabic script gets as much room as one in Latin script.
+TEST_F(MembershipApiTest, NameLengthLimits) {
+  const std::string huge(100000, 'A');
+  auto org = Do("POST", admin_, "/api/v1/orgs",
+                R"({"name": ")" + huge + R"(", "country": "DE"})");
+  EXPECT_EQ(org.status, 413);
+  EXPECT_NE(org.body.find("$.name: 100000 characters, at most 256"), std::string::npos)
+      << org.body.substr(0, 300);
+  std::string arabic;
+  for (int i = 0; i < 256; ++i) arabic += "\xd8\xb3";  // U+0633, 2 bytes each
+  EXPECT_EQ(Do("POST", admin_, "/api/v1/orgs",
+               R"({"name": ")" + arabic + R"(", "country": "SA"})")
+                .status,
+            201);
+  EXPECT_EQ(Do("POST", admin_, "/api/v1/orgs",
+               R"({"name": ")" + arabic + "\xd8\xb3" + R"(", "country": "SA"})")
+                .status,
+            413);
+  auto desc = Do("POST", admin_, "/api/v1/orgs",
+                 R"({"name": "Long CERT", "country": "DE", "description": ")" +
+                     std::string(65537, 'd') + R"("})");
+  EXPECT_EQ(desc.status, 413);
+  EXPECT_NE(desc.body.find("$.description: 65537 bytes, at most 65536"), std::string::npos);
+
+  std::string local(254 - std::string("@beta.example").size(), 'u');
+  EXPECT_EQ(Do("POST", beta_boss_, "/api/v1/users",
+               R"({"email": ")" + local + R"(@beta.example"})")
+                .status,
+            201);
+  auto mail = Do("POST", beta_boss_, "/api/v1/users",
+                 R"({"email": "u)" + local + R"(@beta.example"})");
+  EXPECT_EQ(mail.status, 413);
+  EXPECT_NE(mail.body.find("$.email: 255 bytes, at most 254"), std::string::npos) << mail.body;
+
+  auto sg = Do("POST", beta_analyst_, "/api/v1/sharing_groups",
+               R"({"name": ")" + std::string(257, 'g') + R"("})");
+  EXPECT_EQ(sg.status, 413);
+  EXPECT_NE(sg.body.find("$.name: 257 characters, at most 256"), std::string::npos) << sg.body;
+  auto rel = Do("POST", beta_analyst_, "/api/v1/sharing_groups",
+                R"({"name": "ok", "releasability": ")" + std::string(65537, 'r') + R"("})");
+  EXPECT_EQ(rel.status, 413);
+  EXPECT_NE(rel.body.find("$.releasability"), std::string::npos);
+  EXPECT_EQ(Do("POST", beta_analyst_, "/api/v1/sharing_groups",
+               R"({"name": ")" + std::string(256, 'g') + R"("})")
+                .status,
+            201);
+  // A membership application becomes an organisation: the same name limit.
+  std::string app = kApplication;
+  app.replace(app.find("Delta Vendor"), 12, std::string(257, 'D'));
+  auto ap = Do("POST", admin_, "/api/v1/membership/applications", app);
+  EXPECT_EQ(ap.status, 413) << ap.body.substr(0, 300);
+  EXPECT_NE(ap.body.find("name: 257 characters, at most 256"), std::string::npos);
 }
 
 }  // namespace

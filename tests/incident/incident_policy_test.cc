@@ -6,6 +6,7 @@
 
 #include <random>
 
+#include "incident/incident.h"
 #include "policy/policy.h"
 
 namespace sanad::policy {
@@ -60,6 +61,42 @@ TEST(IncidentPolicyTest, RequestAudiencesAndOffers) {
   EXPECT_FALSE(MaySeeOffer(V(6), 5, r)) << "a participant does not see others' offers";
 }
 
+// Issue #15: the timeline names an offering member to the managers and to
+// itself; other parties read it only once it is a party (accepted helper).
+TEST(IncidentPolicyTest, TimelineNamesNonPartiesOnlyToManagersAndThemselves) {
+  IncidentAccess a;
+  a.affected_org_id = 1;
+  a.coordinator_org_id = 2;
+  a.reporting_org_ids = {3};
+  a.participant_org_ids = {4};
+  const int64_t offerer = 6;  // offered, not accepted
+  EXPECT_TRUE(incident::MayNameTimelineAuthor(V(1), a, offerer)) << "affected member";
+  EXPECT_TRUE(incident::MayNameTimelineAuthor(V(2), a, offerer)) << "coordinator";
+  EXPECT_TRUE(incident::MayNameTimelineAuthor(V(6), a, offerer)) << "its own entry";
+  EXPECT_FALSE(incident::MayNameTimelineAuthor(V(4), a, offerer)) << "an accepted helper";
+  EXPECT_FALSE(incident::MayNameTimelineAuthor(V(3), a, offerer)) << "a reporter";
+  EXPECT_FALSE(incident::MayNameTimelineAuthor(V(0), a, offerer));
+  for (int64_t party : {1, 2, 3, 4})
+    EXPECT_TRUE(incident::MayNameTimelineAuthor(V(4), a, party)) << party;
+  EXPECT_TRUE(incident::MayNameTimelineAuthor(V(4), a, 0)) << "no author org";
+
+  store::TimelineEntry e;
+  e.org_id = offerer;
+  e.org = {offerer, "uuid-6", "Offering CERT"};
+  e.actor = "user@offering.example";
+  e.action = "rfa.offer";
+  e.text = "an offer of help arrived on request 12345678";
+  store::TimelineEntry seen = incident::TimelineEntryFor(V(4), a, e);
+  EXPECT_EQ(seen.org_id, 0);
+  EXPECT_TRUE(seen.org.name.empty() && seen.org.uuid.empty() && seen.org.id == 0);
+  EXPECT_TRUE(seen.actor.empty());
+  EXPECT_EQ(seen.action, e.action);
+  EXPECT_EQ(seen.text, e.text);
+  EXPECT_EQ(incident::TimelineEntryFor(V(1), a, e).org.name, "Offering CERT");
+  a.participant_org_ids.push_back(offerer);  // accepted
+  EXPECT_EQ(incident::TimelineEntryFor(V(4), a, e).org.name, "Offering CERT");
+}
+
 TEST(IncidentPolicyTest, AgreesWithANaiveRestatementOnRandomParties) {
   std::mt19937 rng(7);
   auto pick = [&](int n) { return static_cast<int64_t>(rng() % n); };
@@ -100,6 +137,11 @@ TEST(IncidentPolicyTest, AgreesWithANaiveRestatementOnRandomParties) {
     ASSERT_EQ(InRfaAudience(v, r), audience) << i;
     ASSERT_EQ(MaySeeRfa(v, r), sees_rfa) << i;
     ASSERT_EQ(MaySeeOffer(v, offerer, r), sees_offer) << i;
+    // Timeline authors: named to managers, to themselves, and when a party.
+    bool author_party = offerer == a.affected_org_id || offerer == a.coordinator_org_id ||
+                        in(a.reporting_org_ids, offerer) || in(a.participant_org_ids, offerer);
+    bool names = org != 0 && (org == offerer || manages || author_party);
+    ASSERT_EQ(incident::MayNameTimelineAuthor(v, a, offerer), names) << i;
   }
 }
 

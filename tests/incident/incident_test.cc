@@ -402,6 +402,70 @@ TEST_F(IncidentTest, RequestsReachTheirAudienceAndAcceptedHelpersJoin) {
             Code::kInvalid);
 }
 
+// Issue #15: a helper whose offer was accepted read, in the timeline, which
+// other members had offered help (the offer entries carry the offering org
+// and user). Every read path (view, JSON and IODEF exports, offers of a
+// request) names another helper only once its offer is accepted.
+TEST_F(IncidentTest, TimelineNamesOtherHelpersOnlyOnceAccepted) {
+  std::string u = Open("high", "amber");
+  store::Rfa rfa = Ask(u);
+  auto as = [&](const model::Org& o, const std::string& user) {
+    Caller c = C(o);
+    c.actor.name = user;
+    return c;
+  };
+  Caller helper = as(helper_, "ana@helper.example"), other = as(other_, "omar@other.example");
+  auto o1 = Tx([&] { return co_->Offer(helper, rfa.uuid, "forensics team", 0); });
+  auto o2 = Tx([&] { return co_->Offer(other, rfa.uuid, "remote triage", 0); });
+  ASSERT_TRUE(o1.ok() && o2.ok());
+  ASSERT_TRUE(Tx([&] { return co_->DecideOffer(C(victim_), o1->uuid, true); }).ok());
+
+  auto v = Tx([&] { return co_->Get(helper, u); });
+  ASSERT_TRUE(v.ok()) << v.status().ToString();
+  bool own_named = false;
+  for (const auto& e : v->timeline) {
+    EXPECT_NE(e.org.name, "Other CERT") << e.action << ": " << e.text;
+    EXPECT_NE(e.org_id, other_.id) << e.action;
+    EXPECT_NE(e.actor, "omar@other.example") << e.action;
+    EXPECT_THAT(e.text, ::testing::Not(HasSubstr("Other CERT")));
+    if (e.action == "rfa.offer" && e.org.name == "Helper CERT") own_named = true;
+  }
+  EXPECT_TRUE(own_named) << "a helper reads its own offer";
+  ASSERT_EQ(v->rfas.size(), 1u);
+  ASSERT_EQ(v->rfas[0].offers.size(), 1u);
+  EXPECT_EQ(v->rfas[0].offers[0].uuid, o1->uuid);
+  EXPECT_EQ(v->rfas[0].offer_count, 2) << "the number of offers is shown";
+  for (auto doc : {Tx([&] { return co_->ExportJson(helper, u); }),
+                   Tx([&] { return co_->ExportIodef(helper, u, "sanad.test"); })}) {
+    ASSERT_TRUE(doc.ok());
+    EXPECT_THAT(*doc, ::testing::Not(HasSubstr("Other CERT")));
+    EXPECT_THAT(*doc, ::testing::Not(HasSubstr("omar@other.example")));
+    EXPECT_THAT(*doc, ::testing::Not(HasSubstr(other_.uuid)));
+  }
+  auto rv = Tx([&] { return co_->GetRfa(helper, rfa.uuid); });
+  ASSERT_TRUE(rv.ok());
+  ASSERT_EQ(rv->offers.size(), 1u);
+  EXPECT_EQ(rv->offers[0].org.name, "Helper CERT");
+
+  // The managers read who offered.
+  auto mv = Tx([&] { return co_->Get(C(victim_), u); });
+  ASSERT_TRUE(mv.ok());
+  bool other_named = false;
+  for (const auto& e : mv->timeline)
+    if (e.action == "rfa.offer" && e.org.name == "Other CERT" && e.actor == "omar@other.example")
+      other_named = true;
+  EXPECT_TRUE(other_named);
+
+  // Once accepted, the other helper is a party and is named to every party.
+  ASSERT_TRUE(Tx([&] { return co_->DecideOffer(C(victim_), o2->uuid, true); }).ok());
+  v = Tx([&] { return co_->Get(helper, u); });
+  ASSERT_TRUE(v.ok());
+  other_named = false;
+  for (const auto& e : v->timeline)
+    if (e.action == "rfa.offer" && e.org.name == "Other CERT") other_named = true;
+  EXPECT_TRUE(other_named);
+}
+
 TEST_F(IncidentTest, WithdrawnRequestsDeclinePendingOffers) {
   std::string u = Open();
   store::Rfa rfa = Ask(u);

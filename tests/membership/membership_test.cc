@@ -5,6 +5,7 @@
 // visibility, and the audit trail.
 #include "membership/membership.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <functional>
@@ -339,6 +340,35 @@ TEST_F(MembershipTest, VoteAdmitsAndRecordsEveryBallot) {
   EXPECT_EQ(reg->decisions[0].decided_by, "vote");
   ASSERT_EQ(reg->votes.size(), 1u);
   EXPECT_EQ(reg->votes[0].ballots.size(), 5u);
+}
+
+// Issue #15: closing an open vote early named a member that had not voted
+// yet. While a vote is open only the number of ballots is shown, so the
+// refusal names no member (neither those that voted nor those that did not).
+TEST_F(MembershipTest, ClosingEarlyNamesNoMember) {
+  auto app = Apply("CyberShield", "DE", MembershipCategory::kCommercial);
+  ASSERT_TRUE(app.ok());
+  ASSERT_TRUE(Sponsor(chair_, app->app.uuid).ok());
+  auto v = Sponsor(id_, app->app.uuid);
+  ASSERT_TRUE(v.ok() && v->vote);
+  const std::string vote = v->vote->uuid;
+  ASSERT_OK(Cast(chair_, vote, "yes"));
+  ASSERT_OK(Cast(id_, vote, "no"));
+  for (const model::Org* next : {&sa_, &eg_}) {
+    auto c = Close(vote);
+    ASSERT_EQ(c.status().code(), Status::Code::kConflict);
+    const std::string msg = c.status().message();
+    EXPECT_THAT(msg, ::testing::HasSubstr("not every eligible member has voted"));
+    for (const model::Org* o : {&chair_, &id_, &sa_, &eg_, &my2_, &tr_, &vendor_}) {
+      EXPECT_THAT(msg, ::testing::Not(::testing::HasSubstr(o->name))) << msg;
+      EXPECT_THAT(msg, ::testing::Not(::testing::HasSubstr(o->uuid))) << msg;
+    }
+    ASSERT_OK(Cast(*next, vote, "yes"));
+  }
+  ASSERT_OK(Cast(my2_, vote, "yes"));
+  auto closed = Close(vote);
+  ASSERT_TRUE(closed.ok()) << closed.status().ToString();
+  EXPECT_EQ(closed->ballots.size(), 5u) << "every ballot is public once closed";
 }
 
 TEST_F(MembershipTest, VoteWithoutQuorumClosesAtItsTimeAndTheRejectionIsKept) {
