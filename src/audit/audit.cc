@@ -1,5 +1,6 @@
 #include "audit/audit.h"
 
+#include "audit/checkpoint.h"
 #include "util/util.h"
 
 namespace sanad::audit {
@@ -105,36 +106,6 @@ Status RecordSensitiveRead(store::Store* s, const Actor& actor, std::string_view
                 ev.orgc.uuid.empty() ? ev.org.uuid : ev.orgc.uuid, model::TlpLabel(t));
 }
 
-StatusOr<VerifyResult> Verify(store::Store* s) {
-  VerifyResult r;
-  std::string prev;
-  int64_t expect_seq = 1;
-  Status st = s->ScanAuditEntries([&](const store::AuditEntry& e) {
-    if (e.seq != expect_seq) {
-      r.ok = false;
-      r.problem = "entry " + std::to_string(expect_seq) + " is missing (found " +
-                  std::to_string(e.seq) + " next): entries were deleted or reordered";
-      return false;
-    }
-    if (e.prev_hash != prev) {
-      r.ok = false;
-      r.problem = "entry " + std::to_string(e.seq) +
-                  ": does not link to the previous entry (reordered or altered)";
-      return false;
-    }
-    if (!util::ConstantTimeEqual(ComputeHash(prev, e), e.hash)) {
-      r.ok = false;
-      r.problem = "entry " + std::to_string(e.seq) + ": contents do not match its hash (edited)";
-      return false;
-    }
-    prev = e.hash;
-    ++expect_seq;
-    ++r.entries;
-    return true;
-  });
-  if (!st.ok()) return st;
-  r.head_hash = util::ToHex(prev);
-  return r;
-}
+StatusOr<VerifyResult> Verify(store::Store* s) { return VerifyWithCheckpoints(s, {}); }
 
 }  // namespace sanad::audit

@@ -5,9 +5,10 @@
 // object and the org that owns the object. Each entry carries the hash of the
 // previous one: hash = BLAKE2b-256(prev_hash || canonical encoding of the
 // entry), so editing, deleting or reordering any entry breaks the chain.
-// Truncating the tail is caught by comparing the head hash with a copy kept
-// elsewhere: `sanad audit verify` prints it, and <data>/audit.head keeps the
-// last one this node saw.
+// Truncating the tail, or rewriting an entry and recomputing every later
+// hash, is caught by the head this node saw last (<data>/audit.head) and by
+// checkpoints of the head signed with the node's key, kept in the store and
+// by peers (audit/checkpoint.h).
 //
 // Entries are written through the store in the same transaction as the change
 // they record, so a rolled-back change leaves no entry.
@@ -17,6 +18,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "model/model.h"
 #include "store/store.h"
@@ -53,9 +55,14 @@ struct VerifyResult {
   int64_t entries = 0;
   std::string head_hash;  // hex of the last entry's hash ("" when empty)
   std::string problem;    // first problem found, naming the sequence number
+  std::vector<std::string> problems;  // every problem found (see VerifyWithCheckpoints)
+  int64_t checkpoints = 0;            // stored signed checkpoints found valid and in place
+  int64_t kept_checked = 0;           // kept (peer) checkpoints found valid and in place
 };
 
-// Recomputes the whole chain.
+// Recomputes the whole chain and checks it against the stored signed
+// checkpoints (VerifyWithCheckpoints without audit.head, node key or kept
+// checkpoints).
 StatusOr<VerifyResult> Verify(store::Store* s);
 
 // The canonical encoding that is hashed (exposed for tests and for members

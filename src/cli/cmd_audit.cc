@@ -1,11 +1,16 @@
-// sanad audit verify | list | access
+// sanad audit verify | checkpoint | list | access
 #include <CLI/CLI.hpp>
 #include <boost/json.hpp>
 
 #include <fstream>
 #include <iostream>
+#include <iterator>
+#include <optional>
+#include <vector>
 
 #include "audit/audit.h"
+#include "audit/checkpoint.h"
+#include "audit/node_key.h"
 #include "cli/cli.h"
 #include "cli/context.h"
 #include "cli/register.h"
@@ -53,45 +58,157 @@ int PrintEntries(const Context& ctx, store::Store* s, const std::string& owner, 
   return kExitOk;
 }
 
-int Verify(const Context& ctx) {
+json::object CheckpointJson(const store::AuditCheckpoint& c) {
+  return {{"format", audit::kCheckpointFormat},
+          {"seq", c.seq},
+          {"hash", util::ToHex(c.hash)},
+          {"time", util::FormatIso8601(c.time)},
+          {"public_key", util::ToHex(c.public_key)},
+          {"signature", util::ToHex(c.signature)}};
+}
+
+StatusOr<store::AuditCheckpoint> CheckpointFromJson(const json::value& v,
+                                                    const std::string& where) {
+  auto bad = [&](const std::string& why) {
+    return Status::Invalid(where + ": not a " + audit::kCheckpointFormat + " checkpoint: " + why);
+  };
+  if (!v.is_object()) return bad("expected an object");
+  const auto& o = v.as_object();
+  auto str = [&](const char* k) -> const json::string* {
+    const auto* f = o.if_contains(k);
+    return f && f->is_string() ? &f->as_string() : nullptr;
+  };
+  const auto* format = str("format");
+  if (!format || *format != audit::kCheckpointFormat)
+    return bad("\"format\" is missing or unknown");
+  store::AuditCheckpoint c;
+  const auto* seq = o.if_contains("seq");
+  if (!seq || !seq->is_int64() || seq->as_int64() <= 0)
+    return bad("\"seq\" must be a positive integer");
+  c.seq = seq->as_int64();
+  const auto* t = str("time");
+  if (!t || !util::ParseIso8601(std::string_view(t->data(), t->size()), &c.time))
+    return bad("\"time\" must be an ISO-8601 time");
+  struct HexField {
+    const char* name;
+    std::string* out;
+    size_t size;
+  };
+  for (const HexField& h :
+       {HexField{"hash", &c.hash, 32}, HexField{"public_key", &c.public_key, 32},
+        HexField{"signature", &c.signature, 64}}) {
+    const auto* f = str(h.name);
+    if (!f || !util::FromHex(std::string_view(f->data(), f->size()), h.out) ||
+        h.out->size() != h.size)
+      return bad(std::string("\"") + h.name + "\" must be " + std::to_string(h.size * 2) +
+                 " hex digits");
+  }
+  return c;
+}
+
+// A file with one checkpoint object, or an array of them.
+Status ReadKeptCheckpoints(const std::string& path, std::vector<store::AuditCheckpoint>* out) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) return Status::Io("cannot read " + path);
+  std::string text((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  boost::system::error_code ec;
+  json::value v = json::parse(text, ec);
+  if (ec) return Status::Invalid(path + ": not JSON: " + ec.message());
+  if (v.is_array()) {
+    size_t i = 0;
+    for (const auto& item : v.as_array()) {
+      auto c = CheckpointFromJson(item, path + "[" + std::to_string(i++) + "]");
+      if (!c.ok()) return c.status();
+      out->push_back(*c);
+    }
+    return Status::Ok();
+  }
+  auto c = CheckpointFromJson(v, path);
+  if (!c.ok()) return c.status();
+  out->push_back(*c);
+  return Status::Ok();
+}
+
+// Verifies the log against its stored checkpoints, audit.head, the node key
+// and the kept checkpoint files; when it is intact, signs a checkpoint of the
+// head and records the head in audit.head. `checkpoint_only`: print the
+// checkpoint (sanad audit checkpoint) rather than the verification.
+int VerifyAndCheckpoint(const Context& ctx, const std::vector<std::string>& kept_files,
+                        bool checkpoint_only) {
+  audit::VerifyOptions o;
+  for (const auto& file : kept_files) {
+    Status st = ReadKeptCheckpoints(file, &o.kept);
+    if (!st.ok()) return Fail(st);
+  }
   auto s = OpenStore(ctx);
   if (!s.ok()) return Fail(s.status());
-  auto r = audit::Verify(s->get());
+  const std::string key_file = audit::NodeKeyPath(ctx.data_dir);
+  auto key = audit::LoadNodeKey(key_file);
+  if (!key.ok() && key.status().code() != Status::Code::kNotFound) return Fail(key.status());
+  o.node_public_key = key.ok() ? key->public_key() : std::string();
+  o.head_file = ctx.data_dir + "/audit.head";
+  auto r = audit::VerifyWithCheckpoints(s->get(), o);
   if (!r.ok()) return Fail(r.status());
-  // The head this node saw last: a truncated tail shows as a head that went back.
-  std::string head_file = ctx.data_dir + "/audit.head";
-  std::string previous;
-  {
-    std::ifstream f(head_file);
-    std::getline(f, previous);
+
+  std::optional<store::AuditCheckpoint> made;
+  if (r->ok) {
+    if (r->entries > 0) {
+      if (!key.ok()) key = audit::LoadOrCreateNodeKey(key_file);
+      if (!key.ok()) return Fail(key.status());
+      auto c = audit::MakeCheckpoint(s->get(), *key, CliActor(), *r);
+      if (!c.ok()) return Fail(c.status());
+      made = *c;
+    }
+    int64_t head_seq = 0;
+    std::string head_hash;
+    auto last = (*s)->LastAuditEntry();
+    if (last.ok()) {
+      head_seq = last->seq;
+      head_hash = util::ToHex(last->hash);
+    } else if (last.status().code() != Status::Code::kNotFound) {
+      return Fail(last.status());
+    }
+    Status st = audit::WriteHeadFile(o.head_file, head_seq, head_hash);
+    if (!st.ok()) return Fail(st);
   }
-  bool truncated = false;
-  if (r->ok && !previous.empty()) {
-    auto sp = previous.find(' ');
-    int64_t prev_entries = sp == std::string::npos ? 0 : std::atoll(previous.c_str());
-    if (prev_entries > r->entries) truncated = true;
-  }
-  if (r->ok && !truncated) {
-    std::ofstream f(head_file, std::ios::trunc);
-    f << r->entries << " " << r->head_hash << "\n";
-  }
+
   if (ctx.json) {
-    std::cout << json::serialize(json::object{{"ok", r->ok && !truncated},
-                                              {"entries", r->entries},
-                                              {"head", r->head_hash},
-                                              {"problem", truncated ? "the log is shorter than the "
-                                                                      "head recorded in audit.head"
-                                                                    : r->problem}})
-              << "\n";
-  } else if (r->ok && !truncated) {
-    std::cout << "audit log intact: " << r->entries << " entries, head " << r->head_hash << "\n";
+    if (checkpoint_only && made) {
+      std::cout << json::serialize(CheckpointJson(*made)) << "\n";
+    } else {
+      json::array problems;
+      for (const auto& p : r->problems) problems.push_back(json::string(p));
+      json::object out{{"ok", r->ok},
+                       {"entries", r->entries},
+                       {"head", r->head_hash},
+                       {"problem", r->problem},
+                       {"problems", std::move(problems)},
+                       {"checkpoints", r->checkpoints},
+                       {"kept_checkpoints", r->kept_checked}};
+      out["checkpoint"] = made ? json::value(CheckpointJson(*made)) : json::value(nullptr);
+      std::cout << json::serialize(out) << "\n";
+    }
+  } else if (r->ok) {
+    if (!checkpoint_only || !made) {
+      std::cout << "audit log intact: " << r->entries << " entries, head " << r->head_hash << "; "
+                << r->checkpoints << " signed checkpoints in place";
+      if (!o.kept.empty()) std::cout << ", " << r->kept_checked << " kept checkpoints match";
+      std::cout << "\n";
+    }
+    if (made) {
+      std::cout << "checkpoint: entry " << made->seq << " hash " << util::ToHex(made->hash)
+                << " at " << util::FormatIso8601(made->time) << "\n"
+                << "  node key  " << util::ToHex(made->public_key) << "\n"
+                << "  signature " << util::ToHex(made->signature) << "\n";
+      if (checkpoint_only)
+        std::cout << "(give `sanad --json audit checkpoint` output to other members to keep)\n";
+    }
   } else {
-    std::cout << "AUDIT LOG TAMPERED: "
-              << (truncated ? "the log is shorter than the head recorded in " + head_file
-                            : r->problem)
-              << "\n";
+    std::cout << "AUDIT LOG TAMPERED: " << r->problem << "\n";
+    for (size_t i = 1; i < r->problems.size(); ++i)
+      std::cout << "  also: " << r->problems[i] << "\n";
   }
-  return r->ok && !truncated ? kExitOk : kExitFailure;
+  return r->ok ? kExitOk : kExitFailure;
 }
 
 }  // namespace
@@ -99,8 +216,27 @@ int Verify(const Context& ctx) {
 void RegisterAuditCommands(CLI::App* app, Context* ctx, int* rc) {
   auto* audit = app->add_subcommand("audit", "The tamper-evident audit log");
   audit->require_subcommand(1);
-  audit->add_subcommand("verify", "Recompute the hash chain; exit 1 when it was tampered with")
-      ->callback([ctx, rc] { *rc = Verify(*ctx); });
+  {
+    static std::vector<std::string> kept;
+    auto* c = audit->add_subcommand(
+        "verify",
+        "Recompute the hash chain and check it against the signed checkpoints and audit.head; "
+        "exit 1 when it was tampered with. Then sign a checkpoint of the head");
+    c->add_option("--checkpoint", kept,
+                  "A checkpoint kept from `sanad audit checkpoint --json` (one object or an "
+                  "array); the log must still match it")
+        ->check(CLI::ExistingFile);
+    c->add_flag("--json", ctx->json, "Machine-readable JSON output");
+    c->callback([ctx, rc] { *rc = VerifyAndCheckpoint(*ctx, kept, false); });
+  }
+  {
+    auto* c = audit->add_subcommand(
+        "checkpoint",
+        "Verify the log, sign a checkpoint of its head with the node key (<data>/node.key, "
+        "created on first use) and print it for other members to keep");
+    c->add_flag("--json", ctx->json, "Print the signed checkpoint as JSON");
+    c->callback([ctx, rc] { *rc = VerifyAndCheckpoint(*ctx, {}, true); });
+  }
   {
     static int64_t limit = 50;
     auto* c = audit->add_subcommand("list", "The last entries");

@@ -112,8 +112,8 @@ int CmdOrgAdd(const Context& ctx, const OrgAddArgs& a) {
   if (ctx.json) {
     PrintJson(OrgJson(o));
   } else if (!ctx.quiet) {
-    std::cout << "added organisation " << o.name << " " << o.uuid << (a.chair ? " (chair)" : "")
-              << "\n";
+    std::cout << "added organisation " << util::EscapeForTerminal(o.name) << " " << o.uuid
+              << (a.chair ? " (chair)" : "") << "\n";
   }
   return kExitOk;
 }
@@ -154,7 +154,7 @@ int CmdOrgShow(const Context& ctx, const std::string& name) {
     PrintJson(j);
     return kExitOk;
   }
-  std::cout << "name         " << o->name << "\n"
+  std::cout << "name         " << util::EscapeForTerminal(o->name) << "\n"
             << "uuid         " << o->uuid << "\n"
             << "country      " << o->country << "\n"
             << "kind         " << model::Name(o->kind) << "\n"
@@ -162,8 +162,11 @@ int CmdOrgShow(const Context& ctx, const std::string& name) {
             << "status       " << model::Name(o->status) << "\n"
             << "chair        " << (o->is_chair ? "yes" : "no") << "\n"
             << "since        " << util::FormatIso8601(o->created) << "\n";
-  if (!o->description.empty()) std::cout << "description  " << o->description << "\n";
-  for (const auto& x : users) std::cout << "user         " << x.email << " (" << model::Name(x.role) << ")\n";
+  if (!o->description.empty())
+    std::cout << "description  " << util::EscapeForTerminal(o->description) << "\n";
+  for (const auto& x : users)
+    std::cout << "user         " << util::EscapeForTerminal(x.email) << " (" << model::Name(x.role)
+              << ")\n";
   return kExitOk;
 }
 
@@ -208,8 +211,8 @@ int IssueKey(const Context& ctx, store::Store* s, const model::User& u, int64_t 
                {"key_prefix", key->record.prefix}});
   } else {
     if (new_user)
-      std::cout << "added user " << u.email << " (" << model::Name(u.role) << ", " << u.org_name
-                << ")\n";
+      std::cout << "added user " << util::EscapeForTerminal(u.email) << " (" << model::Name(u.role)
+                << ", " << util::EscapeForTerminal(u.org_name) << ")\n";
     std::cout << "API key (shown once, store it now): " << key->key << "\n";
   }
   return kExitOk;
@@ -335,7 +338,7 @@ int CmdSharingGroupAdd(const Context& ctx, const SharingGroupAddArgs& a) {
   if (ctx.json) {
     PrintJson({{"uuid", g.uuid}, {"name", g.name}});
   } else if (!ctx.quiet) {
-    std::cout << "added sharing group " << g.name << " " << g.uuid << "\n";
+    std::cout << "added sharing group " << util::EscapeForTerminal(g.name) << " " << g.uuid << "\n";
   }
   return kExitOk;
 }

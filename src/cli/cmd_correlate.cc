@@ -123,9 +123,9 @@ void PrintCorrelations(const std::vector<intel::CorrelatedAttribute>& corr,
   }
   if (!rows.empty()) PrintTable({indent + "EVENT", "INFO", "TYPE", "VALUE", "RULE"}, rows);
   for (const auto& o : over) {
-    std::cout << indent << "over-correlating: " << o.value << " (" << intel::Name(o.rule)
-              << "): " << o.visible_count << " attributes in " << o.visible_events
-              << " events (more than " << max_events << "), not listed\n";
+    std::cout << indent << "over-correlating: " << util::EscapeForTerminal(o.value) << " ("
+              << intel::Name(o.rule) << "): " << o.visible_count << " attributes in "
+              << o.visible_events << " events (more than " << max_events << "), not listed\n";
   }
 }
 
@@ -238,13 +238,16 @@ int CmdShow(const Context& ctx, const std::string& uuid, const std::string& as, 
     return kExitOk;
   }
   const auto& a = self->attribute;
-  std::cout << "attribute " << a.uuid << "  " << a.type << "  " << a.value << "\n"
-            << "event     " << self->event_uuid << "  " << self->event_info << "\n";
+  std::cout << "attribute " << a.uuid << "  " << util::EscapeForTerminal(a.type) << "  "
+            << util::EscapeForTerminal(a.value) << "\n"
+            << "event     " << self->event_uuid << "  " << util::EscapeForTerminal(self->event_info)
+            << "\n";
   if (corr.empty() && r->over_correlating.empty()) {
-    std::cout << "no correlations visible to " << ss.as.name << "\n";
+    std::cout << "no correlations visible to " << util::EscapeForTerminal(ss.as.name) << "\n";
     return kExitOk;
   }
-  std::cout << corr.size() << " correlation(s) visible to " << ss.as.name << "\n\n";
+  std::cout << corr.size() << " correlation(s) visible to " << util::EscapeForTerminal(ss.as.name)
+            << "\n\n";
   PrintCorrelations(corr, r->over_correlating, ss.settings.max_events, "");
   return kExitOk;
 }
@@ -273,7 +276,7 @@ int CmdExclusionAdd(const Context& ctx, const std::string& value, const std::str
   if (ctx.json) {
     std::cout << json::serialize(json::object{{"id", e.id}, {"value", e.value}}) << "\n";
   } else if (!ctx.quiet) {
-    std::cout << "excluded from correlation: " << e.value << "\n";
+    std::cout << "excluded from correlation: " << util::EscapeForTerminal(e.value) << "\n";
   }
   return kExitOk;
 }
@@ -440,18 +443,21 @@ int CmdSearch(const Context& ctx, const SearchArgs& a, bool force) {
     return kExitOk;
   }
   if (res.hits.empty()) {
-    std::cout << "no attributes found visible to " << ss.as.name << "\n";
+    std::cout << "no attributes found visible to " << util::EscapeForTerminal(ss.as.name) << "\n";
     return kExitOk;
   }
   for (const auto& h : res.hits) {
     const auto& c = h.context;
     const auto& at = c.attribute;
     std::string tlp = model::TlpLabel(c.tlp);
-    std::cout << at.value << "  [" << at.type << ", " << at.category << (at.to_ids ? ", ids" : "")
+    std::cout << util::EscapeForTerminal(at.value) << "  [" << util::EscapeForTerminal(at.type)
+              << ", " << util::EscapeForTerminal(at.category) << (at.to_ids ? ", ids" : "")
               << (tlp.empty() ? "" : ", " + tlp) << "]  " << intel::Name(h.rule) << " match of "
-              << h.query << "\n"
-              << "  event " << c.event_uuid << "  " << c.event_date << "  " << c.event_orgc.name
-              << "  " << Short(c.event_info) << (c.event_published ? "" : "  (unpublished)") << "\n"
+              << util::EscapeForTerminal(h.query) << "\n"
+              << "  event " << c.event_uuid << "  " << c.event_date << "  "
+              << util::EscapeForTerminal(c.event_orgc.name) << "  "
+              << util::EscapeForTerminal(Short(c.event_info))
+              << (c.event_published ? "" : "  (unpublished)") << "\n"
               << "  attribute " << at.uuid << "\n";
     if (f.correlations && (!h.correlations.empty() || !h.over_correlating.empty())) {
       std::cout << "  correlations (" << h.correlations.size() << "):\n";

@@ -29,7 +29,8 @@ void PrintList(const char* title, const std::vector<std::string>& items, size_t 
   if (items.empty()) return;
   std::cout.flush();
   std::cerr << title << " (" << items.size() << "):\n";
-  for (size_t i = 0; i < items.size() && i < max; ++i) std::cerr << "  " << items[i] << "\n";
+  for (size_t i = 0; i < items.size() && i < max; ++i)
+    std::cerr << "  " << util::EscapeForTerminal(items[i]) << "\n";
   if (items.size() > max) std::cerr << "  ... and " << items.size() - max << " more\n";
 }
 
@@ -63,7 +64,8 @@ int CmdImport(const Context& ctx, const ImportArgs& a) {
   Status st = formats::ImportPaths(s->get(), a.paths, *as, opts, &report);
   progress.Finish();
   if (!st.ok()) {
-    std::fprintf(stderr, "sanad: import failed, nothing was written: %s\n", st.ToString().c_str());
+    std::fprintf(stderr, "sanad: import failed, nothing was written: %s\n",
+                 util::EscapeForTerminal(st.ToString()).c_str());
     return kExitFailure;
   }
   if (ctx.json) {
@@ -88,11 +90,11 @@ int CmdImport(const Context& ctx, const ImportArgs& a) {
     return kExitOk;
   }
   if (!ctx.quiet) {
-    std::cout << "imported " << report.files << " file(s) as " << as->name << ": "
-              << report.events_created << " created, " << report.events_updated << " updated, "
-              << report.events_unchanged << " unchanged, " << report.events_skipped_older
-              << " skipped (older); " << report.attributes << " attributes, " << report.objects
-              << " objects\n";
+    std::cout << "imported " << report.files << " file(s) as " << util::EscapeForTerminal(as->name)
+              << ": " << report.events_created << " created, " << report.events_updated
+              << " updated, " << report.events_unchanged << " unchanged, "
+              << report.events_skipped_older << " skipped (older); " << report.attributes
+              << " attributes, " << report.objects << " objects\n";
     PrintList("external organisations created", report.external_orgs_created);
     PrintList("sharing groups created", report.sharing_groups_created);
     PrintList("skipped", report.skipped);
@@ -160,7 +162,8 @@ int CmdExport(const Context& ctx, const ExportArgs& a) {
   if (!st.ok()) return Fail(st);
   if (!ctx.quiet && !a.output.empty())
     std::cerr << "exported " << stats.events << " event(s), " << stats.attributes
-              << " attribute(s) visible to " << as->name << " to " << a.output << "\n";
+              << " attribute(s) visible to " << util::EscapeForTerminal(as->name) << " to "
+              << a.output << "\n";
   return kExitOk;
 }
 
@@ -198,8 +201,8 @@ int CmdWarninglistAdd(const Context& ctx, const std::string& file) {
     std::cout << json::serialize(json::object{{"name", info->name}, {"entries", info->entries}})
               << "\n";
   } else if (!ctx.quiet) {
-    std::cout << "installed warninglist '" << info->name << "' (" << info->entries
-              << " entries, " << intel::WarninglistTypeName(info->type) << ")\n";
+    std::cout << "installed warninglist '" << util::EscapeForTerminal(info->name) << "' ("
+              << info->entries << " entries, " << intel::WarninglistTypeName(info->type) << ")\n";
   }
   return kExitOk;
 }
@@ -227,10 +230,11 @@ int CmdWarninglistCheck(const Context& ctx, const std::vector<std::string>& valu
       for (const auto& x : hits) h.push_back({{"list", x.list}, {"entry", x.entry}});
       arr.push_back({{"value", v}, {"type", t}, {"canonical", cv.value}, {"hits", h}});
     } else if (hits.empty()) {
-      std::cout << v << ": no warninglist hit\n";
+      std::cout << util::EscapeForTerminal(v) << ": no warninglist hit\n";
     } else {
       for (const auto& x : hits)
-        std::cout << v << ": on '" << x.list << "' (entry " << x.entry << ")\n";
+        std::cout << util::EscapeForTerminal(v) << ": on '" << util::EscapeForTerminal(x.list)
+                  << "' (entry " << util::EscapeForTerminal(x.entry) << ")\n";
     }
   }
   if (ctx.json) std::cout << json::serialize(arr) << "\n";
@@ -256,15 +260,19 @@ int CmdEventShow(const Context& ctx, const std::string& uuid, const std::string&
     return kExitOk;
   }
   std::cout << "event     " << ev->uuid << "\n"
-            << "info      " << ev->info << "\n"
-            << "date      " << ev->date << "   published: " << (ev->published ? "yes" : "no")
-            << "\n"
-            << "creator   " << ev->orgc.name << "   owner: " << ev->org.name << "\n"
+            << "info      " << util::EscapeForTerminal(ev->info) << "\n"
+            << "date      " << util::EscapeForTerminal(ev->date)
+            << "   published: " << (ev->published ? "yes" : "no") << "\n"
+            << "creator   " << util::EscapeForTerminal(ev->orgc.name)
+            << "   owner: " << util::EscapeForTerminal(ev->org.name) << "\n"
             << "sharing   " << model::Name(ev->distribution)
-            << (ev->sharing_group.name.empty() ? "" : " (" + ev->sharing_group.name + ")") << "\n";
+            << (ev->sharing_group.name.empty()
+                    ? ""
+                    : " (" + util::EscapeForTerminal(ev->sharing_group.name) + ")")
+            << "\n";
   std::string tags;
   for (const auto& t : ev->tags) tags += (tags.empty() ? "" : ", ") + t.name;
-  if (!tags.empty()) std::cout << "tags      " << tags << "\n";
+  if (!tags.empty()) std::cout << "tags      " << util::EscapeForTerminal(tags) << "\n";
   std::vector<std::vector<std::string>> rows;
   auto add = [&](const model::Attribute& a, const std::string& obj) {
     rows.push_back({a.category, a.type, a.value.size() > 80 ? a.value.substr(0, 77) + "..." : a.value,

@@ -90,38 +90,45 @@ int WithService(const Context& ctx, const std::string& as,
 
 void PrintApplication(const membership::ApplicationView& v, bool details) {
   const auto& a = v.app;
-  std::cout << "application " << a.uuid << ": " << a.name << " (" << a.country << ", "
-            << model::Name(a.kind) << ") for " << model::Name(a.category) << " membership\n"
-            << "  status      " << a.status << " (" << v.sponsorship << ")\n";
+  std::cout << "application " << a.uuid << ": " << util::EscapeForTerminal(a.name) << " ("
+            << util::EscapeForTerminal(a.country) << ", " << model::Name(a.kind) << ") for "
+            << model::Name(a.category) << " membership\n"
+            << "  status      " << util::EscapeForTerminal(a.status) << " ("
+            << util::EscapeForTerminal(v.sponsorship) << ")\n";
   if (!v.sponsors.empty()) {
     std::cout << "  sponsors    ";
     for (size_t i = 0; i < v.sponsors.size(); ++i)
-      std::cout << (i ? ", " : "") << v.sponsors[i].org_name << " (" << v.sponsors[i].org_country
-                << ")";
+      std::cout << (i ? ", " : "") << util::EscapeForTerminal(v.sponsors[i].org_name) << " ("
+                << util::EscapeForTerminal(v.sponsors[i].org_country) << ")";
     std::cout << "\n";
   }
   if (v.vote)
     std::cout << "  vote        " << v.vote->uuid << " " << v.vote->status << ", closes "
               << Date(v.vote->closes) << "\n";
-  if (a.decided) std::cout << "  decided     " << Date(a.decided) << ": " << a.reason << "\n";
+  if (a.decided)
+    std::cout << "  decided     " << Date(a.decided) << ": " << util::EscapeForTerminal(a.reason)
+              << "\n";
   if (details) {
-    std::cout << "  submitted   " << Date(a.submitted) << " by " << a.submitted_by << " (rules v"
-              << a.rules_version << ")\n"
+    std::cout << "  submitted   " << Date(a.submitted) << " by "
+              << util::EscapeForTerminal(a.submitted_by) << " (rules v" << a.rules_version << ")\n"
               << "  profile     " << a.profile_json << "\n";
   }
 }
 
 void PrintVote(const membership::VoteView& vv) {
   const auto& v = vv.vote;
-  std::cout << "vote " << v.uuid << " (" << v.kind << "): " << v.motion << "\n"
-            << "  " << v.status << "; opens " << Date(v.opens) << ", closes " << Date(v.closes)
-            << "; " << vv.cast << " of " << v.eligible << " ballots cast; quorum " << v.quorum
-            << ", majority " << v.majority << "\n";
+  std::cout << "vote " << v.uuid << " (" << util::EscapeForTerminal(v.kind)
+            << "): " << util::EscapeForTerminal(v.motion) << "\n"
+            << "  " << util::EscapeForTerminal(v.status) << "; opens " << Date(v.opens)
+            << ", closes " << Date(v.closes) << "; " << vv.cast << " of " << v.eligible
+            << " ballots cast; quorum " << v.quorum << ", majority " << v.majority << "\n";
   if (v.status != "open") {
     std::cout << "  result: " << v.yes << " yes, " << v.no << " no, " << v.abstain << " abstain\n";
     for (const auto& b : vv.ballots)
-      std::cout << "    " << b.org_name << ": " << b.choice
-                << (b.comment.empty() ? "" : " (" + b.comment + ")") << "\n";
+      std::cout << "    " << util::EscapeForTerminal(b.org_name) << ": "
+                << util::EscapeForTerminal(b.choice)
+                << (b.comment.empty() ? "" : " (" + util::EscapeForTerminal(b.comment) + ")")
+                << "\n";
   }
 }
 
@@ -217,8 +224,10 @@ int CmdSponsor(const Context& ctx, const Args& a) {
     if (ctx.json) {
       std::cout << membership::ApplicationJson(*v) << "\n";
     } else if (!ctx.quiet) {
-      std::cout << actor.org->name << " sponsors " << v->app.name << ": " << v->sponsorship
-                << " -> " << v->app.status;
+      std::cout << util::EscapeForTerminal(actor.org->name) << " sponsors "
+                << util::EscapeForTerminal(v->app.name) << ": "
+                << util::EscapeForTerminal(v->sponsorship) << " -> "
+                << util::EscapeForTerminal(v->app.status);
       if (v->vote)
         std::cout << " (vote " << v->vote->uuid << " closes " << Date(v->vote->closes) << ")";
       std::cout << "\n";
@@ -248,7 +257,8 @@ int CmdVote(const Context& ctx, const Args& a) {
     if (ctx.json) {
       std::cout << membership::VoteJson(*v) << "\n";
     } else if (!ctx.quiet) {
-      std::cout << actor.org->name << " voted " << a.choice << " (" << v->cast << " of "
+      std::cout << util::EscapeForTerminal(actor.org->name) << " voted "
+                << util::EscapeForTerminal(a.choice) << " (" << v->cast << " of "
                 << v->vote.eligible << " ballots cast; closes " << Date(v->vote.closes) << ")\n";
     }
     return Status::Ok();
@@ -324,7 +334,7 @@ int CmdMotion(const Context& ctx, const Args& a, membership::Motion m) {
 int CmdChair(const Context& ctx, const Args& a) {
   return WithService(ctx, a.as, [&](membership::Service& svc, membership::Actor& actor) -> Status {
     SANAD_RETURN_IF_ERROR(svc.HandOverChair(actor, a.target));
-    if (!ctx.quiet) std::cout << "the chair is now " << a.target << "\n";
+    if (!ctx.quiet) std::cout << "the chair is now " << util::EscapeForTerminal(a.target) << "\n";
     return Status::Ok();
   });
 }
@@ -341,7 +351,8 @@ int CmdBoardElect(const Context& ctx, const Args& a) {
     } else if (!ctx.quiet) {
       std::cout << "board " << util::FormatDate(t->starts) << " to " << util::FormatDate(t->ends)
                 << ": ";
-      for (size_t i = 0; i < t->seats.size(); ++i) std::cout << (i ? ", " : "") << t->seats[i].name;
+      for (size_t i = 0; i < t->seats.size(); ++i)
+        std::cout << (i ? ", " : "") << util::EscapeForTerminal(t->seats[i].name);
       std::cout << "\n";
     }
     return Status::Ok();
@@ -421,21 +432,24 @@ int CmdRegister(const Context& ctx, const Args& a) {
     if (!r->decisions.empty()) {
       std::cout << "Decisions:\n";
       for (const auto& d : r->decisions)
-        std::cout << "  " << util::FormatDate(d.time) << " " << d.kind << " by " << d.decided_by
-                  << ": " << d.details << "\n";
+        std::cout << "  " << util::FormatDate(d.time) << " " << util::EscapeForTerminal(d.kind)
+                  << " by " << util::EscapeForTerminal(d.decided_by) << ": "
+                  << util::EscapeForTerminal(d.details) << "\n";
     }
     if (!r->votes.empty()) {
       std::cout << "Votes:\n";
       for (const auto& v : r->votes) {
-        std::cout << "  " << v.vote.uuid.substr(0, 8) << " " << v.vote.kind << " "
-                  << v.vote.subject_name << ": " << v.vote.status;
+        std::cout << "  " << v.vote.uuid.substr(0, 8) << " " << util::EscapeForTerminal(v.vote.kind)
+                  << " " << util::EscapeForTerminal(v.vote.subject_name) << ": "
+                  << util::EscapeForTerminal(v.vote.status);
         if (v.vote.status == "open")
           std::cout << " (" << v.cast << " of " << v.vote.eligible << " ballots, closes "
                     << util::FormatDate(v.vote.closes) << ")";
         else {
           std::cout << " (";
           for (size_t i = 0; i < v.ballots.size(); ++i)
-            std::cout << (i ? ", " : "") << v.ballots[i].org_name << " " << v.ballots[i].choice;
+            std::cout << (i ? ", " : "") << util::EscapeForTerminal(v.ballots[i].org_name) << " "
+                      << util::EscapeForTerminal(v.ballots[i].choice);
           std::cout << ")";
         }
         std::cout << "\n";
@@ -475,8 +489,9 @@ int CmdCheckEvent(const Context& ctx, const Args& a) {
             << model::Name(ev.distribution)
             << (ev.distribution == model::Distribution::kSharingGroup
                     ? " '" +
-                          (ev.sharing_group.name.empty() ? ev.sharing_group.uuid
-                                                         : ev.sharing_group.name) +
+                          util::EscapeForTerminal(ev.sharing_group.name.empty()
+                                                      ? ev.sharing_group.uuid
+                                                      : ev.sharing_group.name) +
                           "'"
                     : "")
             << "): ";
@@ -485,7 +500,9 @@ int CmdCheckEvent(const Context& ctx, const Args& a) {
     return kExitOk;
   }
   std::cout << w->size() << " warning(s)\n";
-  for (const auto& x : *w) std::cout << "  WARNING " << x.item << ": " << x.message << "\n";
+  for (const auto& x : *w)
+    std::cout << "  WARNING " << util::EscapeForTerminal(x.item) << ": "
+              << util::EscapeForTerminal(x.message) << "\n";
   return kExitOk;
 }
 

@@ -76,7 +76,8 @@ int CmdSightingAdd(const Context& ctx, const SightingAddArgs& a) {
   }
   if (!ctx.quiet) {
     std::cout << "recorded " << added.size() << " " << model::Name(ns.type) << " sighting(s) by "
-              << as->name << " at " << util::FormatIso8601(added[0].date_sighting) << ":\n";
+              << util::EscapeForTerminal(as->name) << " at "
+              << util::FormatIso8601(added[0].date_sighting) << ":\n";
     for (const auto& x : added) std::cout << "  attribute " << x.attribute_uuid << "\n";
   }
   return kExitOk;
@@ -121,8 +122,8 @@ int CmdSightingList(const Context& ctx, const SightingListArgs& a) {
     std::cout << json::serialize(o) << "\n";
     return kExitOk;
   }
-  std::cout << "attribute  " << sum->attribute_uuid << " (" << sum->type << ") " << sum->value
-            << "\n"
+  std::cout << "attribute  " << sum->attribute_uuid << " (" << util::EscapeForTerminal(sum->type)
+            << ") " << util::EscapeForTerminal(sum->value) << "\n"
             << "score      " << FormatScore(sum->score) << " (decay class "
             << intel::Name(sum->decay_class) << ", lifetime "
             << cfg->tau_days[static_cast<int>(sum->decay_class)] << " days)\n"

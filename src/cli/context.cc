@@ -20,7 +20,18 @@ double Seconds() {
 }  // namespace
 
 int Fail(const Status& st) {
-  std::fprintf(stderr, "sanad: %s\n", st.ToString().c_str());
+  // Messages may quote stored names (an org, a title): escaped like tables,
+  // line by line (some messages list several problems on their own lines).
+  const std::string msg = st.ToString();
+  std::string safe;
+  for (size_t b = 0; b <= msg.size();) {
+    size_t e = msg.find('\n', b);
+    if (e == std::string::npos) e = msg.size();
+    if (b) safe += '\n';
+    safe += util::EscapeForTerminal(std::string_view(msg).substr(b, e - b));
+    b = e + 1;
+  }
+  std::fprintf(stderr, "sanad: %s\n", safe.c_str());
   return kExitFailure;
 }
 
@@ -100,7 +111,16 @@ void Progress::Finish() {
 }
 
 void PrintTable(const std::vector<std::string>& header,
-                const std::vector<std::vector<std::string>>& rows) {
+                const std::vector<std::vector<std::string>>& raw_rows) {
+  // Cells carry names and titles other members chose: escape control and
+  // bidi characters so that they cannot rewrite what the terminal shows.
+  std::vector<std::vector<std::string>> rows;
+  rows.reserve(raw_rows.size());
+  for (const auto& r : raw_rows) {
+    std::vector<std::string>& out = rows.emplace_back();
+    out.reserve(r.size());
+    for (const auto& c : r) out.push_back(util::EscapeForTerminal(c));
+  }
   std::vector<size_t> w(header.size());
   for (size_t i = 0; i < header.size(); ++i) w[i] = header[i].size();
   for (const auto& r : rows)

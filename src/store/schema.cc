@@ -238,13 +238,27 @@ CREATE TABLE audit_log (
 CREATE INDEX audit_log_owner ON audit_log(owner_org_uuid, seq);
 )sql";
 
+// Version 8: signed checkpoints of the audit log (audit/checkpoint.h): the
+// node's Ed25519 key vouches for the hash of entry `seq`. Only ever appended.
+constexpr const char kMigration8[] = R"sql(
+CREATE TABLE audit_checkpoints (
+  id INTEGER PRIMARY KEY,
+  seq INTEGER NOT NULL,
+  time INTEGER NOT NULL,
+  hash BLOB NOT NULL,
+  public_key BLOB NOT NULL,
+  signature BLOB NOT NULL
+);
+CREATE INDEX audit_checkpoints_seq ON audit_checkpoints(seq);
+)sql";
+
 }  // namespace
 
 const std::vector<std::string>& Migrations() {
   static const std::vector<std::string>* m =
       new std::vector<std::string>{kMigration1,          kMigration2,           kMigration3,
                                    IncidentMigration(),  MembershipMigration(), StixMigration(),
-                                   TaxiiMigration()};
+                                   TaxiiMigration(),     kMigration8};
   return *m;
 }
 

@@ -1410,6 +1410,25 @@ class SqliteStore final : public Store {
     return VisitAudit(q, fn);
   }
 
+  Status AddAuditCheckpoint(const AuditCheckpoint& c) override {
+    SANAD_USE(q, "INSERT INTO audit_checkpoints(seq, time, hash, public_key, signature) "
+                 "VALUES (?1, ?2, ?3, ?4, ?5)");
+    q.Bind(1, c.seq).Bind(2, c.time).BindBlob(3, c.hash).BindBlob(4, c.public_key).BindBlob(
+        5, c.signature);
+    return q.Exec("recording an audit checkpoint");
+  }
+
+  Status ScanAuditCheckpoints(const std::function<bool(const AuditCheckpoint&)>& fn) override {
+    SANAD_USE(q, "SELECT seq, time, hash, public_key, signature FROM audit_checkpoints "
+                 "ORDER BY seq, id");
+    Status st;
+    while (q.Next(&st, "reading the audit checkpoints")) {
+      AuditCheckpoint c{q.Int(0), q.Int(1), q.Blob(2), q.Blob(3), q.Blob(4)};
+      if (!fn(c)) break;
+    }
+    return st;
+  }
+
  private:
   static void ReadAudit(Query& q, AuditEntry* e) {
     e->seq = q.Int(0);

@@ -32,8 +32,9 @@ namespace sanad::store {
 // Versions 1-3: the core (orgs, intel, audit). 4: incident coordination
 // (store/incident_store.h), 5: membership governance
 // (store/membership_store.h), 6: STIX objects kept beside events
-// (store/stix_store.h), 7: TAXII collections (store/taxii_store.h).
-inline constexpr int kSchemaVersion = 7;
+// (store/stix_store.h), 7: TAXII collections (store/taxii_store.h), 8: signed
+// checkpoints of the audit log (audit/checkpoint.h).
+inline constexpr int kSchemaVersion = 8;
 
 struct OpenOptions {
   bool create_if_missing = false;  // sanad init creates; other commands require an existing store
@@ -88,6 +89,16 @@ struct AuditEntry {
   std::string details;
   std::string prev_hash;       // binary BLAKE2b-256 of the previous entry ("" for seq 1)
   std::string hash;            // binary
+};
+
+// A signed checkpoint of the audit log: the node's key vouches that entry
+// `seq` had `hash` at `time` (see audit/checkpoint.h).
+struct AuditCheckpoint {
+  int64_t seq = 0;
+  model::Timestamp time = 0;
+  std::string hash;        // binary BLAKE2b-256 of entry `seq`
+  std::string public_key;  // binary Ed25519 public key (32 bytes)
+  std::string signature;   // binary Ed25519 signature (64 bytes)
 };
 
 enum class UpsertOutcome { kCreated, kUpdated, kUnchanged, kSkippedOlder };
@@ -285,6 +296,9 @@ class Store {
   // transparency: an originator lists who touched its items).
   virtual Status ScanAuditEntriesByOwner(std::string_view owner_org_uuid,
                                          const std::function<bool(const AuditEntry&)>& fn) = 0;
+  // Signed checkpoints (append-only), and all of them in seq order.
+  virtual Status AddAuditCheckpoint(const AuditCheckpoint& c) = 0;
+  virtual Status ScanAuditCheckpoints(const std::function<bool(const AuditCheckpoint&)>& fn) = 0;
 };
 
 // RAII transaction: rolls back unless Commit() succeeded.

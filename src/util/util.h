@@ -42,4 +42,13 @@ bool ParseIso8601(std::string_view s, int64_t* unix_seconds);
 std::string ToLower(std::string_view s);
 std::string_view Trim(std::string_view s);
 
+// Makes untrusted text safe to print on a terminal: C0 controls (including
+// tab, CR and LF), DEL and bytes that are not valid UTF-8 become "\xHH"; C1
+// controls (U+0080-U+009F) and invisible direction and line controls
+// (U+061C, U+200E, U+200F, U+2028, U+2029, U+202A-U+202E, U+2066-U+2069)
+// become "\uHHHH". Everything else, including backslashes and other
+// non-ASCII text, is kept as is. Text with nothing to escape is returned
+// unchanged. For human-readable output only (JSON output escapes as JSON).
+std::string EscapeForTerminal(std::string_view s);
+
 }  // namespace sanad::util
