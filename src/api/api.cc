@@ -270,6 +270,9 @@ void Api::Handle(const server::Request& req, server::Response* res) {
                 "reason=\"source\"");
       return;
     }
+    // A valid key from an allowed source: the connection may use the slots the
+    // server keeps for authenticated clients (server::Options).
+    res->authenticated = true;
     if (int64_t wait = svc.limiter().Take(principal.key.id); wait > 0) {
       server::SetError(res, 429, "rate_limited",
                        "too many requests with API key " + principal.key.prefix + "; retry in " +

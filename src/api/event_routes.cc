@@ -138,6 +138,18 @@ Status ImportOne(Call& c, model::Event* ev, const std::function<Status()>& check
   o.warninglists = &c.svc->warninglists();
   audit::Actor actor = c.Actor();
   o.actor = &actor;
+  // A member writes in its own name; its administrators may also import on
+  // behalf of an external source (policy::MayNameCreator).
+  const model::Role role = c.principal->user.role;
+  o.creators = role == model::Role::kAdmin || role == model::Role::kOrgAdmin
+                   ? policy::CreatorRule::kOwnOrExternal
+                   : policy::CreatorRule::kOwnOnly;
+  // A new event that names no distribution gets the community default
+  // (membership rules; docs/membership.md); an update keeps the stored one.
+  store::Store* s = c.store;
+  o.default_distribution = [s](model::Distribution* d, model::SharingGroupRef* sg) {
+    return membership::DefaultDistribution(s, d, sg);
+  };
   SANAD_RETURN_IF_ERROR(formats::ImportEvents(c.store, &events, c.principal->org, o, report));
   if (!report->skipped.empty()) return Status::Conflict(report->skipped.front());
   *ev = std::move(events.front());
@@ -190,23 +202,16 @@ void CreateEvent(Call& c) {
   Status st = ParseEventBody(c.req, "", &ev);
   if (!st.ok()) return c.Fail(st);
   std::string uuid = util::LowerUuid(ev.uuid);
-  // An event that names no distribution gets the community default
-  // (membership rules; docs/membership.md).
-  if (auto b = BodyObject(c.req); b.ok()) {
-    const json::value* e = b->if_contains("Event");
-    const json::object& eo = e && e->is_object() ? e->as_object() : *b;
-    if (!eo.contains("distribution")) {
-      st = membership::DefaultDistribution(c.store, &ev.distribution, &ev.sharing_group);
-      if (!st.ok()) return c.Fail(st);
-    }
-  }
   formats::ImportReport report;
   st = ImportOne(
       c, &ev,
       [&]() -> Status {
+        // The same answer whether or not the caller may see the event that
+        // holds the uuid: it learns that the uuid is taken, never by whom.
         if (c.store->FindEventHead(uuid).ok())
-          return Status::Conflict("event " + uuid + " exists; update it with PUT /api/v1/events/" +
-                                  uuid);
+          return Status::Conflict("event uuid " + uuid +
+                                  " is already in use on this node; an event you hold is "
+                                  "updated with PUT /api/v1/events/" + uuid);
         return Status::Ok();
       },
       &report);

@@ -157,6 +157,10 @@ bool MakeCaller(Call& c, taxii::Caller* out) {
   out->org = c.principal->org;
   out->viewer = *v;
   out->may_write = !c.principal->key.read_only && c.principal->user.role != model::Role::kReader;
+  const model::Role role = c.principal->user.role;
+  out->creators = role == model::Role::kAdmin || role == model::Role::kOrgAdmin
+                      ? policy::CreatorRule::kOwnOrExternal
+                      : policy::CreatorRule::kOwnOnly;
   return true;
 }
 

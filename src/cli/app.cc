@@ -135,6 +135,10 @@ int Main(int argc, char** argv) {
         "import", "Import MISP JSON files, {\"response\": [...]} lists or MISP feed directories");
     c->add_option("paths", a.paths, "Files or feed directories")->required();
     c->add_option("--as", a.as, "Importing organisation (becomes the local owner)")->required();
+    c->add_option("--distribution", a.distribution,
+                  "Distribution of new events that name none, and of STIX bundles: "
+                  "organisation|community|connected|all or a sharing group (default: the "
+                  "community rules' default_distribution)");
     c->callback(run([&] { return CmdImport(ctx, a); }));
   }
   {
@@ -213,6 +217,11 @@ int Main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     app.exit(e);
     return kExitUsage;
+  } catch (const std::exception& e) {
+    // A last resort: every command reports its errors as Status; an
+    // exception reaching here is a bug, reported and never an abort.
+    std::cerr << "sanad: internal error: " << e.what() << "\n";
+    return kExitFailure;
   }
   return rc;
 }

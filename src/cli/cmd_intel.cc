@@ -57,6 +57,39 @@ int CmdImport(const Context& ctx, const ImportArgs& a) {
     for (const auto& x : *w) warnings->push_back("event " + ev.uuid + ": " + x.message);
     return Status::Ok();
   };
+  // New events that name no distribution get the community default; the
+  // local operator may import on behalf of external sources, never in
+  // another member's name (policy::MayNameCreator).
+  store::Store* store = s->get();
+  if (a.distribution.empty()) {
+    opts.default_distribution = [store](model::Distribution* d, model::SharingGroupRef* sg) {
+      return membership::DefaultDistribution(store, d, sg);
+    };
+  } else {
+    model::Distribution level;
+    model::SharingGroupRef group;
+    if (model::Parse(a.distribution, &level) && level != model::Distribution::kInherit &&
+        level != model::Distribution::kSharingGroup) {
+      // a level
+    } else {
+      auto g = store->FindSharingGroup(a.distribution);
+      if (!g.ok()) {
+        Fail(Status::Invalid("--distribution: '" + a.distribution +
+                             "' is not organisation, community, connected, all or a "
+                             "sharing group known here"));
+        return kExitUsage;
+      }
+      level = model::Distribution::kSharingGroup;
+      group = {g->id, g->uuid, g->name};
+    }
+    opts.default_distribution = [level, group](model::Distribution* d,
+                                               model::SharingGroupRef* sg) {
+      *d = level;
+      *sg = group;
+      return Status::Ok();
+    };
+  }
+  opts.creators = policy::CreatorRule::kOwnOrExternal;
   Progress progress("import");
   opts.progress = [&](size_t done, size_t total, uint64_t bytes) {
     progress.Update(done, total, bytes);

@@ -42,6 +42,10 @@ int CmdSharingGroupList(const Context& ctx);
 struct ImportArgs {
   std::vector<std::string> paths;
   std::string as;
+  // Distribution of new events that name none (and of STIX bundles):
+  // organisation|community|connected|all|0-3, or a sharing group name or
+  // uuid; empty: the community's rules default.
+  std::string distribution;
 };
 int CmdImport(const Context& ctx, const ImportArgs& a);
 

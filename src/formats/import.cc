@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <unordered_map>
@@ -23,8 +24,17 @@ Status ExpandPaths(const std::vector<std::string>& paths, std::vector<std::strin
     std::error_code ec;
     if (fs::is_directory(p, ec)) {
       std::vector<std::string> found;
-      for (const auto& e : fs::directory_iterator(p, ec)) {
-        if (!e.is_regular_file()) continue;
+      // Error codes throughout (no exception can escape): an entry that
+      // cannot be resolved (a symlink loop, a dangling link) is an error
+      // naming it, never an abort.
+      fs::directory_iterator it(p, ec), end;
+      for (; !ec && it != end; it.increment(ec)) {
+        const fs::directory_entry& e = *it;
+        std::error_code eec;
+        const bool regular = e.is_regular_file(eec);
+        if (eec && eec != std::errc::no_such_file_or_directory)
+          return Status::Io(e.path().string() + ": " + eec.message());
+        if (!regular) continue;
         std::string name = e.path().filename().string();
         if (name == "manifest.json" || name == "hashes.csv") continue;
         if (e.path().extension() == ".json") found.push_back(e.path().string());
@@ -35,6 +45,8 @@ Status ExpandPaths(const std::vector<std::string>& paths, std::vector<std::strin
       files->insert(files->end(), found.begin(), found.end());
     } else if (fs::is_regular_file(p, ec)) {
       files->push_back(p);
+    } else if (ec && ec != std::errc::no_such_file_or_directory) {
+      return Status::Io(p + ": " + ec.message());
     } else {
       return Status::NotFound(p + ": no such file or directory");
     }
@@ -94,7 +106,8 @@ class Resolver {
                                "' has no uuid and is not known here");
       model::Org ext;
       ext.uuid = ref->uuid;
-      ext.name = ref->name.empty() ? "external " + ref->uuid.substr(0, 8) : ref->name;
+      ext.name = ref->name.empty() ? "external " + ref->uuid.substr(0, 8)
+                                   : model::TruncateChars(ref->name, model::kMaxOrgNameChars - 11);
       // A member may already carry that name under another uuid.
       if (s_->FindOrg(ext.name).ok()) ext.name += " (" + ref->uuid.substr(0, 8) + ")";
       ext.status = model::OrgStatus::kExternal;
@@ -114,6 +127,10 @@ class Resolver {
       *ref = {};
       return Status::Ok();
     }
+    // A group kept from the stored version by an update (KeepAbsentFields)
+    // is already resolved: keeping the audience the event has is allowed even
+    // when the holder has since left the group; only naming one is checked.
+    if (ref->id != 0) return Status::Ok();
     if (ref->uuid.empty())
       return Status::Invalid(std::string(what) +
                              ": distribution 4 (sharing group) without a SharingGroup uuid");
@@ -132,6 +149,9 @@ class Resolver {
         return Status::Invalid(std::string(what) + ": unknown sharing group " + ref->uuid +
                                " and no SharingGroup definition in the document");
       model::SharingGroup g = emb->second;
+      g.name = model::TruncateChars(g.name, model::kMaxSharingGroupNameChars);
+      if (g.releasability.size() > model::kMaxFreeTextBytes) g.releasability.clear();
+      if (g.description.size() > model::kMaxFreeTextBytes) g.description.clear();
       SANAD_RETURN_IF_ERROR(Org(&g.owner, what));
       std::vector<model::OrgRef> members = g.members;
       g.members.clear();
@@ -145,12 +165,18 @@ class Resolver {
     }
     // An organisation shares only through groups it belongs to (MISP's rule):
     // otherwise it could address a group's members in its name.
+    // The refusal names only what the document gave (the uuid): the group's
+    // name and members are not the importer's to learn. Without a definition
+    // in the document it reads exactly like an unknown group.
     auto viewer = s_->ViewerFor(as_.id);
     if (!viewer.ok()) return viewer.status();
-    if (!viewer->InGroup(resolved.id))
-      return Status::Permission(std::string(what) + ": " + as_.name +
-                                " is not a member of sharing group '" + resolved.name + "' (" +
-                                resolved.uuid + ") and cannot share through it");
+    if (!viewer->InGroup(resolved.id)) {
+      if (!embedded_.count(ref->uuid))
+        return Status::Invalid(std::string(what) + ": unknown sharing group " + ref->uuid +
+                               " and no SharingGroup definition in the document");
+      return Status::Permission(std::string(what) + ": sharing group " + ref->uuid +
+                                ": " + as_.name + " cannot share through it (not a member)");
+    }
     groups_[ref->uuid] = resolved;
     *ref = resolved;
     return Status::Ok();
@@ -219,6 +245,91 @@ void FillDefaults(model::Event* ev, model::Timestamp now) {
   }
 }
 
+// ---- updates keep what the document did not give -----------------------------
+
+void KeepAbsentAttribute(const model::Attribute& stored, model::Attribute* a) {
+  namespace f = model::field;
+  const model::FieldSet absent = a->absent;
+  if (absent & f::kCategory) a->category = stored.category;
+  if (absent & f::kToIds) a->to_ids = stored.to_ids;
+  if (absent & f::kComment) a->comment = stored.comment;
+  if (absent & f::kDistribution) {
+    a->distribution = stored.distribution;
+    a->sharing_group = stored.sharing_group;
+  }
+  if (absent & f::kFirstSeen) a->first_seen = stored.first_seen;
+  if (absent & f::kLastSeen) a->last_seen = stored.last_seen;
+  if (absent & f::kDisableCorrelation) a->disable_correlation = stored.disable_correlation;
+  if (absent & f::kDeleted) a->deleted = stored.deleted;
+  if (absent & f::kObjectRelation) a->object_relation = stored.object_relation;
+  if (absent & f::kTags) a->tags = stored.tags;
+  if (absent & f::kExtra) a->extra_json = stored.extra_json;
+  a->absent = 0;
+}
+
+void KeepAbsentObject(const model::Object& stored, model::Object* o) {
+  namespace f = model::field;
+  const model::FieldSet absent = o->absent;
+  if (absent & f::kMetaCategory) o->meta_category = stored.meta_category;
+  if (absent & f::kDescription) o->description = stored.description;
+  if (absent & f::kTemplateUuid) o->template_uuid = stored.template_uuid;
+  if (absent & f::kTemplateVersion) o->template_version = stored.template_version;
+  if (absent & f::kComment) o->comment = stored.comment;
+  if (absent & f::kDistribution) {
+    o->distribution = stored.distribution;
+    o->sharing_group = stored.sharing_group;
+  }
+  if (absent & f::kFirstSeen) o->first_seen = stored.first_seen;
+  if (absent & f::kLastSeen) o->last_seen = stored.last_seen;
+  if (absent & f::kDeleted) o->deleted = stored.deleted;
+  if (absent & f::kExtra) o->extra_json = stored.extra_json;
+  o->absent = 0;
+}
+
+// Gives `ev` (an update of `stored`) the stored value of every field its
+// document did not give, for the event and for each attribute and object
+// that the stored event holds under the same uuid.
+void KeepAbsentFields(const model::Event& stored, model::Event* ev) {
+  namespace f = model::field;
+  const model::FieldSet absent = ev->absent;
+  if (absent & f::kDate) ev->date = stored.date;
+  if (absent & f::kThreatLevel) ev->threat_level_id = stored.threat_level_id;
+  if (absent & f::kAnalysis) ev->analysis = stored.analysis;
+  if (absent & f::kPublished) ev->published = stored.published;
+  if (absent & f::kPublishTimestamp) ev->publish_timestamp = stored.publish_timestamp;
+  if (absent & f::kDistribution) {
+    ev->distribution = stored.distribution;
+    ev->sharing_group = stored.sharing_group;
+  }
+  if (absent & f::kDisableCorrelation) ev->disable_correlation = stored.disable_correlation;
+  if (absent & f::kDeleted) ev->deleted = stored.deleted;
+  if (absent & f::kExtendsUuid) ev->extends_uuid = stored.extends_uuid;
+  if (absent & f::kTags) ev->tags = stored.tags;
+  if (absent & f::kExtra) ev->extra_json = stored.extra_json;
+  if (absent & f::kOrgc) ev->orgc = stored.orgc;
+  ev->absent = 0;
+  std::unordered_map<std::string_view, const model::Attribute*> attrs;
+  std::unordered_map<std::string_view, const model::Object*> objs;
+  for (const auto& a : stored.attributes) attrs.emplace(a.uuid, &a);
+  for (const auto& o : stored.objects) {
+    objs.emplace(o.uuid, &o);
+    for (const auto& a : o.attributes) attrs.emplace(a.uuid, &a);
+  }
+  auto attribute = [&](model::Attribute& a) {
+    if (!a.absent) return;
+    auto it = attrs.find(util::ToLower(a.uuid));
+    if (it != attrs.end()) KeepAbsentAttribute(*it->second, &a);
+  };
+  for (auto& a : ev->attributes) attribute(a);
+  for (auto& o : ev->objects) {
+    if (o.absent) {
+      auto it = objs.find(util::ToLower(o.uuid));
+      if (it != objs.end()) KeepAbsentObject(*it->second, &o);
+    }
+    for (auto& a : o.attributes) attribute(a);
+  }
+}
+
 int64_t CountAttributes(const model::Event& ev) {
   int64_t n = static_cast<int64_t>(ev.attributes.size());
   for (const auto& o : ev.objects) n += static_cast<int64_t>(o.attributes.size());
@@ -246,6 +357,7 @@ Status ImportWithResolver(store::Store* store, Resolver* res, std::vector<model:
                           const model::Org& as, const ImportOptions& opts,
                           ImportReport* report) {
   model::Timestamp now = util::Now();
+  std::optional<policy::Viewer> holder;  // `as`, reading its own events in full
   for (auto& ev : *events) {
     FillDefaults(&ev, now);
     auto head = store->FindEventHead(ev.uuid);
@@ -260,12 +372,31 @@ Status ImportWithResolver(store::Store* store, Resolver* res, std::vector<model:
       }
       continue;
     }
+    if (head.ok() && ev.timestamp > head->timestamp) {
+      // An update: what the document did not give keeps its stored value.
+      if (!holder) {
+        auto v = store->ViewerFor(as.id);
+        if (!v.ok()) return v.status();
+        holder = std::move(*v);
+      }
+      auto stored = store->GetEvent(*holder, ev.uuid, /*include_deleted=*/true);
+      if (!stored.ok()) return stored.status().WithContext("event " + ev.uuid);
+      KeepAbsentFields(*stored, &ev);
+    } else if (!head.ok() && (ev.absent & model::field::kDistribution)) {
+      ev.distribution = model::Distribution::kOrganisation;
+      ev.sharing_group = {};
+      if (opts.default_distribution)
+        SANAD_RETURN_IF_ERROR(opts.default_distribution(&ev.distribution, &ev.sharing_group)
+                                  .WithContext("event " + ev.uuid + ": default distribution"));
+    }
     SANAD_RETURN_IF_ERROR(ResolveEvent(res, store, &ev, as));
-    if (ev.orgc.id != as.id) {
+    if (!head.ok() && ev.orgc.id != as.id) {
       auto orgc = store->GetOrg(ev.orgc.id);
-      if (orgc.ok() && orgc->status != model::OrgStatus::kExternal)
-        report->warnings.push_back("event " + ev.uuid + ": creator " + orgc->name +
-                                   " is a community member other than the importing org");
+      if (!orgc.ok()) return orgc.status();
+      SANAD_RETURN_IF_ERROR(policy::CheckCreator(opts.creators, as.id, *orgc, "event " + ev.uuid));
+      if (orgc->status == model::OrgStatus::kExternal)
+        report->warnings.push_back("event " + ev.uuid + ": imported on behalf of external creator " +
+                                   orgc->name + " (" + orgc->uuid + ")");
     }
     if (opts.warninglists) CheckWarninglists(*opts.warninglists, ev, report);
     report->attributes += static_cast<int64_t>(ev.attributes.size());
@@ -322,6 +453,13 @@ Status ImportPaths(store::Store* store, const std::vector<std::string>& paths,
       stix::ImportParams sp;
       sp.org_id = as.id;
       sp.actor = opts.actor;
+      sp.creators = opts.creators;
+      // STIX carries no distribution: the events get the community default.
+      model::SharingGroupRef sg;
+      sp.distribution = model::Distribution::kOrganisation;
+      if (opts.default_distribution)
+        SANAD_RETURN_IF_ERROR(opts.default_distribution(&sp.distribution, &sg).WithContext(f));
+      sp.sharing_group_id = sg.id;
       auto sr = stix::ImportBundle(store, buf, sp);
       if (!sr.ok()) return sr.status().WithContext(f);
       report->events_created += sr->created;

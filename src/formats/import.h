@@ -16,6 +16,7 @@
 #include "audit/audit.h"
 #include "intel/warninglist.h"
 #include "model/model.h"
+#include "policy/policy.h"
 #include "store/store.h"
 #include "util/status.h"
 
@@ -57,6 +58,16 @@ struct ImportOptions {
   // transaction) to add warnings of the caller's own checks to the report,
   // e.g. the membership module's TLP audience check. May be empty.
   std::function<Status(store::Store*, const model::Event&, std::vector<std::string>*)> check_event;
+  // Whose name a created event may carry as its creator (policy::CreatorRule):
+  // another member's name is refused unless this is sync (kAny); an external
+  // creator needs an administrator's import (kOwnOrExternal, the CLI's
+  // default) and is reported. Refusal is a Permission error naming the event.
+  policy::CreatorRule creators = policy::CreatorRule::kOwnOrExternal;
+  // Gives the distribution of a new event whose document names none: the
+  // community's default (membership::DefaultDistribution); called only when
+  // needed. Empty: organisation only. An update that names none keeps the
+  // stored distribution.
+  std::function<Status(model::Distribution*, model::SharingGroupRef*)> default_distribution;
 };
 
 // At most this many warninglist hits are listed one by one in the report;
@@ -66,6 +77,11 @@ inline constexpr size_t kMaxListedWarnings = 200;
 // Imports `paths` (files or feed directories) as org `as`.
 Status ImportPaths(store::Store* store, const std::vector<std::string>& paths,
                    const model::Org& as, const ImportOptions& opts, ImportReport* report);
+
+// Updates follow MISP's edit semantics on every path: a field that the
+// document did not give (model::field, Event/Object/Attribute::absent) keeps
+// its stored value, so an update never widens an audience, drops a marking or
+// resets a state it did not name. Items absent from the document are kept.
 
 // Imports already-parsed events (used by the API and tests). Not
 // transactional by itself: the caller holds the transaction.

@@ -501,6 +501,28 @@ Status Reader::EventElement(const bj::value& v, std::string_view prefix_pattern,
   return Status::Ok();
 }
 
+// ---- fields absent from a document ------------------------------------------
+
+// One optional field: its key and its bit in model::field. `null_absent`: a
+// JSON null reads as absent (the parser skips it) rather than as "clear".
+struct KeyBit {
+  std::string_view key;
+  model::FieldSet bit;
+  bool null_absent;
+};
+
+// The bits of `keys` that `o` does not give.
+model::FieldSet AbsentOf(const bj::object& o, std::initializer_list<KeyBit> keys) {
+  model::FieldSet out = 0;
+  for (const auto& k : keys) {
+    const bj::value* v = o.if_contains(k.key);
+    if (!v || (k.null_absent && v->is_null())) out |= k.bit;
+  }
+  return out;
+}
+
+constexpr int kDistAbsent = -1;  // no distribution given (Dist leaves it so)
+
 // ---- event ------------------------------------------------------------------
 
 Status Reader::EventAt(const bj::value& v, std::string_view root_pattern, model::Event* ev) {
@@ -512,7 +534,7 @@ Status Reader::EventAt(const bj::value& v, std::string_view root_pattern, model:
   SANAD_RETURN_IF_ERROR(OwnUuid(o, &ev->uuid));
   if (!o.contains("info")) return Missing("info");
   bool has_uuid = false, has_info = false, has_date = false;
-  int dist = static_cast<int>(ev->distribution);
+  int dist = kDistAbsent;
   const bj::value* sg = nullptr;
   const bj::value* sg_id = nullptr;
   bj::object extra;
@@ -586,6 +608,24 @@ Status Reader::EventAt(const bj::value& v, std::string_view root_pattern, model:
   if (!has_info) return Missing("info");
   if (ev->info.empty()) return InvalidAt("info", "must not be empty");
   if (!has_date) ev->date = util::FormatDate(ev->timestamp > 0 ? ev->timestamp : util::Now());
+  namespace f = model::field;
+  ev->absent = AbsentOf(o, {{"threat_level_id", f::kThreatLevel, true},
+                            {"analysis", f::kAnalysis, true},
+                            {"published", f::kPublished, true},
+                            {"publish_timestamp", f::kPublishTimestamp, true},
+                            {"disable_correlation", f::kDisableCorrelation, true},
+                            {"deleted", f::kDeleted, true},
+                            {"extends_uuid", f::kExtendsUuid, false},
+                            {"Orgc", f::kOrgc, true},
+                            {"Tag", f::kTags, true}});
+  if (!has_date) ev->absent |= f::kDate;
+  if (extra.empty()) ev->absent |= f::kExtra;
+  // No distribution: organisation only until the importer applies the
+  // community default (new event) or the stored level (update).
+  if (dist == kDistAbsent) {
+    ev->absent |= f::kDistribution;
+    dist = static_cast<int>(model::Distribution::kOrganisation);
+  }
   SANAD_RETURN_IF_ERROR(SharingGroupFor(sc, dist, sg, sg_id, &ev->sharing_group));
   ev->distribution = static_cast<model::Distribution>(dist);
   if (!extra.empty()) ev->extra_json = bj::serialize(extra);
@@ -838,7 +878,7 @@ Status Reader::AttributeAt(const bj::value& v, Scope* sc, bool in_object, model:
   const bj::value* sg = nullptr;
   const bj::value* sg_id = nullptr;
   const bj::value* sightings = nullptr;
-  int dist = static_cast<int>(a->distribution);
+  int dist = kDistAbsent;
   bj::object extra;
   for (const auto& kv : o) {
     std::string_view k = Sv(kv.key());
@@ -924,6 +964,21 @@ Status Reader::AttributeAt(const bj::value& v, Scope* sc, bool in_object, model:
                          Quote(a->category) + " (kept)");
   }
   if (!has_to_ids) a->to_ids = ti ? ti->to_ids_default : false;
+  namespace f = model::field;
+  a->absent = AbsentOf(o, {{"comment", f::kComment, true},
+                           {"first_seen", f::kFirstSeen, false},
+                           {"last_seen", f::kLastSeen, false},
+                           {"disable_correlation", f::kDisableCorrelation, true},
+                           {"deleted", f::kDeleted, true},
+                           {"object_relation", f::kObjectRelation, true},
+                           {"Tag", f::kTags, true}});
+  if (!has_category) a->absent |= f::kCategory;
+  if (!has_to_ids) a->absent |= f::kToIds;
+  if (extra.empty()) a->absent |= f::kExtra;
+  if (dist == kDistAbsent) {
+    a->absent |= f::kDistribution;
+    dist = static_cast<int>(model::Distribution::kInherit);
+  }
   SANAD_RETURN_IF_ERROR(SharingGroupFor(sc, dist, sg, sg_id, &a->sharing_group));
   a->distribution = static_cast<model::Distribution>(dist);
   if (sightings) SANAD_RETURN_IF_ERROR(Sightings(*sightings, sc, a->uuid, &a->sightings));
@@ -957,7 +1012,7 @@ Status Reader::ObjectAt(const bj::value& v, Scope* sc, model::Object* ob) {
   const bj::value* refs = nullptr;
   const bj::value* sg = nullptr;
   const bj::value* sg_id = nullptr;
-  int dist = static_cast<int>(ob->distribution);
+  int dist = kDistAbsent;
   bj::object extra;
   for (const auto& kv : o) {
     std::string_view k = Sv(kv.key());
@@ -1011,6 +1066,20 @@ Status Reader::ObjectAt(const bj::value& v, Scope* sc, model::Object* ob) {
   if (!has_uuid) return Missing("uuid");
   if (!has_name) return Missing("name");
   if (ob->name.empty()) return InvalidAt("name", "must not be empty");
+  namespace f = model::field;
+  ob->absent = AbsentOf(o, {{"meta-category", f::kMetaCategory, true},
+                            {"description", f::kDescription, true},
+                            {"template_uuid", f::kTemplateUuid, true},
+                            {"template_version", f::kTemplateVersion, true},
+                            {"comment", f::kComment, true},
+                            {"first_seen", f::kFirstSeen, false},
+                            {"last_seen", f::kLastSeen, false},
+                            {"deleted", f::kDeleted, true}});
+  if (extra.empty()) ob->absent |= f::kExtra;
+  if (dist == kDistAbsent) {
+    ob->absent |= f::kDistribution;
+    dist = static_cast<int>(model::Distribution::kInherit);
+  }
   SANAD_RETURN_IF_ERROR(SharingGroupFor(sc, dist, sg, sg_id, &ob->sharing_group));
   ob->distribution = static_cast<model::Distribution>(dist);
   if (refs && !refs->is_null()) {

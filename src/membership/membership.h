@@ -82,7 +82,7 @@ struct Rules {
   int board_term_years = 2;
   // Distribution of new events when none is given: "organisation",
   // "community", "connected", "all" or "audience:<key>".
-  std::string default_distribution = "community";
+  std::string default_distribution = "organisation";  // the most restrictive; communities widen it
   std::vector<Audience> audiences;
   bool country_audiences = true;  // one audience per member country ("country-XX")
 };

@@ -269,6 +269,15 @@ size_t Utf8Length(std::string_view s) {
   return n;
 }
 
+std::string TruncateChars(std::string_view s, size_t max_chars) {
+  size_t n = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if ((static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) continue;
+    if (n++ == max_chars) return std::string(s.substr(0, i));
+  }
+  return std::string(s);
+}
+
 Status CheckNameLength(std::string_view field, std::string_view value, size_t max_chars) {
   // Cheap first: a name within max_chars bytes is within max_chars characters.
   if (value.size() <= max_chars) return Status::Ok();

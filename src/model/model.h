@@ -91,6 +91,10 @@ inline constexpr size_t kMaxFreeTextBytes = 64 << 10;     // descriptions, relea
 
 // Number of UTF-8 code points in `s` (bytes that do not continue a sequence).
 size_t Utf8Length(std::string_view s);
+// `s` cut to at most `max_chars` code points (never inside a sequence); for
+// names that arrive in shared data (creators, embedded sharing groups), which
+// are kept shortened rather than refused.
+std::string TruncateChars(std::string_view s, size_t max_chars);
 // Limit("FIELD: N characters, at most MAX") when `value` has more than
 // `max_chars` characters.
 Status CheckNameLength(std::string_view field, std::string_view value, size_t max_chars);
@@ -160,6 +164,42 @@ struct Sighting {
   Timestamp date_sighting = 0;
 };
 
+// The optional fields of an event, object or attribute, as bits. A parsed
+// document sets Event/Object/Attribute::absent to the fields it did not give,
+// so that an update keeps the stored value of each of them (MISP's edit
+// semantics: an update never resets, and so never widens, what it did not
+// name). Items built in code leave `absent` at 0: every field is given.
+using FieldSet = uint32_t;
+namespace field {
+enum : FieldSet {
+  kDistribution = 1u << 0,  // distribution and sharing group together
+  kTags = 1u << 1,
+  kComment = 1u << 2,
+  kFirstSeen = 1u << 3,
+  kLastSeen = 1u << 4,
+  kDisableCorrelation = 1u << 5,
+  kDeleted = 1u << 6,
+  kExtra = 1u << 7,  // unmodelled fields (extra_json)
+  // attributes
+  kCategory = 1u << 8,
+  kToIds = 1u << 9,
+  kObjectRelation = 1u << 10,
+  // objects
+  kMetaCategory = 1u << 11,
+  kDescription = 1u << 12,
+  kTemplateUuid = 1u << 13,
+  kTemplateVersion = 1u << 14,
+  // events
+  kDate = 1u << 15,
+  kThreatLevel = 1u << 16,
+  kAnalysis = 1u << 17,
+  kPublished = 1u << 18,
+  kPublishTimestamp = 1u << 19,
+  kExtendsUuid = 1u << 20,
+  kOrgc = 1u << 21,
+};
+}  // namespace field
+
 struct Attribute {
   int64_t id = 0;
   std::string uuid;
@@ -184,6 +224,7 @@ struct Attribute {
   // Fields of the source document that Sanad does not model, as a JSON
   // object text ("" when none); exported again unchanged.
   std::string extra_json;
+  FieldSet absent = 0;  // fields the source document did not give (see field::)
 };
 
 struct ObjectReference {
@@ -216,6 +257,7 @@ struct Object {
   std::vector<Attribute> attributes;
   std::vector<ObjectReference> references;
   std::string extra_json;
+  FieldSet absent = 0;  // fields the source document did not give (see field::)
 };
 
 struct Event {
@@ -228,6 +270,9 @@ struct Event {
   bool published = false;
   Timestamp publish_timestamp = 0;
   Timestamp timestamp = 0;      // last modification
+  // A parsed document that names none reads as kOrganisation (fail closed)
+  // with field::kDistribution absent: the import gives a new event the
+  // community's default and an update keeps the stored level (formats/import.h).
   Distribution distribution = Distribution::kCommunity;
   SharingGroupRef sharing_group;
   OrgRef org;                   // local owner
@@ -239,6 +284,7 @@ struct Event {
   std::vector<Attribute> attributes;  // attributes outside objects
   std::vector<Object> objects;
   std::string extra_json;
+  FieldSet absent = 0;  // fields the source document did not give (see field::)
 };
 
 // Removes local tags (Tag::local) from the event and all its attributes:

@@ -159,4 +159,25 @@ bool MaySeeOffer(const Viewer& v, int64_t offer_org_id, const RfaAccess& a) {
          MayManageIncident(v, a.incident);
 }
 
+bool MayNameCreator(CreatorRule rule, int64_t writer_org_id, int64_t creator_org_id,
+                    bool creator_is_external) {
+  if (creator_org_id == writer_org_id) return true;
+  switch (rule) {
+    case CreatorRule::kOwnOnly: return false;
+    case CreatorRule::kOwnOrExternal: return creator_is_external;
+    case CreatorRule::kAny: return true;
+  }
+  return false;
+}
+
+Status CheckCreator(CreatorRule rule, int64_t writer_org_id, const model::Org& creator,
+                    std::string_view what) {
+  const bool external = creator.status == model::OrgStatus::kExternal;
+  if (MayNameCreator(rule, writer_org_id, creator.id, external)) return Status::Ok();
+  return Status::Permission(
+      std::string(what) + ": its creator is " + creator.name +
+      (external ? ", an external source; only an administrator imports on behalf of one"
+                : ", another community member; a member creates events only in its own name"));
+}
+
 }  // namespace sanad::policy

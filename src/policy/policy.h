@@ -15,9 +15,11 @@
 #pragma once
 
 #include <cstdint>
+#include <string_view>
 #include <vector>
 
 #include "model/model.h"
+#include "util/status.h"
 
 namespace sanad::policy {
 
@@ -82,6 +84,27 @@ bool Redact(const Viewer& v, model::Event* ev, const RedactOptions& opts = {});
 // Effective distribution of an item after inheritance (never kInherit).
 model::Distribution EffectiveDistribution(const model::Event& ev, const model::Object* obj,
                                           model::Distribution item);
+
+// ---- creators (writes) ----
+//
+// An event keeps its creator (orgc) wherever it travels, and every reader
+// takes it as the creator's word. So a member creates events only in its own
+// name; events of other creators arrive by sync from a peer node, or by an
+// administrator's import on behalf of an external source (a creator that is
+// not a community member, OrgStatus::kExternal), and are marked so.
+enum class CreatorRule {
+  kOwnOnly,        // a member writing (REST analysts, TAXII writers)
+  kOwnOrExternal,  // an administrator's import (the CLI operator, REST admins and org-admins)
+  kAny,            // sync: the creator travels with the event from a peer node
+};
+// Whether org `writer_org_id` may create an event naming `creator_org_id` as
+// its creator; `creator_is_external` when that org is not a community member.
+bool MayNameCreator(CreatorRule rule, int64_t writer_org_id, int64_t creator_org_id,
+                    bool creator_is_external);
+// MayNameCreator as the Status every write path returns: Permission naming
+// `what` (e.g. "event <uuid>"), the creator and the rule, when refused.
+Status CheckCreator(CreatorRule rule, int64_t writer_org_id, const model::Org& creator,
+                    std::string_view what);
 
 // ---- incident coordination (docs/incidents.md, "Visibility") ----
 //

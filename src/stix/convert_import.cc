@@ -787,7 +787,8 @@ StatusOr<model::OrgRef> ResolveOrg(store::Store* s, const model::OrgRef& ref, Im
   if (found.ok()) return model::OrgRef{found->id, found->uuid, found->name};
   model::Org ext;
   ext.uuid = ref.uuid;
-  ext.name = ref.name.empty() ? "external " + ref.uuid.substr(0, 8) : ref.name;
+  ext.name = ref.name.empty() ? "external " + ref.uuid.substr(0, 8)
+                              : model::TruncateChars(ref.name, model::kMaxOrgNameChars - 11);
   if (s->FindOrg(ext.name).ok()) ext.name += " (" + ref.uuid.substr(0, 8) + ")";
   ext.status = model::OrgStatus::kExternal;
   ext.kind = model::OrgKind::kObserver;
@@ -874,6 +875,12 @@ StatusOr<ImportReport> ImportBundle(store::Store* s, std::string_view json, cons
     auto orgc = ResolveOrg(s, ev.orgc, &r);
     if (!orgc.ok()) return orgc.status();
     ev.orgc = *orgc;
+    if (!head.ok() && ev.orgc.id != p.org_id) {
+      auto creator = s->GetOrg(ev.orgc.id);
+      if (!creator.ok()) return creator.status();
+      SANAD_RETURN_IF_ERROR(policy::CheckCreator(p.creators, p.org_id, *creator,
+                                                 "event " + ev.uuid + " (created_by_ref)"));
+    }
     ev.org = {org->id, org->uuid, org->name};
     if (p.distribution == model::Distribution::kSharingGroup) ev.sharing_group = group;
     auto fix_sightings = [&](model::Attribute& a) -> Status {

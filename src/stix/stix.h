@@ -147,6 +147,10 @@ struct ImportParams {
   int64_t sharing_group_id = 0;
   // When set, every created/updated event is recorded in the audit log.
   const audit::Actor* actor = nullptr;
+  // Whose name a created event may carry as its creator (created_by_ref):
+  // another member's identity is refused (Permission) unless this is sync;
+  // external identities need kOwnOrExternal (policy::MayNameCreator).
+  policy::CreatorRule creators = policy::CreatorRule::kOwnOrExternal;
 };
 
 // Imports a bundle into the store as org `org_id` within the caller's

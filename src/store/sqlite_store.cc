@@ -546,6 +546,8 @@ class SqliteStore final : public Store {
   // ---- orgs ----
   Status AddOrg(model::Org* org) override {
     if (org->name.empty()) return Status::Invalid("organisation name is empty");
+    // The documented limits hold on every path, imports included.
+    SANAD_RETURN_IF_ERROR(model::CheckOrgLimits(*org));
     if (org->uuid.empty()) {
       org->uuid = util::NewUuid();
     } else if (!util::IsUuid(org->uuid)) {
@@ -572,6 +574,7 @@ class SqliteStore final : public Store {
 
   Status UpdateOrg(const model::Org& org) override {
     if (org.name.empty()) return Status::Invalid("organisation name is empty");
+    SANAD_RETURN_IF_ERROR(model::CheckOrgLimits(org));
     SANAD_USE(q, kUpdateOrg);
     q.Bind(1, org.id)
         .Bind(2, org.name)
@@ -645,6 +648,7 @@ class SqliteStore final : public Store {
   // ---- users and keys ----
   Status AddUser(model::User* user) override {
     if (user->email.empty()) return Status::Invalid("user email is empty");
+    SANAD_RETURN_IF_ERROR(model::CheckUserLimits(*user));
     if (user->created == 0) user->created = util::Now();
     SANAD_USE(q, kInsertUser);
     q.Bind(1, user->email)
@@ -755,6 +759,7 @@ class SqliteStore final : public Store {
   // ---- sharing groups ----
   Status AddSharingGroup(model::SharingGroup* sg) override {
     if (sg->name.empty()) return Status::Invalid("sharing group name is empty");
+    SANAD_RETURN_IF_ERROR(model::CheckSharingGroupLimits(*sg));
     if (sg->uuid.empty()) {
       sg->uuid = util::NewUuid();
     } else if (!util::IsUuid(sg->uuid)) {
@@ -1746,8 +1751,9 @@ class SqliteStore final : public Store {
     return Status::Ok();
   }
 
-  // The Conflict for `kind` `uuid` that the unique index refused; names the
-  // event that owns it.
+  // The Conflict for `kind` `uuid` that the unique index refused. It never
+  // names the event that holds the uuid: the caller may not be allowed to
+  // see that event, and must not learn of it (docs/security.md).
   Status UuidConflict(const char* owner_sql, const char* kind, const std::string& uuid,
                       const model::Event& ev) {
     SANAD_USE(q, owner_sql);
@@ -1758,12 +1764,10 @@ class SqliteStore final : public Store {
         return Status::Conflict("event " + ev.uuid + ": " + kind + " uuid " + uuid +
                                 " appears more than once");
       }
-      return Status::Conflict("event " + ev.uuid + ": " + kind + " " + uuid +
-                              " already belongs to event " + q.Text(1));
     }
     SANAD_RETURN_IF_ERROR(st);
     return Status::Conflict("event " + ev.uuid + ": " + kind + " uuid " + uuid +
-                            " is already in use");
+                            " is already in use on this node");
   }
 
   // Looks up (id, event_id, timestamp) of a stored item by uuid.

@@ -50,6 +50,7 @@ Importer StixImporter() {
     p.distribution = t.distribution;
     p.actor = t.actor;
     p.sharing_group_id = t.sharing_group_id;
+    p.creators = t.creators;
     auto r = stix::ImportBundle(s, bundle, p);
     if (!r.ok()) return r.status();
     // ImportBundle reports the events it did not write in its warnings

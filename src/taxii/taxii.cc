@@ -799,6 +799,7 @@ StatusOr<std::string> AddObjects(store::Store* s, const Collection& col, const C
   AddTarget target;
   target.org_id = c.org.id;
   target.actor = &actor;
+  target.creators = c.creators;
   switch (col.kind) {
     case CollectionKind::kCommunity:
       target.distribution = model::Distribution::kCommunity;

@@ -84,6 +84,10 @@ struct Caller {
   model::Org org;
   policy::Viewer viewer;
   bool may_write = false;
+  // Whose name objects it adds may carry as creator (created_by_ref):
+  // policy::MayNameCreator; org-admins and admins may add on behalf of
+  // external sources.
+  policy::CreatorRule creators = policy::CreatorRule::kOwnOnly;
 };
 
 // The collections `c` may use, in the order community, own, groups, public.
@@ -110,6 +114,7 @@ struct AddTarget {
   model::Distribution distribution = model::Distribution::kCommunity;
   int64_t sharing_group_id = 0;
   const audit::Actor* actor = nullptr;
+  policy::CreatorRule creators = policy::CreatorRule::kOwnOnly;
 };
 // What an import did: notes (warnings, objects kept unmapped) and the
 // objects of the bundle it did not write, by STIX id (uuid part

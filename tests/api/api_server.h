@@ -5,6 +5,9 @@
 #include <memory>
 
 #include "api/api.h"
+#include "auth/auth.h"
+#include "store/store.h"
+#include "util/util.h"
 #include "server/server.h"
 #include "util/status.h"
 
@@ -26,6 +29,25 @@ inline Status StartApi(const api::Options& ao, server::Metrics* metrics,
   *api = std::move(*a);
   *srv = std::move(*s);
   return Status::Ok();
+}
+
+// A user of `org` with `role` and a new API key for it; returns the key
+// ("" with a test failure when the store refuses).
+inline std::string AddUserWithKey(store::Store* s, const std::string& email,
+                                  const model::Org& org, model::Role role) {
+  model::User u;
+  u.email = email;
+  u.org_id = org.id;
+  u.role = role;
+  if (!s->AddUser(&u).ok()) return "";
+  store::ApiKey k;
+  std::string key = auth::GenerateApiKey();
+  k.user_id = u.id;
+  k.prefix = key.substr(0, 8);
+  k.hash = auth::HashApiKey(key);
+  k.created = util::Now();
+  if (!s->AddApiKey(&k).ok()) return "";
+  return key;
 }
 
 }  // namespace sanad::testing

@@ -22,6 +22,8 @@
 
 #include "api/api.h"
 #include "auth/auth.h"
+#include "formats/import.h"
+#include "formats/misp.h"
 #include "api_server.h"
 #include "http_client.h"
 #include "model/canon.h"
@@ -219,6 +221,7 @@ class VisibilityPropertyTest : public ::testing::Test {
     a.deleted = Chance(0.1);
     r.uuid = a.uuid;
     r.value = a.canonical;
+    attr_type_[a.uuid] = {a.type, a.value};
     r.deleted = a.deleted;
     r.event = e;
     r.object = object;
@@ -391,6 +394,7 @@ class VisibilityPropertyTest : public ::testing::Test {
   Community ref_;
   int next_unique_ = 0;
   std::map<std::string, size_t> attr_index_, event_index_;
+  std::map<std::string, std::pair<std::string, std::string>> attr_type_;  // uuid -> (type, value)
   std::map<std::string, std::pair<size_t, size_t>> object_index_;
   std::unique_ptr<api::Api> api_;
   std::unique_ptr<server::Server> server_;
@@ -712,6 +716,131 @@ TEST_F(VisibilityPropertyTest, IntelRoutesValidateInputAndReadTheirWrites) {
   ASSERT_EQ(v.at("count").to_number<int64_t>(), 1) << r.body;
   EXPECT_EQ(v.at("hits").at(0).at("value").as_string(), "fresh-zz.example");
   EXPECT_FALSE(v.at("hits").at(0).as_object().contains("correlations"));
+}
+
+
+// Update sequences (issue: an update that omitted "distribution" made an
+// organisation-only event visible to the whole community). Random partial
+// bodies (PUT and MISP-style POST), random partial re-imports (the CLI's
+// import path) and writes by other members; after each step every
+// organisation reads the event and sees exactly what the reference says: a
+// write widens an audience only when it names the new distribution.
+TEST_F(VisibilityPropertyTest, UpdatesNeverWidenAnAudience) {
+  SCOPED_TRACE("seed " + std::to_string(seed_) + " (set SANAD_PROPERTY_SEED to replay)");
+  std::vector<int> live;
+  for (int e = 0; e < kEvents; ++e)
+    if (!ref_.events[e].deleted) live.push_back(e);
+  ASSERT_GT(live.size(), 10u);
+  std::map<int, bool> tlp;  // event -> carries tlp:amber (set by a step that gave tags)
+  std::map<int, int64_t> ts;
+  int steps = 0, refused = 0, widened = 0;
+  for (int step = 0; step < 120; ++step) {
+    const int e = live[Rand(0, static_cast<int>(live.size()) - 1)];
+    RefEvent& re = ref_.events[e];
+    const int owner = re.owner;
+    SCOPED_TRACE("step " + std::to_string(step) + " event " + std::to_string(e));
+    // A partial body: info always (MISP requires it); each other field by chance.
+    json::object ev{{"info", "edit " + std::to_string(step)}};
+    int new_dist = re.dist, new_group = re.group;
+    if (Chance(0.3)) {
+      new_dist = Rand(0, 4);
+      new_group = new_dist == 4 ? Rand(0, kGroups - 1) : -1;
+      // The owner may only share through groups it belongs to.
+      if (new_dist == 4 && !ref_.members[new_group].count(owner)) new_dist = 0, new_group = -1;
+      ev["distribution"] = std::to_string(new_dist);
+      if (new_dist == 4)
+        ev["SharingGroup"] = {{"uuid", groups_[new_group].uuid}, {"name", groups_[new_group].name}};
+    }
+    if (Chance(0.3)) ev["threat_level_id"] = std::to_string(Rand(1, 4));
+    if (Chance(0.2)) ev["published"] = Chance(0.5);
+    const bool tags_given = Chance(0.25);
+    const bool with_tlp = tags_given && Chance(0.5);
+    if (tags_given) {
+      json::array tags;
+      if (with_tlp) tags.push_back(json::object{{"name", "tlp:amber"}});
+      ev["Tag"] = std::move(tags);
+    }
+    // Some of the event's own attributes outside objects, partially.
+    std::vector<std::pair<size_t, int>> attr_changes;  // ref index, new dist (-1 = kept)
+    json::array attrs;
+    for (size_t a = 0; a < ref_.attrs.size(); ++a) {
+      if (ref_.attrs[a].event != e || ref_.attrs[a].object >= 0 || !Chance(0.4)) continue;
+      const auto& [type, value] = attr_type_[ref_.attrs[a].uuid];
+      json::object ao{{"uuid", ref_.attrs[a].uuid}, {"type", type}, {"value", value},
+                      {"comment", "edited"}};
+      int d = -1;
+      if (Chance(0.3)) {
+        d = Chance(0.5) ? 0 : 5;  // narrowing or inheriting, never a group here
+        ao["distribution"] = std::to_string(d);
+      }
+      attrs.push_back(std::move(ao));
+      attr_changes.push_back({a, d});
+    }
+    if (!attrs.empty()) ev["Attribute"] = std::move(attrs);
+    ts[e] = std::max<int64_t>(ts[e] ? ts[e] : 1700000000, 1700000000) + 10;
+    const int how = Rand(0, 3);
+    bool applied = false;
+    if (how == 3) {
+      // Another member tries: refused whatever it sends, nothing changes.
+      int other = (owner + Rand(1, kOrgs - 1)) % kOrgs;
+      auto r = client_->Send("PUT", "/api/v1/events/" + re.uuid,
+                             json::serialize(json::object{{"Event", ev}}), "Bearer " + keys_[other]);
+      EXPECT_TRUE(r.status == 403 || r.status == 404) << r.status << " " << r.body;
+      if (r.status == 404) CheckNoLeak(other, "PUT by another org", r.body, re.uuid);
+      ++refused;
+    } else if (how == 2) {
+      // The CLI's import path: a MISP document re-imported by the holder.
+      ev["uuid"] = re.uuid;
+      ev["timestamp"] = std::to_string(ts[e]);
+      std::vector<model::Event> parsed;
+      formats::ParseNotes notes;
+      Status st = formats::ParseMispDocument(json::serialize(json::object{{"Event", ev}}),
+                                             "step", &parsed, &notes);
+      ASSERT_TRUE(st.ok()) << st.ToString();
+      store::Transaction tx(store_.get());
+      ASSERT_TRUE(tx.status().ok());
+      formats::ImportReport report;
+      st = formats::ImportEvents(store_.get(), &parsed, orgs_[owner], {}, &report);
+      ASSERT_TRUE(st.ok()) << st.ToString();
+      ASSERT_TRUE(tx.Commit().ok());
+      ASSERT_EQ(report.events_updated, 1) << json::serialize(ev);
+      applied = true;
+    } else {
+      ev["timestamp"] = std::to_string(ts[e]);
+      auto r = client_->Send(how == 0 ? "PUT" : "POST", "/api/v1/events/" + re.uuid,
+                             json::serialize(json::object{{"Event", ev}}), "Bearer " + keys_[owner]);
+      ASSERT_EQ(r.status, 200) << r.body;
+      applied = true;
+    }
+    if (applied) {
+      ++steps;
+      if (new_dist != re.dist && new_dist != 0) ++widened;
+      re.dist = new_dist;
+      re.group = new_group;
+      if (tags_given) tlp[e] = with_tlp;
+      for (auto [a, d] : attr_changes)
+        if (d >= 0) ref_.attrs[a].dist = d, ref_.attrs[a].group = -1;
+    }
+    // Every organisation reads the event: exactly the reference's view.
+    for (int org = 0; org < kOrgs; ++org) {
+      auto r = Get(org, "/api/v1/events/" + re.uuid);
+      CheckNoLeak(org, "GET /events/{uuid} after an update", r.body, re.uuid);
+      if (!ref_.EventVisible(org, e)) {
+        EXPECT_EQ(r.status, 404) << "org " << org << " reads event " << e << " (dist " << re.dist
+                                 << ") after: " << json::serialize(ev);
+        continue;
+      }
+      ASSERT_EQ(r.status, 200) << r.body;
+      EXPECT_EQ(AttrUuids(r.body), VisibleAttrs(org, e)) << "org " << org;
+      if (org == owner && tlp.count(e))
+        EXPECT_EQ(r.body.find("tlp:amber") != std::string::npos, tlp[e])
+            << "the event's tags changed without a Tag in the body: " << json::serialize(ev);
+    }
+    if (HasFatalFailure()) return;
+  }
+  EXPECT_GT(steps, 60);
+  EXPECT_GT(refused, 10);
+  EXPECT_GT(widened, 0);  // some steps did widen, by naming the distribution
 }
 
 }  // namespace

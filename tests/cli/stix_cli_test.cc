@@ -42,7 +42,10 @@ class StixConvertCliTest : public ::testing::Test {
 TEST_F(StixConvertCliTest, ImportReportsUnmappedAndExportRoundTrips) {
   std::string bundle = TestData("stix/mixed.json");
   std::string out;
-  ASSERT_EQ(Sanad("import " + bundle + " --as 'Alpha CERT'", &out), 0) << out;
+  // STIX carries no distribution: the bundle is shared with the community by
+  // saying so (the rules' default is organisation only).
+  ASSERT_EQ(Sanad("import " + bundle + " --as 'Alpha CERT' --distribution community", &out), 0)
+      << out;
   EXPECT_THAT(out, HasSubstr("1 created"));
   EXPECT_THAT(out, HasSubstr("STIX objects: 7 mapped, 3 kept verbatim"));
   EXPECT_THAT(

@@ -534,7 +534,10 @@ TEST(MispReadTest, ArrayAndBareForms) {
   ASSERT_TRUE(Parse(ev1, &evs).ok());
   EXPECT_EQ(evs[0].threat_level_id, 4);
   EXPECT_EQ(evs[0].analysis, 0);
-  EXPECT_EQ(evs[0].distribution, model::Distribution::kCommunity);
+  // No distribution: organisation only (fail closed), marked absent so that the
+  // importer applies the community default or keeps the stored level.
+  EXPECT_EQ(evs[0].distribution, model::Distribution::kOrganisation);
+  EXPECT_TRUE(evs[0].absent & model::field::kDistribution);
   EXPECT_FALSE(evs[0].published);
   EXPECT_EQ(evs[0].date.size(), 10u);
   // An org known only by name survives the round trip.
@@ -876,6 +879,47 @@ TEST(MispSamplesTest, ObjectUuidA) {
   v.as_object()["uuid"] = "dddddddd-1111-4222-8333-444444444444";
   v.as_object()["info"] = "patched";
   EXPECT_EQ(ErrorOf(bj::serialize(v)), "t.json: $.Object[0].uuid: not a valid UUID: \"a\"");
+}
+
+
+// Which fields a document gave: an update keeps the stored value of the others
+// (formats/import.h), so the parser must tell "absent" from "default".
+TEST(MispAbsentFields, TheParserRecordsWhatTheDocumentDidNotGive) {
+  model::Event ev;
+  Status st = ParseMispEventJson(R"({"Event": {"uuid": "e0e0e0e0-0000-4000-8000-000000000001",
+      "info": "typo", "Attribute": [{"uuid": "a0a0a0a0-0000-4000-8000-000000000001",
+      "type": "domain", "value": "x.example", "comment": "c"}],
+      "Object": [{"uuid": "b0b0b0b0-0000-4000-8000-000000000001", "name": "domain-ip",
+      "distribution": "4", "SharingGroup": {"uuid": "c0c0c0c0-0000-4000-8000-000000000001"}}]}})",
+                                 "t", &ev, nullptr);
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  namespace f = model::field;
+  for (model::FieldSet bit : {f::kDistribution, f::kTags, f::kPublished, f::kThreatLevel,
+                              f::kAnalysis, f::kDate, f::kOrgc, f::kExtra})
+    EXPECT_TRUE(ev.absent & bit) << bit;
+  // Absent distribution reads as organisation only until the importer decides.
+  EXPECT_EQ(ev.distribution, model::Distribution::kOrganisation);
+  ASSERT_EQ(ev.attributes.size(), 1u);
+  const model::Attribute& a = ev.attributes[0];
+  EXPECT_TRUE(a.absent & f::kDistribution);
+  EXPECT_TRUE(a.absent & f::kTags);
+  EXPECT_TRUE(a.absent & f::kCategory);
+  EXPECT_TRUE(a.absent & f::kToIds);
+  EXPECT_FALSE(a.absent & f::kComment);
+  EXPECT_EQ(a.distribution, model::Distribution::kInherit);
+  ASSERT_EQ(ev.objects.size(), 1u);
+  EXPECT_FALSE(ev.objects[0].absent & f::kDistribution);
+  EXPECT_TRUE(ev.objects[0].absent & f::kComment);
+
+  model::Event full;
+  st = ParseMispEventJson(R"({"uuid": "e0e0e0e0-0000-4000-8000-000000000001", "info": "i",
+      "distribution": 3, "Tag": [], "published": false, "threat_level_id": 2, "analysis": 0,
+      "date": "2026-01-02", "Orgc": {"name": "X"}, "custom": 1})",
+                          "t", &full, nullptr);
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  EXPECT_EQ(full.absent & (f::kDistribution | f::kTags | f::kPublished | f::kThreatLevel |
+                           f::kAnalysis | f::kDate | f::kOrgc | f::kExtra),
+            0u);
 }
 
 }  // namespace

@@ -711,7 +711,8 @@ TEST_F(MembershipTest, DefaultDistributionCanBeAnAudience) {
   model::Distribution d;
   model::SharingGroupRef sg;
   ASSERT_OK(DefaultDistribution(s_.get(), &d, &sg));
-  EXPECT_EQ(d, model::Distribution::kCommunity);
+  // The rules' default is the most restrictive level (security finding 1).
+  EXPECT_EQ(d, model::Distribution::kOrganisation);
   auto r = ParseRules(R"({"default_distribution": "audience:national-certs"})");
   ASSERT_TRUE(r.ok());
   ASSERT_OK(Tx([&] { return svc_->SetRules(Operator(), *r).status(); }));

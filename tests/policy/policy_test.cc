@@ -206,5 +206,31 @@ TEST(PolicyTest, AccessPathAgreesWithRedact) {
   }
 }
 
+
+// Creators (writes): a member names only itself; administrators may name an
+// external source; sync carries any creator.
+TEST(CreatorPolicy, MembersWriteOnlyInTheirOwnName) {
+  model::Org member, external;
+  member.id = 2;
+  member.name = "Beta";
+  member.status = model::OrgStatus::kMember;
+  external.id = 3;
+  external.name = "CIRCL";
+  external.status = model::OrgStatus::kExternal;
+  model::Org self = member;
+  self.id = 1;
+  for (CreatorRule r : {CreatorRule::kOwnOnly, CreatorRule::kOwnOrExternal, CreatorRule::kAny})
+    EXPECT_TRUE(CheckCreator(r, 1, self, "e").ok());
+  EXPECT_EQ(CheckCreator(CreatorRule::kOwnOnly, 1, member, "e").code(), Status::Code::kPermission);
+  EXPECT_EQ(CheckCreator(CreatorRule::kOwnOrExternal, 1, member, "e").code(),
+            Status::Code::kPermission);
+  EXPECT_TRUE(CheckCreator(CreatorRule::kAny, 1, member, "e").ok());
+  EXPECT_EQ(CheckCreator(CreatorRule::kOwnOnly, 1, external, "e").code(),
+            Status::Code::kPermission);
+  EXPECT_TRUE(CheckCreator(CreatorRule::kOwnOrExternal, 1, external, "e").ok());
+  EXPECT_NE(CheckCreator(CreatorRule::kOwnOnly, 1, member, "event x").message().find("Beta"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace sanad::policy
