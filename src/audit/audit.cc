@@ -1,19 +1,12 @@
 #include "audit/audit.h"
 
 #include "audit/checkpoint.h"
+#include "audit/encoding.h"
 #include "util/util.h"
 
 namespace sanad::audit {
 
 namespace {
-
-// Length-prefixed fields: unambiguous whatever the field contents.
-void Field(std::string* out, std::string_view v) {
-  out->append(std::to_string(v.size()));
-  out->push_back(':');
-  out->append(v);
-  out->push_back(';');
-}
 
 bool IsSensitive(model::Tlp t) {
   return t == model::Tlp::kAmber || t == model::Tlp::kAmberStrict || t == model::Tlp::kRed;
@@ -23,15 +16,15 @@ bool IsSensitive(model::Tlp t) {
 
 std::string CanonicalEncoding(const store::AuditEntry& e) {
   std::string out = "sanad-audit-v1;";
-  Field(&out, std::to_string(e.seq));
-  Field(&out, std::to_string(e.time));
-  Field(&out, e.actor);
-  Field(&out, e.org_uuid);
-  Field(&out, e.action);
-  Field(&out, e.object_type);
-  Field(&out, e.object_uuid);
-  Field(&out, e.owner_org_uuid);
-  Field(&out, e.details);
+  AppendField(&out, std::to_string(e.seq));
+  AppendField(&out, std::to_string(e.time));
+  AppendField(&out, e.actor);
+  AppendField(&out, e.org_uuid);
+  AppendField(&out, e.action);
+  AppendField(&out, e.object_type);
+  AppendField(&out, e.object_uuid);
+  AppendField(&out, e.owner_org_uuid);
+  AppendField(&out, e.details);
   return out;
 }
 

@@ -6,18 +6,12 @@
 #include <set>
 #include <utility>
 
+#include "audit/encoding.h"
 #include "util/util.h"
 
 namespace sanad::audit {
 
 namespace {
-
-void Field(std::string* out, std::string_view v) {
-  out->append(std::to_string(v.size()));
-  out->push_back(':');
-  out->append(v);
-  out->push_back(';');
-}
 
 std::string Short(std::string_view raw) { return util::ToHex(raw).substr(0, 16); }
 
@@ -57,10 +51,10 @@ struct Expectation {
 
 std::string CheckpointMessage(const store::AuditCheckpoint& c) {
   std::string out = std::string(kCheckpointFormat) + ";";
-  Field(&out, std::to_string(c.seq));
-  Field(&out, std::to_string(c.time));
-  Field(&out, c.hash);
-  Field(&out, c.public_key);
+  AppendField(&out, std::to_string(c.seq));
+  AppendField(&out, std::to_string(c.time));
+  AppendField(&out, c.hash);
+  AppendField(&out, c.public_key);
   return out;
 }
 

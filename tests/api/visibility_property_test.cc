@@ -237,18 +237,9 @@ class VisibilityPropertyTest : public ::testing::Test {
       g.is_chair = i == 0;
       ASSERT_TRUE(store_->AddOrg(&g).ok());
       orgs_.push_back(g);
-      model::User u;
-      u.email = "analyst@org" + std::to_string(i) + ".example";
-      u.org_id = g.id;
-      u.role = model::Role::kAnalyst;
-      ASSERT_TRUE(store_->AddUser(&u).ok());
-      store::ApiKey k;
-      std::string key = auth::GenerateApiKey();
-      k.user_id = u.id;
-      k.prefix = key.substr(0, 8);
-      k.hash = auth::HashApiKey(key);
-      k.created = util::Now();
-      ASSERT_TRUE(store_->AddApiKey(&k).ok());
+      std::string key = AddUserWithKey(store_.get(), "analyst@org" + std::to_string(i) + ".example",
+                                       g, model::Role::kAnalyst);
+      ASSERT_FALSE(key.empty());
       keys_.push_back(key);
     }
     for (int i = 0; i < kGroups; ++i) {
