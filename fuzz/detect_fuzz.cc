@@ -46,7 +46,7 @@ std::shared_ptr<const detect::IndicatorSet> Indicators() {
     for (const auto& [type, raw] : values) {
       model::CanonicalValue cv;
       if (!model::Canonicalise(type, raw, &cv).ok()) std::abort();
-      store::Store::IndexRow r;
+      store::IndexRow r;
       r.attribute_id = ++id;
       r.event_id = 1;
       r.type = type;

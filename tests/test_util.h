@@ -1,11 +1,10 @@
-// Helpers shared by the test binaries.
+// Helpers shared by every test binary: temporary directories, files, test
+// data paths and running the `sanad` program. They depend on util only, so a
+// test binary of any module can link them; fixtures that open a store live in
+// store_fixtures.h.
 #pragma once
 
-#include <memory>
 #include <string>
-#include <vector>
-
-#include "store/store.h"
 
 namespace sanad::testing {
 
@@ -20,19 +19,6 @@ class TempDir {
  private:
   std::string path_;
 };
-
-// A new store in `dir` (created); null, with a test failure, when it cannot
-// be opened.
-std::unique_ptr<store::Store> NewStore(const std::string& dir);
-
-// An attribute of `type`/`value` canonicalised as an import does (category
-// "Network activity" unless a comment, a new uuid); a test failure when the
-// value does not canonicalise.
-model::Attribute NewAttribute(const std::string& type, const std::string& value,
-                              bool to_ids = false, int64_t timestamp = 1000);
-// Organisations `names` added to `s` (members of `country`).
-std::vector<model::Org> AddOrgs(store::Store* s, const std::vector<std::string>& names,
-                                const std::string& country = "SA");
 
 // The project's source root (for tests/data/...).
 std::string SourceDir();

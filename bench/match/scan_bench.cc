@@ -66,12 +66,12 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "scan_bench: %s\n", st.status().ToString().c_str());
     return 1;
   }
-  auto o = (*st)->FindOrg(org);
+  auto o = (*st)->community().FindOrg(org);
   if (!o.ok()) {
     std::fprintf(stderr, "scan_bench: unknown organisation %s\n", org.c_str());
     return 1;
   }
-  auto viewer = (*st)->ViewerFor(o->id);
+  auto viewer = (*st)->community().ViewerFor(o->id);
   if (!viewer.ok()) return 1;
   detect::BuildOptions bo;
   detect::BuildStats bs;

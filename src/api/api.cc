@@ -98,7 +98,7 @@ StatusOr<Services::StoreLease> Services::AcquireStore() {
 
 StatusOr<std::shared_ptr<const intel::CorrelationIndex>> Services::CorrelationIndexFor(
     store::Store* s) {
-  auto gen = s->DataGeneration();
+  auto gen = s->intel().DataGeneration();
   if (!gen.ok()) return gen.status();
   std::lock_guard<std::mutex> l(index_mu_);
   if (index_ && index_->generation() == *gen) return index_;
@@ -110,7 +110,7 @@ StatusOr<std::shared_ptr<const intel::CorrelationIndex>> Services::CorrelationIn
 
 StatusOr<std::shared_ptr<const detect::IndicatorSet>> Services::MatchSetFor(
     store::Store* s, const policy::Viewer& v, const MatchSetKey& key) {
-  auto gen = s->DataGeneration();
+  auto gen = s->intel().DataGeneration();
   if (!gen.ok()) return gen.status();
   // One build at a time: concurrent callers for the same set wait for it
   // rather than build it twice (and the memory of two builds is not needed).
@@ -236,7 +236,7 @@ void Api::Handle(const server::Request& req, server::Response* res) {
   call.params = std::move(m.params);
   call.store = lease->get();
   call.svc = &svc;
-  auth::Principal principal;
+  policy::Actor actor;
   if (m.route->access != Access::kPublic) {
     std::string key = PresentedKey(req);
     if (key.empty()) {
@@ -247,7 +247,14 @@ void Api::Handle(const server::Request& req, server::Response* res) {
                 "reason=\"missing\"");
       return;
     }
-    auto p = auth::Authenticate(call.store, key, util::Now());
+    model::ApiKey k;
+    auto p = auth::Authenticate(call.store, key, util::Now(), &k);
+    if (!p.ok() && p.status().code() != Status::Code::kPermission) {
+      // A valid key whose org's viewer could not be read.
+      server::SetError(res, 500, "internal", "internal error (request " + req.request_id + ")");
+      res->log_error = p.status().ToString();
+      return;
+    }
     if (!p.ok()) {
       server::SetError(res, 401, "unauthorized",
                        "invalid API key (unknown, revoked or expired, or its user or "
@@ -257,15 +264,13 @@ void Api::Handle(const server::Request& req, server::Response* res) {
                 "reason=\"invalid\"");
       return;
     }
-    principal = std::move(*p);
-    res->log_org = principal.org.name;
-    res->log_user = principal.user.email;
-    res->log_key = principal.key.prefix;
-    if (!principal.key.allowed_cidrs.empty() &&
-        !SourceAllowed(principal.key.allowed_cidrs, req.remote_ip)) {
-      server::SetError(
-          res, 403, "forbidden",
-          "API key " + principal.key.prefix + " may not be used from " + req.remote_ip);
+    actor = std::move(*p);
+    res->log_org = actor.org.name;
+    res->log_user = actor.user.email;
+    res->log_key = k.prefix;
+    if (!k.allowed_cidrs.empty() && !SourceAllowed(k.allowed_cidrs, req.remote_ip)) {
+      server::SetError(res, 403, "forbidden",
+                       "API key " + k.prefix + " may not be used from " + req.remote_ip);
       svc.Count("sanad_api_auth_failures_total", "Requests refused by authentication",
                 "reason=\"source\"");
       return;
@@ -273,20 +278,20 @@ void Api::Handle(const server::Request& req, server::Response* res) {
     // A valid key from an allowed source: the connection may use the slots the
     // server keeps for authenticated clients (server::Options).
     res->authenticated = true;
-    if (int64_t wait = svc.limiter().Take(principal.key.id); wait > 0) {
+    if (int64_t wait = svc.limiter().Take(k.id); wait > 0) {
       server::SetError(res, 429, "rate_limited",
-                       "too many requests with API key " + principal.key.prefix + "; retry in " +
+                       "too many requests with API key " + k.prefix + "; retry in " +
                            std::to_string(wait) + " s",
                        "{\"retry_after\": " + std::to_string(wait) + "}");
       res->headers.emplace_back("Retry-After", std::to_string(wait));
       svc.Count("sanad_api_rate_limited_total", "Requests refused by the per-key rate limit", "");
       return;
     }
-    if (m.route->access == Access::kWrite && principal.key.read_only) {
-      server::SetError(res, 403, "forbidden", "API key " + principal.key.prefix + " is read-only");
+    if (m.route->access == Access::kWrite && k.read_only) {
+      server::SetError(res, 403, "forbidden", "API key " + k.prefix + " is read-only");
       return;
     }
-    call.principal = &principal;
+    call.actor = &actor;
   }
   try {
     m.route->fn(call);

@@ -2,13 +2,17 @@
 //
 // Roles: the community's administrators (role admin, in the chair
 // organisation) add organisations and users of any member; an org-admin adds
-// users of its own organisation; every user manages its own keys.
+// users of its own organisation; every user manages its own keys. Handlers
+// parse, call the community service (community/community.h, which decides
+// and audits, one transaction per call) under the write lock, and serialise.
 #include <mutex>
 
 #include "api/json.h"
 #include "api/router.h"
 #include "api/routes.h"
 #include "api/services.h"
+#include "community/community.h"
+#include "community/json.h"
 #include "model/ip.h"
 #include "util/util.h"
 
@@ -16,52 +20,21 @@ namespace sanad::api {
 
 namespace {
 
-// Parses and canonicalises allowed source CIDRs ("" when none).
-Status CanonicalCidrs(const std::vector<std::string>& in, std::vector<model::IpPrefix>* prefixes,
-                      std::string* out) {
-  out->clear();
+// Parses allowed source CIDRs (as given; the service stores them canonical).
+Status ParseCidrs(const std::vector<std::string>& in, std::vector<model::IpPrefix>* out) {
   for (size_t i = 0; i < in.size(); ++i) {
     model::IpPrefix p;
     if (!model::ParseIpPrefix(util::Trim(in[i]), &p))
       return Status::Invalid("$.allowed_cidrs[" + std::to_string(i) + "]: '" + in[i] +
                              "' is not an IP address or CIDR");
-    p = model::UnmapV4(p);
-    prefixes->push_back(p);
-    if (!out->empty()) *out += ",";
-    *out += model::FormatIpPrefix(p);
+    out->push_back(p);
   }
   return Status::Ok();
 }
 
-std::vector<model::IpPrefix> ParseStoredCidrs(std::string_view s) {
-  std::vector<model::IpPrefix> out;
-  while (!s.empty()) {
-    size_t c = s.find(',');
-    model::IpPrefix p;
-    if (model::ParseIpPrefix(util::Trim(s.substr(0, c)), &p)) out.push_back(model::UnmapV4(p));
-    s = c == std::string_view::npos ? std::string_view() : s.substr(c + 1);
-  }
-  return out;
-}
-
-StatusOr<auth::NewKey> IssueKey(store::Store* s, int64_t user_id, int64_t expires, bool read_only,
-                                const std::string& cidrs) {
-  auth::NewKey nk;
-  nk.key = auth::GenerateApiKey();
-  nk.record.user_id = user_id;
-  nk.record.prefix = nk.key.substr(0, 8);
-  nk.record.hash = auth::HashApiKey(nk.key);
-  nk.record.created = util::Now();
-  nk.record.expires = expires;
-  nk.record.read_only = read_only;
-  nk.record.allowed_cidrs = cidrs;
-  SANAD_RETURN_IF_ERROR(s->AddApiKey(&nk.record));
-  return nk;
-}
-
 json::object NewKeyJson(const auth::NewKey& nk) {
   return {{"key", nk.key},
-          {"key_info", KeyJson(nk.record)},
+          {"key_info", community::ToJson(nk.record)},
           {"note", "the key is shown once; only its hash is stored"}};
 }
 
@@ -69,24 +42,21 @@ json::object NewKeyJson(const auth::NewKey& nk) {
 
 void ListOrgs(Call& c) {
   std::vector<model::Org> orgs;
-  Status st = c.store->ListOrgs(&orgs);
+  Status st = c.store->community().ListOrgs(&orgs);
   if (!st.ok()) return c.Fail(st);
   json::array arr;
-  for (const auto& o : orgs) arr.push_back(OrgJson(o));
+  for (const auto& o : orgs) arr.push_back(community::ToJson(o));
   c.Json(200, Text(json::object{{"orgs", std::move(arr)}}));
 }
 
 void GetOrg(Call& c) {
-  auto o = c.store->FindOrg(c.Param("uuid"));
+  auto o = c.store->community().FindOrg(c.Param("uuid"));
   if (!o.ok()) return c.Error(404, "not_found", "no organisation '" + c.Param("uuid") + "'");
-  c.Json(200, Text(OrgJson(*o)));
+  c.Json(200, Text(community::ToJson(*o)));
 }
 
 void AddOrg(Call& c) {
-  if (!IsCommunityAdmin(*c.principal))
-    return c.Error(403, "forbidden",
-                   "only the community's administrators (admin role in the chair "
-                   "organisation) add organisations");
+  if (Status may = community::MayAddOrgs(*c.actor); !may.ok()) return c.Fail(may);
   auto body = BodyObject(c.req);
   if (!body.ok()) return c.Fail(body.status());
   model::Org org;
@@ -99,216 +69,109 @@ void AddOrg(Call& c) {
   if (st.ok()) st = GetString(*body, "description", &org.description, false);
   if (st.ok()) st = GetString(*body, "uuid", &org.uuid, false);
   if (!st.ok()) return c.Fail(st);
-  org.name = std::string(util::Trim(org.name));
-  if (org.name.empty()) return c.Fail(Status::Invalid("$.name: must not be empty"));
-  if (!model::IsCountryCode(org.country))
-    return c.Fail(
-        Status::Invalid("$.country: '" + org.country + "' is not an ISO 3166-1 alpha-2 code"));
   if (!model::Parse(kind, &org.kind))
     return c.Fail(Status::Invalid("$.kind: unknown kind '" + kind + "'"));
   if (!model::Parse(category, &org.category))
     return c.Fail(Status::Invalid("$.category: unknown category '" + category + "'"));
-  if (!model::Parse(status, &org.status) || org.status == model::OrgStatus::kExternal)
+  if (!model::Parse(status, &org.status))
     return c.Fail(
         Status::Invalid("$.status: '" + status + "' is not applicant, member, suspended or left"));
-  if (!org.uuid.empty() && !util::IsUuid(org.uuid))
-    return c.Fail(Status::Invalid("$.uuid: '" + org.uuid + "' is not a uuid"));
-  st = model::CheckOrgLimits(org, "$.name", "$.description");
-  if (!st.ok()) return c.Fail(st);
   std::lock_guard<std::mutex> l(c.svc->write_mutex());
-  store::Transaction tx(c.store);
-  if (!tx.status().ok()) return c.Fail(tx.status());
-  st = c.store->AddOrg(&org);
-  if (st.ok()) st = c.Audit("org.add", "org", org.uuid, "", org.name);
-  if (st.ok()) st = tx.Commit();
-  if (!st.ok()) return c.Fail(st);
-  c.Json(201, Text(OrgJson(org)));
+  auto added = community::AddOrg(c.store, *c.actor, std::move(org));
+  if (!added.ok()) return c.Fail(added.status());
+  c.Json(201, Text(community::ToJson(*added)));
 }
 
 // ---- users ----
 
 void ListUsers(Call& c) {
-  int64_t org_id = c.principal->org.id;
+  int64_t org_id = c.actor->org.id;
   if (const std::string* o = c.req.Query("org")) {
-    auto org = c.store->FindOrg(*o);
+    auto org = c.store->community().FindOrg(*o);
     if (!org.ok()) return c.Error(404, "not_found", "no organisation '" + *o + "'");
-    if (org->id != org_id && !IsCommunityAdmin(*c.principal))
+    if (org->id != org_id && !c.actor->community_admin)
       return c.Error(403, "forbidden",
                      "users of other organisations are listed by the "
                      "community's administrators only");
     org_id = org->id;
   }
   std::vector<model::User> users;
-  Status st = c.store->ListUsers(org_id, &users);
+  Status st = c.store->community().ListUsers(org_id, &users);
   if (!st.ok()) return c.Fail(st);
   json::array arr;
-  for (const auto& u : users) arr.push_back(UserJson(u));
+  for (const auto& u : users) arr.push_back(community::ToJson(u));
   c.Json(200, Text(json::object{{"users", std::move(arr)}}));
 }
 
 void AddUser(Call& c) {
-  const auth::Principal& p = *c.principal;
-  bool admin = IsCommunityAdmin(p);
-  if (!admin && p.user.role != model::Role::kOrgAdmin)
-    return c.Error(403, "forbidden",
-                   "only org-admins and the community's administrators add users");
+  if (Status may = community::MayAddUsers(*c.actor); !may.ok()) return c.Fail(may);
   auto body = BodyObject(c.req);
   if (!body.ok()) return c.Fail(body.status());
   model::User u;
   std::string role = "analyst", org_name;
-  int64_t expires = 0;
-  bool read_only = false;
+  community::KeyOptions key;
   Status st = GetString(*body, "email", &u.email, true);
   if (st.ok()) st = GetString(*body, "role", &role, false);
   if (st.ok()) st = GetString(*body, "org", &org_name, false);
-  if (st.ok()) st = GetTime(*body, "key_expires", &expires);
-  if (st.ok()) st = GetBool(*body, "read_only_key", &read_only);
+  if (st.ok()) st = GetTime(*body, "key_expires", &key.expires);
+  if (st.ok()) st = GetBool(*body, "read_only_key", &key.read_only);
   if (!st.ok()) return c.Fail(st);
-  u.email = util::ToLower(util::Trim(u.email));
-  st = model::CheckUserLimits(u, "$.email");
-  if (!st.ok()) return c.Fail(st);
-  // E-mail addresses are unique across the node, so an org-admin must be
-  // refused an address a user of another organisation holds. The refusal
-  // must not confirm that such a user exists (issue #15, finding 7): it is
-  // the very answer a malformed address gets, and names no organisation.
-  // The community's administrators, who list every user, get the precise one.
-  const Status unusable_email = Status::Invalid(
-      "$.email: '" + u.email +
-      "' cannot be used for a new user (not a valid e-mail address, or not available on this "
-      "node; the community's administrators can tell which)");
-  auto at = u.email.find('@');
-  if (at == std::string::npos || at == 0 || at + 1 >= u.email.size())
-    return c.Fail(admin ? Status::Invalid("$.email: '" + u.email + "' is not an e-mail address")
-                        : unusable_email);
   if (!model::Parse(role, &u.role))
     return c.Fail(Status::Invalid("$.role: unknown role '" + role + "'"));
-  model::Org org = p.org;
+  model::Org org = c.actor->org;
   if (!org_name.empty()) {
-    auto o = c.store->FindOrg(org_name);
+    auto o = c.store->community().FindOrg(org_name);
     if (!o.ok()) return c.Error(404, "not_found", "no organisation '" + org_name + "'");
     org = *o;
   }
-  if (org.id != p.org.id && !admin)
-    return c.Error(403, "forbidden", "an org-admin adds users of its own organisation only");
-  if (org.status == model::OrgStatus::kExternal)
-    return c.Fail(
-        Status::Invalid("'" + org.name + "' is an external organisation; it has no users"));
-  if (u.role == model::Role::kAdmin && (!admin || !org.is_chair))
-    return c.Error(403, "forbidden",
-                   "the admin role is reserved for the chair's users and granted by an admin");
-  if (expires && expires <= util::Now())
-    return c.Fail(Status::Invalid("$.key_expires: already in the past"));
-  u.org_id = org.id;
-  u.org_name = org.name;
   std::lock_guard<std::mutex> l(c.svc->write_mutex());
-  store::Transaction tx(c.store);
-  if (!tx.status().ok()) return c.Fail(tx.status());
-  if (auto held = c.store->FindUser(u.email); held.ok()) {
-    if (admin)
-      return c.Fail(Status::Conflict("a user with e-mail '" + u.email + "' already exists (" +
-                                     held->org_name + ")"));
-    if (held->org_id == p.org.id)  // the org-admin lists its own users anyway
-      return c.Fail(Status::Conflict("a user with e-mail '" + u.email + "' already exists in " +
-                                     p.org.name));
-    return c.Fail(unusable_email);
-  } else if (held.status().code() != Status::Code::kNotFound) {
-    return c.Fail(held.status());
-  }
-  st = c.store->AddUser(&u);
-  if (!st.ok()) return c.Fail(st.code() == Status::Code::kConflict && !admin ? unusable_email : st);
-  auto nk = IssueKey(c.store, u.id, expires, read_only, "");
-  if (!nk.ok()) return c.Fail(nk.status());
-  st = c.Audit("user.add", "user", u.email, org.uuid, model::Name(u.role));
-  if (st.ok()) st = tx.Commit();
-  if (!st.ok()) return c.Fail(st);
-  json::object out = NewKeyJson(*nk);
-  out["user"] = UserJson(u);
+  auto added = community::AddUser(c.store, *c.actor, std::move(u), org, key);
+  if (!added.ok()) return c.Fail(added.status());
+  json::object out = NewKeyJson(added->key);
+  out["user"] = community::ToJson(added->user);
   c.Json(201, Text(out));
 }
 
 // ---- keys ----
 
 void ListKeys(Call& c) {
-  std::vector<store::ApiKey> keys;
-  Status st = c.store->ListApiKeys(c.principal->user.id, &keys);
+  std::vector<model::ApiKey> keys;
+  Status st = c.store->community().ListApiKeys(c.actor->user.id, &keys);
   if (!st.ok()) return c.Fail(st);
   json::array arr;
   for (const auto& k : keys) {
-    json::object o = KeyJson(k);
-    o["current"] = k.id == c.principal->key.id;
+    json::object o = community::ToJson(k);
+    o["current"] = k.id == c.actor->key_id;
     arr.push_back(std::move(o));
   }
   c.Json(200, Text(json::object{{"keys", std::move(arr)}}));
 }
 
 void NewKey(Call& c) {
-  const auth::Principal& p = *c.principal;
   auto body = c.req.body.empty() ? StatusOr<json::object>(json::object()) : BodyObject(c.req);
   if (!body.ok()) return c.Fail(body.status());
-  int64_t expires = 0;
-  bool read_only = false;
+  community::KeyOptions key;
   std::vector<std::string> cidrs;
-  Status st = GetTime(*body, "expires", &expires);
-  if (st.ok()) st = GetBool(*body, "read_only", &read_only);
+  Status st = GetTime(*body, "expires", &key.expires);
+  if (st.ok()) st = GetBool(*body, "read_only", &key.read_only);
   if (st.ok()) st = GetStringList(*body, "allowed_cidrs", &cidrs);
+  if (st.ok()) st = ParseCidrs(cidrs, &key.allowed_cidrs);
   if (!st.ok()) return c.Fail(st);
-  std::vector<model::IpPrefix> prefixes;
-  std::string cidr_text;
-  st = CanonicalCidrs(cidrs, &prefixes, &cidr_text);
-  if (!st.ok()) return c.Fail(st);
-  if (expires && expires <= util::Now())
-    return c.Fail(Status::Invalid("$.expires: already in the past"));
-  // A key never issues a key with more reach than itself.
-  if (p.key.expires && (expires == 0 || expires > p.key.expires))
-    return c.Error(403, "forbidden",
-                   "this key expires at " + util::FormatIso8601(p.key.expires) +
-                       "; a key it issues must expire no later");
-  if (!p.key.allowed_cidrs.empty()) {
-    auto own = ParseStoredCidrs(p.key.allowed_cidrs);
-    bool inside = !prefixes.empty();
-    for (const auto& np : prefixes) {
-      bool any = false;
-      for (const auto& op : own) any = any || (op.v6 == np.v6 && model::PrefixContains(op, np));
-      inside = inside && any;
-    }
-    if (!inside)
-      return c.Error(403, "forbidden",
-                     "this key is limited to " + p.key.allowed_cidrs +
-                         "; a key it issues must be limited to addresses inside those");
-  }
   std::lock_guard<std::mutex> l(c.svc->write_mutex());
-  store::Transaction tx(c.store);
-  if (!tx.status().ok()) return c.Fail(tx.status());
-  auto nk = IssueKey(c.store, p.user.id, expires, read_only, cidr_text);
+  auto nk = community::IssueKey(c.store, *c.actor, c.actor->user, key);
   if (!nk.ok()) return c.Fail(nk.status());
-  st = c.Audit("key.create", "user", p.user.email, p.org.uuid, nk->record.prefix);
-  if (st.ok()) st = tx.Commit();
-  if (!st.ok()) return c.Fail(st);
   c.Json(201, Text(NewKeyJson(*nk)));
 }
 
 void RevokeOwnKey(Call& c) {
   const std::string& id_text = c.Param("id");
-  int64_t id = 0;
   if (id_text.empty() || id_text.size() > 18 ||
       id_text.find_first_not_of("0123456789") != std::string::npos)
     return c.Fail(Status::Invalid("key id '" + id_text + "' is not a number"));
-  id = std::stoll(id_text);
-  std::vector<store::ApiKey> keys;
-  Status st = c.store->ListApiKeys(c.principal->user.id, &keys);
-  if (!st.ok()) return c.Fail(st);
-  const store::ApiKey* k = nullptr;
-  for (const auto& x : keys)
-    if (x.id == id) k = &x;
-  if (!k) return c.Error(404, "not_found", "you have no key with id " + id_text);
   std::lock_guard<std::mutex> l(c.svc->write_mutex());
-  st = c.store->RevokeApiKey(id);
-  if (st.ok())
-    st = c.Audit("key.revoke", "user", c.principal->user.email, c.principal->org.uuid, k->prefix);
-  if (!st.ok()) return c.Fail(st);
-  store::ApiKey out = *k;
-  out.revoked = true;
-  c.Json(200, Text(KeyJson(out)));
+  auto k = community::RevokeKey(c.store, *c.actor, std::stoll(id_text));
+  if (!k.ok()) return c.Fail(k.status());
+  c.Json(200, Text(community::ToJson(*k)));
 }
 
 }  // namespace

@@ -2,9 +2,10 @@
 //
 // Reads go through the store's policy-filtered methods with the caller's
 // viewer: an event or attribute the caller may not see answers 404 exactly
-// like an absent one. Writes (create, update, publish, delete) are done by
-// the organisation holding the event, by users who are not readers; each is
-// one transaction under the API's write lock, committed before the answer.
+// like an absent one; local tags and sighting details follow policy/. Writes
+// (create, update, publish, delete) are the event service's (event/event.h:
+// holder rule, one transaction with its audit record), called under the
+// API's write lock.
 #include <algorithm>
 #include <mutex>
 #include <unordered_map>
@@ -13,9 +14,11 @@
 #include "api/router.h"
 #include "api/routes.h"
 #include "api/services.h"
+#include "event/event.h"
 #include "formats/export.h"
 #include "formats/import.h"
 #include "formats/misp.h"
+#include "intel/json.h"
 #include "membership/membership.h"
 #include "util/util.h"
 
@@ -23,14 +26,11 @@ namespace sanad::api {
 
 namespace {
 
-bool MayWriteIntel(const auth::Principal& p) { return p.user.role != model::Role::kReader; }
-
-
 // The MISP JSON of `ev` as the caller may receive it.
 StatusOr<std::string> EventText(Call& c, model::Event ev, const policy::Viewer& v) {
-  if (ev.org.id != v.org_id) model::DropLocalTags(&ev);
+  policy::RedactLocalTags(v, &ev);
   std::vector<model::SharingGroup> all, visible;
-  SANAD_RETURN_IF_ERROR(c.store->ListSharingGroups(&all));
+  SANAD_RETURN_IF_ERROR(c.store->community().ListSharingGroups(&all));
   for (auto& g : all)
     if (v.InGroup(g.id)) visible.push_back(std::move(g));
   formats::MispWriteOptions o;
@@ -39,20 +39,20 @@ StatusOr<std::string> EventText(Call& c, model::Event ev, const policy::Viewer& 
   // holder and creator of the event see all; others their own); counts for
   // everyone are at /api/v1/attributes/{uuid}/sightings.
   std::vector<model::Sighting> sightings;
-  SANAD_RETURN_IF_ERROR(c.store->ListEventSightings(ev.id, &sightings));
+  SANAD_RETURN_IF_ERROR(c.store->sightings().ListEventSightings(ev.id, &sightings));
   if (!sightings.empty()) {
-    const bool owner = ev.org.id == v.org_id || ev.orgc.id == v.org_id;
     std::unordered_map<int64_t, std::vector<model::Sighting>> by_attribute;
-    for (auto& s : sightings)
-      if (owner || (s.org.id != 0 && s.org.id == v.org_id))
-        by_attribute[s.attribute_id].push_back(std::move(s));
-    auto attach = [&](model::Attribute& a) {
+    for (auto& s : sightings) by_attribute[s.attribute_id].push_back(std::move(s));
+    auto attach = [&](const model::Object* ob, model::Attribute& a) {
+      a.sightings.clear();
       auto it = by_attribute.find(a.id);
-      a.sightings = it == by_attribute.end() ? std::vector<model::Sighting>{} : it->second;
+      if (it == by_attribute.end()) return;
+      for (const auto& s : it->second)
+        if (policy::MaySeeSightingDetails(v, ev, ob, a, s)) a.sightings.push_back(s);
     };
-    for (auto& a : ev.attributes) attach(a);
+    for (auto& a : ev.attributes) attach(nullptr, a);
     for (auto& ob : ev.objects)
-      for (auto& a : ob.attributes) attach(a);
+      for (auto& a : ob.attributes) attach(&ob, a);
   }
   o.include_sightings = true;
   return formats::WriteMispEvent(ev, o);
@@ -64,20 +64,20 @@ void SendEvent(Call& c, int status, const std::string& uuid,
   if (!v.ok()) return c.Fail(v.status());
   // Serialised answers are kept per org and data generation; reads that
   // must be audited always take the full path.
-  auto gen = c.store->DataGeneration();
+  auto gen = c.store->intel().DataGeneration();
   if (!gen.ok()) return c.Fail(gen.status());
-  auto mark = c.store->LastSightingId();
+  auto mark = c.store->sightings().LastSightingId();
   if (!mark.ok()) return c.Fail(mark.status());
   const Services::EventVersion version{*gen, *mark};
   std::shared_ptr<const std::string> text =
       c.svc->FindEventText(v->org_id, util::ToLower(uuid), version);
   if (!text) {
-    auto ev = c.store->GetEvent(*v, uuid);
+    auto ev = c.store->events().GetEvent(*v, uuid);
     if (!ev.ok()) return c.Fail(ev.status());
     const bool sensitive = audit::IsSensitiveRead(*ev);
     if (sensitive) {
       std::lock_guard<std::mutex> l(c.svc->write_mutex());
-      Status st = audit::RecordSensitiveRead(c.store, c.Actor(), "api.event", *ev);
+      Status st = audit::RecordSensitiveRead(c.store, *c.actor, "api.event", *ev);
       if (!st.ok()) return c.Fail(st);
     }
     std::string key_uuid = ev->uuid;
@@ -124,36 +124,17 @@ Status ParseEventBody(const server::Request& req, const std::string& path_uuid, 
   return formats::ParseMispEventJson(json::serialize(*body), "request body", ev, &notes);
 }
 
-// Imports `ev` as the caller's organisation in one transaction under the
-// write lock. `check` runs first inside the transaction.
-Status ImportOne(Call& c, model::Event* ev, const std::function<Status()>& check,
-                 formats::ImportReport* report) {
+// Runs one event-service write under the API's write lock.
+template <class Fn>
+auto Locked(Call& c, Fn&& fn) {
   std::lock_guard<std::mutex> l(c.svc->write_mutex());
-  store::Transaction tx(c.store);
-  SANAD_RETURN_IF_ERROR(tx.status());
-  SANAD_RETURN_IF_ERROR(check());
-  std::vector<model::Event> events;
-  events.push_back(std::move(*ev));
-  formats::ImportOptions o;
+  return fn();
+}
+
+event::WriteOptions WriteOpts(Call& c) {
+  event::WriteOptions o;
   o.warninglists = &c.svc->warninglists();
-  audit::Actor actor = c.Actor();
-  o.actor = &actor;
-  // A member writes in its own name; its administrators may also import on
-  // behalf of an external source (policy::MayNameCreator).
-  const model::Role role = c.principal->user.role;
-  o.creators = role == model::Role::kAdmin || role == model::Role::kOrgAdmin
-                   ? policy::CreatorRule::kOwnOrExternal
-                   : policy::CreatorRule::kOwnOnly;
-  // A new event that names no distribution gets the community default
-  // (membership rules; docs/membership.md); an update keeps the stored one.
-  store::Store* s = c.store;
-  o.default_distribution = [s](model::Distribution* d, model::SharingGroupRef* sg) {
-    return membership::DefaultDistribution(s, d, sg);
-  };
-  SANAD_RETURN_IF_ERROR(formats::ImportEvents(c.store, &events, c.principal->org, o, report));
-  if (!report->skipped.empty()) return Status::Conflict(report->skipped.front());
-  *ev = std::move(events.front());
-  return tx.Commit();
+  return o;
 }
 
 // ---- handlers ----
@@ -178,12 +159,12 @@ void ListEvents(Call& c) {
   json::array events;
   int64_t last = 0;
   bool more = false;
-  st = c.store->ScanEvents(*v, q, [&](model::Event& ev) {
+  st = c.store->events().ScanEvents(*v, q, [&](model::Event& ev) {
     if (static_cast<int64_t>(events.size()) == limit) {
       more = true;
       return false;
     }
-    if (ev.org.id != v->org_id) model::DropLocalTags(&ev);
+    policy::RedactLocalTags(*v, &ev);
     events.push_back(EventSummaryJson(ev));
     last = ev.id;
     return true;
@@ -197,113 +178,43 @@ void ListEvents(Call& c) {
 void GetEventRoute(Call& c) { SendEvent(c, 200, c.Param("uuid"), {}); }
 
 void CreateEvent(Call& c) {
-  if (!MayWriteIntel(*c.principal)) return c.Error(403, "forbidden", "readers cannot add events");
+  if (Status st = event::CheckWriter(*c.actor, "add"); !st.ok()) return c.Fail(st);
   model::Event ev;
   Status st = ParseEventBody(c.req, "", &ev);
   if (!st.ok()) return c.Fail(st);
   std::string uuid = util::LowerUuid(ev.uuid);
-  formats::ImportReport report;
-  st = ImportOne(
-      c, &ev,
-      [&]() -> Status {
-        // The same answer whether or not the caller may see the event that
-        // holds the uuid: it learns that the uuid is taken, never by whom.
-        if (c.store->FindEventHead(uuid).ok())
-          return Status::Conflict("event uuid " + uuid +
-                                  " is already in use on this node; an event you hold is "
-                                  "updated with PUT /api/v1/events/" + uuid);
-        return Status::Ok();
-      },
-      &report);
-  if (!st.ok()) return c.Fail(st);
+  event::WriteOptions o = WriteOpts(c);
+  o.conflict_hint = "an event you hold is updated with PUT /api/v1/events/" + uuid;
+  auto w = Locked(c, [&] { return event::Create(c.store, *c.actor, std::move(ev), o); });
+  if (!w.ok()) return c.Fail(w.status());
   c.res->headers.emplace_back("Location", "/api/v1/events/" + uuid);
-  // TLP:RED / AMBER+STRICT reaching a wider audience (docs/membership.md).
-  if (auto aw = membership::CheckEventAudience(c.store, ev); aw.ok())
-    for (const auto& w : *aw) report.warnings.push_back("audience: " + w.item + ": " + w.message);
-  SendEvent(c, 201, uuid, report.warnings);
+  SendEvent(c, 201, uuid, w->warnings);
 }
 
 void UpdateEvent(Call& c) {
-  if (!MayWriteIntel(*c.principal))
-    return c.Error(403, "forbidden", "readers cannot change events");
+  if (Status st = event::CheckWriter(*c.actor, "change"); !st.ok()) return c.Fail(st);
   const std::string& uuid = c.Param("uuid");
   if (!util::IsUuid(uuid)) return c.Fail(Status::Invalid("'" + uuid + "' is not a uuid"));
-  auto v = c.Viewer();
-  if (!v.ok()) return c.Fail(v.status());
   model::Event ev;
   Status st = ParseEventBody(c.req, uuid, &ev);
   if (!st.ok()) return c.Fail(st);
-  formats::ImportReport report;
-  st = ImportOne(
-      c, &ev,
-      [&]() -> Status {
-        auto current = c.store->GetEvent(*v, uuid);
-        if (!current.ok()) return current.status();
-        if (current->org.id != c.principal->org.id)
-          return Status::Permission("event " + uuid + " is held by " + current->org.name +
-                                    "; only its holder changes it");
-        if (ev.timestamp == 0) {
-          ev.timestamp = std::max(util::Now(), current->timestamp + 1);
-        } else if (ev.timestamp <= current->timestamp) {
-          return Status::Conflict("event timestamp " + std::to_string(ev.timestamp) +
-                                  " is not newer than the stored " +
-                                  std::to_string(current->timestamp));
-        }
-        return Status::Ok();
-      },
-      &report);
-  if (!st.ok()) return c.Fail(st);
-  SendEvent(c, 200, uuid, report.warnings);
+  auto w = Locked(
+      c, [&] { return event::Update(c.store, *c.actor, uuid, std::move(ev), WriteOpts(c)); });
+  if (!w.ok()) return c.Fail(w.status());
+  SendEvent(c, 200, uuid, w->warnings);
 }
 
 void PublishEvent(Call& c) {
-  if (!MayWriteIntel(*c.principal))
-    return c.Error(403, "forbidden", "readers cannot publish events");
   const std::string& uuid = c.Param("uuid");
-  auto v = c.Viewer();
-  if (!v.ok()) return c.Fail(v.status());
-  {
-    std::lock_guard<std::mutex> l(c.svc->write_mutex());
-    store::Transaction tx(c.store);
-    if (!tx.status().ok()) return c.Fail(tx.status());
-    auto ev = c.store->GetEvent(*v, uuid);
-    if (!ev.ok()) return c.Fail(ev.status());
-    if (ev->org.id != c.principal->org.id)
-      return c.Error(
-          403, "forbidden",
-          "event " + uuid + " is held by " + ev->org.name + "; only its holder publishes it");
-    model::Timestamp now = util::Now();
-    ev->published = true;
-    ev->publish_timestamp = now;
-    ev->timestamp = std::max(now, ev->timestamp + 1);
-    auto out = c.store->UpsertEvent(&*ev);
-    if (!out.ok()) return c.Fail(out.status());
-    Status st = c.Audit("event.publish", "event", ev->uuid, ev->orgc.uuid);
-    if (st.ok()) st = tx.Commit();
-    if (!st.ok()) return c.Fail(st);
-  }
+  auto ev = Locked(c, [&] { return event::Publish(c.store, *c.actor, uuid); });
+  if (!ev.ok()) return c.Fail(ev.status());
   SendEvent(c, 200, uuid, {});
 }
 
 void DeleteEvent(Call& c) {
-  if (!MayWriteIntel(*c.principal))
-    return c.Error(403, "forbidden", "readers cannot delete events");
   const std::string& uuid = c.Param("uuid");
-  auto v = c.Viewer();
-  if (!v.ok()) return c.Fail(v.status());
-  std::lock_guard<std::mutex> l(c.svc->write_mutex());
-  auto ev = c.store->GetEvent(*v, uuid);
+  auto ev = Locked(c, [&] { return event::Delete(c.store, *c.actor, uuid); });
   if (!ev.ok()) return c.Fail(ev.status());
-  if (ev->org.id != c.principal->org.id)
-    return c.Error(
-        403, "forbidden",
-        "event " + uuid + " is held by " + ev->org.name + "; only its holder deletes it");
-  store::Transaction tx(c.store);
-  if (!tx.status().ok()) return c.Fail(tx.status());
-  Status st = c.store->SoftDeleteEvent(ev->id, util::Now());
-  if (st.ok()) st = c.Audit("event.delete", "event", ev->uuid, ev->orgc.uuid);
-  if (st.ok()) st = tx.Commit();
-  if (!st.ok()) return c.Fail(st);
   c.Json(200, Text(json::object{{"uuid", ev->uuid}, {"deleted", true}}));
 }
 
@@ -312,28 +223,12 @@ void GetAttribute(Call& c) {
   Status hidden = Status::NotFound("no attribute with uuid '" + uuid + "'");
   auto v = c.Viewer();
   if (!v.ok()) return c.Fail(v.status());
-  auto id = c.store->FindAttributeId(uuid);
+  auto id = c.store->intel().FindAttributeId(uuid);
   if (!id.ok()) return c.Fail(id.status().code() == Status::Code::kNotFound ? hidden : id.status());
-  auto ctx = c.store->GetAttributeContext(*v, *id);
+  auto ctx = c.store->intel().GetAttributeContext(*v, *id);
   if (!ctx.ok())
     return c.Fail(ctx.status().code() == Status::Code::kNotFound ? hidden : ctx.status());
-  auto head = c.store->FindEventHead(ctx->event_uuid);
-  bool owner = head.ok() && head->org_id == v->org_id;
-  json::object o = AttributeJson(ctx->attribute, owner);
-  json::array etags;
-  for (const auto& t : ctx->event_tags)
-    if (owner || !t.local) etags.emplace_back(t.name);
-  o["event"] = {{"uuid", ctx->event_uuid},
-                {"info", ctx->event_info},
-                {"date", ctx->event_date},
-                {"published", ctx->event_published},
-                {"orgc", OrgRefJson(ctx->event_orgc)},
-                {"tags", std::move(etags)}};
-  if (!ctx->object_uuid.empty())
-    o["object"] = {{"uuid", ctx->object_uuid}, {"name", ctx->object_name}};
-  const char* tlp = model::TlpLabel(ctx->tlp);
-  o["tlp"] = *tlp ? json::value(tlp) : json::value(nullptr);
-  c.Json(200, Text(o));
+  c.Json(200, Text(intel::ToJson(*ctx, intel::ApiViewOptions(c.store, *v))));
 }
 
 void ExportEvents(Call& c) {
@@ -360,7 +255,7 @@ void ExportEvents(Call& c) {
                                                              : "text/plain; charset=utf-8";
   Services* svc = c.svc;
   policy::Viewer viewer = *v;
-  audit::Actor actor = c.Actor();
+  policy::Actor actor = *c.actor;
   c.res->stream = [svc, viewer, fmt, filter, actor](std::ostream& out) mutable -> Status {
     auto lease = svc->AcquireStore();
     if (!lease.ok()) return lease.status();

@@ -18,27 +18,18 @@
 #include "incident/incident.h"
 #include "incident/json.h"
 #include "intel/correlation.h"
+#include "util/json_writer.h"
 #include "util/util.h"
 
 namespace sanad::api {
 
 namespace {
 
-using incident::Caller;
 using incident::Coordinator;
-
-Caller CallerOf(Call& c) {
-  Caller k;
-  k.org = c.principal->org;
-  k.actor = c.Actor();
-  k.may_write = c.principal->user.role != model::Role::kReader && !c.principal->key.read_only;
-  k.community_admin = IsCommunityAdmin(*c.principal);
-  return k;
-}
 
 // Runs `fn` in one transaction under the write lock; false (with the error
 // response sent) on failure.
-bool Do(Call& c, const std::function<Status(Coordinator&, const Caller&)>& fn) {
+bool Do(Call& c, const std::function<Status(Coordinator&, const policy::Actor&)>& fn) {
   std::lock_guard<std::mutex> l(c.svc->write_mutex());
   store::Transaction tx(c.store);
   if (!tx.status().ok()) {
@@ -46,7 +37,7 @@ bool Do(Call& c, const std::function<Status(Coordinator&, const Caller&)>& fn) {
     return false;
   }
   auto co = Coordinator::Create(c.store);
-  Status st = co.ok() ? fn(**co, CallerOf(c)) : co.status();
+  Status st = co.ok() ? fn(**co, *c.actor) : co.status();
   if (st.ok()) st = tx.Commit();
   if (!st.ok()) {
     c.Fail(st);
@@ -59,8 +50,9 @@ bool Do(Call& c, const std::function<Status(Coordinator&, const Caller&)>& fn) {
 // `code` and the item's JSON.
 template <class Fn>
 void DoAndSend(Call& c, int code, Fn&& fn) {
-  std::decay_t<decltype(*fn(std::declval<Coordinator&>(), std::declval<const Caller&>()))> out;
-  if (!Do(c, [&](Coordinator& co, const Caller& k) -> Status {
+  std::decay_t<decltype(*fn(std::declval<Coordinator&>(), std::declval<const policy::Actor&>()))>
+      out;
+  if (!Do(c, [&](Coordinator& co, const policy::Actor& k) -> Status {
         auto x = fn(co, k);
         if (!x.ok()) return x.status();
         out = std::move(*x);
@@ -83,14 +75,14 @@ Status GetOpt(const json::object& o, std::string_view key, std::optional<std::st
   return Status::Ok();
 }
 
-Status GetIndicators(const json::object& o, std::vector<store::Indicator>* out) {
+Status GetIndicators(const json::object& o, std::vector<model::Indicator>* out) {
   if (!o.contains("indicators")) return Status::Ok();
   const json::value& v = o.at("indicators");
   if (!v.is_array()) return Status::Invalid("$.indicators: expected an array");
   for (size_t i = 0; i < v.as_array().size(); ++i) {
     const json::value& x = v.as_array()[i];
     std::string path = "$.indicators[" + std::to_string(i) + "]";
-    store::Indicator ind;
+    model::Indicator ind;
     if (x.is_string()) {
       ind.value = std::string(x.as_string());
     } else if (x.is_object()) {
@@ -107,7 +99,7 @@ Status GetIndicators(const json::object& o, std::vector<store::Indicator>* out) 
   return Status::Ok();
 }
 
-Status GetAttachments(const json::object& o, std::vector<store::Attachment>* out) {
+Status GetAttachments(const json::object& o, std::vector<model::Attachment>* out) {
   if (!o.contains("attachments")) return Status::Ok();
   const json::value& v = o.at("attachments");
   if (!v.is_array()) return Status::Invalid("$.attachments: expected an array");
@@ -115,7 +107,7 @@ Status GetAttachments(const json::object& o, std::vector<store::Attachment>* out
     const json::value& x = v.as_array()[i];
     std::string path = "$.attachments[" + std::to_string(i) + "]";
     if (!x.is_object()) return Status::Invalid(path + ": expected an object");
-    store::Attachment a;
+    model::Attachment a;
     Status st = GetString(x.as_object(), "name", &a.name, true);
     if (st.ok()) st = GetString(x.as_object(), "sha256", &a.sha256, true);
     if (st.ok() && x.as_object().contains("size")) {
@@ -159,7 +151,7 @@ void FileReport(Call& c, const std::string& incident_uuid) {
   if (!st.ok()) return c.Fail(BodyError(st));
   r.third_party = !r.reporter_name.empty();
   incident::Coordinator::Filed f;
-  if (!Do(c, [&](Coordinator& co, const Caller& k) {
+  if (!Do(c, [&](Coordinator& co, const policy::Actor& k) {
         auto x = co.FileReport(k, r);
         if (!x.ok()) return x.status();
         f = std::move(*x);
@@ -184,15 +176,15 @@ void ListIncidentsImpl(Call& c, bool overdue_route) {
   if (st.ok()) st = QueryLimit(c.req, c.svc->opts().max_page, c.svc->opts().max_page, &limit);
   if (!st.ok()) return c.Fail(st);
   for (const auto& s : c.req.QueryAll("status")) {
-    store::IncidentStatus x;
-    if (!store::Parse(s, &x))
+    model::IncidentStatus x;
+    if (!model::Parse(s, &x))
       return c.Fail(Status::Invalid("query parameter status: unknown status '" + s + "'"));
     f.statuses.push_back(x);
   }
   f.open_only = open.value_or(false);
   f.limit = limit;
   std::vector<incident::IncidentSummary> list;
-  if (!Do(c, [&](Coordinator& co, const Caller& k) {
+  if (!Do(c, [&](Coordinator& co, const policy::Actor& k) {
         return overdue_route || overdue.value_or(false) ? co.Overdue(k, &list)
                                                         : co.List(k, f, &list);
       }))
@@ -206,7 +198,7 @@ void ListIncidents(Call& c) { ListIncidentsImpl(c, false); }
 
 void GetIncident(Call& c) {
   incident::IncidentView v;
-  if (!Do(c, [&](Coordinator& co, const Caller& k) {
+  if (!Do(c, [&](Coordinator& co, const policy::Actor& k) {
         auto x = co.Get(k, c.Param("uuid"));
         if (!x.ok()) return x.status();
         v = std::move(*x);
@@ -230,8 +222,9 @@ void UpdateIncident(Call& c) {
   if (st.ok()) st = GetOpt(*body, "coordinator", &ch.coordinator);
   if (st.ok()) st = GetOpt(*body, "affected_country", &ch.affected_country);
   if (!st.ok()) return c.Fail(BodyError(st));
-  DoAndSend(c, 200,
-            [&](Coordinator& co, const Caller& k) { return co.Update(k, c.Param("uuid"), ch); });
+  DoAndSend(c, 200, [&](Coordinator& co, const policy::Actor& k) {
+    return co.Update(k, c.Param("uuid"), ch);
+  });
 }
 
 void SetStatus(Call& c) {
@@ -242,10 +235,10 @@ void SetStatus(Call& c) {
   if (st.ok()) st = GetString(*body, "note", &note, false);
   if (st.ok()) st = GetString(*body, "duplicate_of", &dup, false);
   if (!st.ok()) return c.Fail(BodyError(st));
-  store::IncidentStatus to;
-  if (!store::Parse(status, &to))
+  model::IncidentStatus to;
+  if (!model::Parse(status, &to))
     return c.Fail(Status::Invalid("request body: $.status: unknown status '" + status + "'"));
-  DoAndSend(c, 200, [&](Coordinator& co, const Caller& k) {
+  DoAndSend(c, 200, [&](Coordinator& co, const policy::Actor& k) {
     return co.SetStatus(k, c.Param("uuid"), to, note, dup);
   });
 }
@@ -253,13 +246,13 @@ void SetStatus(Call& c) {
 void AddIndicator(Call& c) {
   auto body = BodyObject(c.req);
   if (!body.ok()) return c.Fail(body.status());
-  store::Indicator ind;
+  model::Indicator ind;
   Status st = GetString(*body, "value", &ind.value, true);
   if (st.ok()) st = GetString(*body, "type", &ind.type, false);
   if (st.ok()) st = GetString(*body, "comment", &ind.comment, false);
   if (st.ok()) st = GetBool(*body, "to_ids", &ind.to_ids);
   if (!st.ok()) return c.Fail(BodyError(st));
-  DoAndSend(c, 201, [&](Coordinator& co, const Caller& k) {
+  DoAndSend(c, 201, [&](Coordinator& co, const policy::Actor& k) {
     return co.AddIndicator(k, c.Param("uuid"), ind);
   });
 }
@@ -270,7 +263,7 @@ void AddComment(Call& c) {
   std::string text;
   Status st = GetString(*body, "text", &text, true);
   if (!st.ok()) return c.Fail(BodyError(st));
-  DoAndSend(c, 201, [&](Coordinator& co, const Caller& k) {
+  DoAndSend(c, 201, [&](Coordinator& co, const policy::Actor& k) {
     return co.AddComment(k, c.Param("uuid"), text);
   });
 }
@@ -286,7 +279,7 @@ void AddTask(Call& c) {
   if (st.ok()) st = GetString(*body, "assignee_user", &t.assignee_user, false);
   if (st.ok()) st = GetTime(*body, "due", &t.due);
   if (!st.ok()) return c.Fail(BodyError(st));
-  DoAndSend(c, 201, [&](Coordinator& co, const Caller& k) { return co.AddTask(k, t); });
+  DoAndSend(c, 201, [&](Coordinator& co, const policy::Actor& k) { return co.AddTask(k, t); });
 }
 
 void SetTaskStatus(Call& c) {
@@ -296,13 +289,13 @@ void SetTaskStatus(Call& c) {
   Status st = GetString(*body, "status", &status, true);
   if (st.ok()) st = GetString(*body, "note", &note, false);
   if (!st.ok()) return c.Fail(BodyError(st));
-  store::TaskStatus to;
-  if (!store::Parse(status, &to))
+  model::TaskStatus to;
+  if (!model::Parse(status, &to))
     return c.Fail(
         Status::Invalid("request body: $.status: expected waiting, in-progress, done "
                         "or cancelled, got '" +
                         status + "'"));
-  DoAndSend(c, 200, [&](Coordinator& co, const Caller& k) {
+  DoAndSend(c, 200, [&](Coordinator& co, const policy::Actor& k) {
     return co.SetTaskStatus(k, c.Param("uuid"), to, note);
   });
 }
@@ -313,8 +306,9 @@ void LogWork(Call& c) {
   std::string text;
   Status st = GetString(*body, "text", &text, true);
   if (!st.ok()) return c.Fail(BodyError(st));
-  DoAndSend(c, 201,
-            [&](Coordinator& co, const Caller& k) { return co.LogWork(k, c.Param("uuid"), text); });
+  DoAndSend(c, 201, [&](Coordinator& co, const policy::Actor& k) {
+    return co.LogWork(k, c.Param("uuid"), text);
+  });
 }
 
 void Link(Call& c) {
@@ -324,7 +318,7 @@ void Link(Call& c) {
   Status st = GetString(*body, "kind", &kind, true);
   if (st.ok()) st = GetString(*body, "uuid", &uuid, true);
   if (!st.ok()) return c.Fail(BodyError(st));
-  if (!Do(c, [&](Coordinator& co, const Caller& k) {
+  if (!Do(c, [&](Coordinator& co, const policy::Actor& k) {
         return co.Link(k, c.Param("uuid"), kind, uuid);
       }))
     return;
@@ -365,7 +359,7 @@ void Promote(Call& c) {
     return c.Fail(
         Status::Invalid("request body: $.distribution: expected 0-4, got '" + dist + "'"));
   std::string ev;
-  if (!Do(c, [&](Coordinator& co, const Caller& k) {
+  if (!Do(c, [&](Coordinator& co, const policy::Actor& k) {
         auto x = co.Promote(k, c.Param("uuid"), ids, d, group, info, tlp);
         if (!x.ok()) return x.status();
         ev = std::move(*x);
@@ -382,7 +376,7 @@ void Seen(Call& c) {
   auto index = c.svc->CorrelationIndexFor(c.store);
   if (!index.ok()) return c.Fail(index.status());
   std::vector<incident::SeenIndicator> seen;
-  if (!Do(c, [&](Coordinator& co, const Caller& k) {
+  if (!Do(c, [&](Coordinator& co, const policy::Actor& k) {
         return co.SeenElsewhere(k, c.Param("uuid"), **index, *settings, &seen);
       }))
     return;
@@ -398,7 +392,7 @@ void Export(Call& c) {
     return c.Fail(
         Status::Invalid("query parameter format: expected json or iodef, got '" + format + "'"));
   std::string doc;
-  if (!Do(c, [&](Coordinator& co, const Caller& k) {
+  if (!Do(c, [&](Coordinator& co, const policy::Actor& k) {
         auto x = format == "json" ? co.ExportJson(k, c.Param("uuid"))
                                   : co.ExportIodef(k, c.Param("uuid"));
         if (!x.ok()) return x.status();
@@ -436,23 +430,26 @@ void SetSla(Call& c) {
       st = GetString(*body, "target", &target, true);
   }
   if (!st.ok()) return c.Fail(BodyError(st));
-  store::Severity sv;
+  model::Severity sv;
   incident::ClockKind k;
   int64_t secs = 0;
-  if (!store::Parse(sev, &sv))
+  if (!model::Parse(sev, &sv))
     return c.Fail(Status::Invalid("request body: $.severity: unknown severity '" + sev + "'"));
   if (!incident::Parse(clock, &k))
     return c.Fail(Status::Invalid("request body: $.clock: unknown clock '" + clock + "'"));
   if (!incident::ParseDuration(target, &secs))
     return c.Fail(Status::Invalid("request body: $.target: not a duration: '" + target + "'"));
-  if (!Do(c, [&](Coordinator& co, const Caller& caller) { return co.SetSla(caller, sv, k, secs); }))
+  if (!Do(c, [&](Coordinator& co, const policy::Actor& caller) {
+        return co.SetSla(caller, sv, k, secs);
+      }))
     return;
   GetSla(c);
 }
 
 void Responsiveness(Call& c) {
   std::vector<incident::Responsiveness> rs;
-  if (!Do(c, [&](Coordinator& co, const Caller& k) { return co.MemberResponsiveness(k, &rs); }))
+  if (!Do(c,
+          [&](Coordinator& co, const policy::Actor& k) { return co.MemberResponsiveness(k, &rs); }))
     return;
   json::array arr;
   for (const auto& r : rs) arr.push_back(incident::ToJson(r));
@@ -473,8 +470,8 @@ void CreateRfa(Call& c) {
   if (st.ok()) st = GetStringList(*body, "orgs", &r.orgs);
   if (st.ok()) st = GetTime(*body, "needed_by", &r.needed_by);
   if (!st.ok()) return c.Fail(BodyError(st));
-  store::Rfa rfa;
-  if (!Do(c, [&](Coordinator& co, const Caller& k) {
+  model::Rfa rfa;
+  if (!Do(c, [&](Coordinator& co, const policy::Actor& k) {
         auto x = co.CreateRfa(k, r);
         if (!x.ok()) return x.status();
         rfa = std::move(*x);
@@ -490,7 +487,7 @@ void ListRfas(Call& c) {
   Status st = QueryBool(c.req, "open", &open);
   if (!st.ok()) return c.Fail(st);
   std::vector<incident::RfaView> list;
-  if (!Do(c, [&](Coordinator& co, const Caller& k) {
+  if (!Do(c, [&](Coordinator& co, const policy::Actor& k) {
         return co.ListRfas(k, open.value_or(false), &list);
       }))
     return;
@@ -501,7 +498,7 @@ void ListRfas(Call& c) {
 
 void GetRfa(Call& c) {
   DoAndSend(c, 200,
-            [&](Coordinator& co, const Caller& k) { return co.GetRfa(k, c.Param("uuid")); });
+            [&](Coordinator& co, const policy::Actor& k) { return co.GetRfa(k, c.Param("uuid")); });
 }
 
 // The optional {"note": "..."} body of a decision; false after answering an
@@ -524,7 +521,7 @@ bool OptionalNote(Call& c, std::string* note) {
 void WithdrawRfa(Call& c) {
   std::string note;
   if (!OptionalNote(c, &note)) return;
-  DoAndSend(c, 200, [&](Coordinator& co, const Caller& k) {
+  DoAndSend(c, 200, [&](Coordinator& co, const policy::Actor& k) {
     return co.WithdrawRfa(k, c.Param("uuid"), note);
   });
 }
@@ -537,7 +534,7 @@ void MakeOffer(Call& c) {
   Status st = GetString(*body, "description", &text, true);
   if (st.ok()) st = GetTime(*body, "by_when", &by);
   if (!st.ok()) return c.Fail(BodyError(st));
-  DoAndSend(c, 201, [&](Coordinator& co, const Caller& k) {
+  DoAndSend(c, 201, [&](Coordinator& co, const policy::Actor& k) {
     return co.Offer(k, c.Param("uuid"), text, by);
   });
 }
@@ -546,8 +543,8 @@ void MakeOffer(Call& c) {
 void DecideOffer(Call& c, int what) {
   std::string note;
   if (!OptionalNote(c, &note)) return;
-  store::Offer o;
-  if (!Do(c, [&](Coordinator& co, const Caller& k) {
+  model::Offer o;
+  if (!Do(c, [&](Coordinator& co, const policy::Actor& k) {
         auto x = what == 2 ? co.WithdrawOffer(k, c.Param("uuid"))
                            : co.DecideOffer(k, c.Param("uuid"), what == 1, note);
         if (!x.ok()) return x.status();
@@ -574,8 +571,8 @@ std::string Op(const std::string& id, const std::string& summary, const std::str
   std::string p = uuid ? R"J({"$ref": "#/components/parameters/Uuid"})J" : "";
   if (!params.empty()) p += (p.empty() ? "" : ", ") + params;
   std::string o =
-      R"J({"operationId": ")J" + id + R"J(", "summary": )J" + server::JsonQuote(summary);
-  if (!description.empty()) o += R"J(, "description": )J" + server::JsonQuote(description);
+      R"J({"operationId": ")J" + id + R"J(", "summary": )J" + util::JsonQuote(summary);
+  if (!description.empty()) o += R"J(, "description": )J" + util::JsonQuote(description);
   if (!p.empty()) o += R"J(, "parameters": [)J" + p + "]";
   if (!body.empty())
     o += R"J(, "requestBody": {"required": true, "content": {"application/json": {"schema": )J" +

@@ -14,7 +14,9 @@
 #include "api/router.h"
 #include "api/routes.h"
 #include "api/services.h"
+#include "audit/actions.h"
 #include "intel/correlation.h"
+#include "intel/json.h"
 #include "intel/search.h"
 #include "intel/sighting.h"
 #include "model/types.h"
@@ -25,67 +27,6 @@ namespace sanad::api {
 namespace {
 
 constexpr size_t kMaxSearchValues = 100;
-
-// Whether the caller's org holds the event `event_uuid` (sees local tags).
-bool HoldsEvent(Call& c, const policy::Viewer& v, const std::string& event_uuid) {
-  auto head = c.store->FindEventHead(event_uuid);
-  return head.ok() && head->org_id == v.org_id;
-}
-
-json::object ContextJson(Call& c, const policy::Viewer& v,
-                         const store::Store::AttributeContext& ctx) {
-  bool owner = HoldsEvent(c, v, ctx.event_uuid);
-  json::object o = AttributeJson(ctx.attribute, owner);
-  json::array etags;
-  for (const auto& t : ctx.event_tags)
-    if (owner || !t.local) etags.emplace_back(t.name);
-  o["event"] = {{"uuid", ctx.event_uuid},
-                {"info", ctx.event_info},
-                {"date", ctx.event_date},
-                {"published", ctx.event_published},
-                {"orgc", OrgRefJson(ctx.event_orgc)},
-                {"tags", std::move(etags)}};
-  if (!ctx.object_uuid.empty())
-    o["object"] = {{"uuid", ctx.object_uuid}, {"name", ctx.object_name}};
-  const char* tlp = model::TlpLabel(ctx.tlp);
-  o["tlp"] = *tlp ? json::value(tlp) : json::value(nullptr);
-  return o;
-}
-
-json::array CorrelationsJson(Call& c, const policy::Viewer& v,
-                             const std::vector<intel::CorrelatedAttribute>& corr) {
-  json::array arr;
-  for (const auto& x : corr) {
-    json::object o = ContextJson(c, v, x.context);
-    o["rule"] = intel::Name(x.match.rule);
-    o["matched_value"] = x.match.matched_value;
-    o["correlated_value"] = x.match.value;
-    arr.push_back(std::move(o));
-  }
-  return arr;
-}
-
-json::array OverJson(const std::vector<intel::OverCorrelation>& over) {
-  json::array arr;
-  for (const auto& o : over) {
-    arr.push_back(json::object{{"value", o.value},
-                               {"rule", intel::Name(o.rule)},
-                               {"visible_count", o.visible_count},
-                               {"visible_events", o.visible_events}});
-  }
-  return arr;
-}
-
-json::object SightingJson(const model::Sighting& s) {
-  json::object o{{"uuid", s.uuid},
-                 {"attribute_uuid", s.attribute_uuid},
-                 {"type", model::Name(s.type)},
-                 {"source", s.source},
-                 {"date_sighting", s.date_sighting},
-                 {"time", util::FormatIso8601(s.date_sighting)}};
-  o["org"] = s.org.id != 0 ? json::value(OrgRefJson(s.org)) : json::value(nullptr);
-  return o;
-}
 
 // A date query parameter ("YYYY-MM-DD", Unix seconds or ISO-8601) as
 // YYYY-MM-DD in *out ("" when absent).
@@ -180,20 +121,7 @@ void SearchRoute(Call& c) {
   intel::SearchResult res;
   st = intel::Search(c.store, **index, *settings, *v, values, f, &res);
   if (!st.ok()) return c.Fail(st);
-  json::array hits;
-  for (const auto& h : res.hits) {
-    json::object o = ContextJson(c, *v, h.context);
-    o["query"] = h.query;
-    o["matched_by"] = intel::Name(h.rule);
-    if (f.correlations) {
-      o["correlations"] = CorrelationsJson(c, *v, h.correlations);
-      o["over_correlating"] = OverJson(h.over_correlating);
-    }
-    hits.push_back(std::move(o));
-  }
-  c.Json(200,
-         Text(json::object{
-             {"count", hits.size()}, {"truncated", res.truncated}, {"hits", std::move(hits)}}));
+  c.Json(200, Text(intel::ToJson(res, f.correlations, intel::ApiViewOptions(c.store, *v))));
 }
 
 void AttributeCorrelations(Call& c) {
@@ -202,9 +130,9 @@ void AttributeCorrelations(Call& c) {
   auto hide = [&](const Status& s) { return s.code() == Status::Code::kNotFound ? hidden : s; };
   auto v = c.Viewer();
   if (!v.ok()) return c.Fail(v.status());
-  auto id = c.store->FindAttributeId(util::ToLower(uuid));
+  auto id = c.store->intel().FindAttributeId(util::ToLower(uuid));
   if (!id.ok()) return c.Fail(hide(id.status()));
-  auto self = c.store->GetAttributeContext(*v, *id);
+  auto self = c.store->intel().GetAttributeContext(*v, *id);
   if (!self.ok()) return c.Fail(hide(self.status()));
   auto settings = intel::LoadCorrelationSettings(c.store);
   if (!settings.ok()) return c.Fail(settings.status());
@@ -215,15 +143,12 @@ void AttributeCorrelations(Call& c) {
   std::vector<intel::CorrelatedAttribute> corr;
   Status st = intel::DescribeCorrelations(c.store, *v, *r, &corr);
   if (!st.ok()) return c.Fail(st);
-  json::object o{{"attribute", ContextJson(c, *v, *self)},
-                 {"correlations", CorrelationsJson(c, *v, corr)},
-                 {"over_correlating", OverJson(r->over_correlating)},
-                 {"max_events", settings->max_events}};
-  c.Json(200, Text(o));
+  c.Json(200, Text(intel::ToJson(*self, corr, r->over_correlating, settings->max_events,
+                                 intel::ApiViewOptions(c.store, *v))));
 }
 
 void AddSightingRoute(Call& c) {
-  if (c.principal->user.role == model::Role::kReader)
+  if (c.actor->user.role == model::Role::kReader)
     return c.Error(403, "forbidden", "readers cannot record sightings");
   auto body = BodyObject(c.req);
   if (!body.ok()) return c.Fail(body.status());
@@ -251,7 +176,7 @@ void AddSightingRoute(Call& c) {
     std::lock_guard<std::mutex> l(c.svc->write_mutex());
     store::Transaction tx(c.store);
     if (!tx.status().ok()) return c.Fail(tx.status());
-    st = intel::AddSighting(c.store, c.principal->org, target, ns, &added);
+    st = intel::AddSighting(c.store, c.actor->org, target, ns, &added);
     if (!st.ok()) {
       if (st.code() == Status::Code::kNotFound)
         st = Status::NotFound(target.value.empty()
@@ -260,16 +185,17 @@ void AddSightingRoute(Call& c) {
       return c.Fail(st);
     }
     for (const auto& s : added) {
-      auto ctx = c.store->GetAttributeContext(*v, s.attribute_id);
+      auto ctx = c.store->intel().GetAttributeContext(*v, s.attribute_id);
       std::string owner = ctx.ok() ? ctx->event_orgc.uuid : "";
-      st = c.Audit("sighting.add", "attribute", s.attribute_uuid, owner, model::Name(s.type));
+      st = c.Audit(audit::action::kSightingAdd, "attribute", s.attribute_uuid, owner,
+                   model::Name(s.type));
       if (!st.ok()) return c.Fail(st);
     }
     st = tx.Commit();
     if (!st.ok()) return c.Fail(st);
   }
   json::array arr;
-  for (const auto& s : added) arr.push_back(SightingJson(s));
+  for (const auto& s : added) arr.push_back(intel::ToJson(s));
   c.Json(201, Text(json::object{{"count", added.size()}, {"sightings", std::move(arr)}}));
 }
 
@@ -280,24 +206,12 @@ void ListSightingsRoute(Call& c) {
   if (!v.ok()) return c.Fail(v.status());
   auto cfg = intel::LoadDecayConfig(c.store);
   if (!cfg.ok()) return c.Fail(cfg.status());
-  auto id = c.store->FindAttributeId(util::ToLower(uuid));
+  auto id = c.store->intel().FindAttributeId(util::ToLower(uuid));
   if (!id.ok()) return c.Fail(id.status().code() == Status::Code::kNotFound ? hidden : id.status());
   auto sum = intel::ListSightings(c.store, *v, *id, *cfg, util::Now());
   if (!sum.ok())
     return c.Fail(sum.status().code() == Status::Code::kNotFound ? hidden : sum.status());
-  json::array details;
-  for (const auto& x : sum->details) details.push_back(SightingJson(x));
-  json::object counts;
-  for (int t = 0; t < 3; ++t)
-    counts[model::Name(static_cast<model::SightingType>(t))] = sum->counts[t];
-  c.Json(200, Text(json::object{{"attribute_uuid", sum->attribute_uuid},
-                                {"type", sum->type},
-                                {"value", sum->value},
-                                {"score", sum->score},
-                                {"decay_class", intel::Name(sum->decay_class)},
-                                {"counts", std::move(counts)},
-                                {"details_complete", sum->all_details},
-                                {"sightings", std::move(details)}}));
+  c.Json(200, Text(intel::ToJson(*sum)));
 }
 
 }  // namespace

@@ -3,69 +3,16 @@
 #include <algorithm>
 #include <cstring>
 
+#include "community/json.h"
+#include "policy/policy.h"
 #include "util/util.h"
 
 namespace sanad::api {
 
-json::object OrgJson(const model::Org& o) {
-  return {{"uuid", o.uuid},
-          {"name", o.name},
-          {"country", o.country},
-          {"kind", model::Name(o.kind)},
-          {"category", model::Name(o.category)},
-          {"status", model::Name(o.status)},
-          {"chair", o.is_chair},
-          {"description", o.description},
-          {"created", util::FormatIso8601(o.created)}};
-}
-
-json::object OrgRefJson(const model::OrgRef& o) { return {{"uuid", o.uuid}, {"name", o.name}}; }
-
-json::object UserJson(const model::User& u) {
-  return {{"id", u.id},
-          {"email", u.email},
-          {"org", u.org_name},
-          {"role", model::Name(u.role)},
-          {"disabled", u.disabled},
-          {"created", util::FormatIso8601(u.created)}};
-}
-
-json::object KeyJson(const store::ApiKey& k) {
-  json::array cidrs;
-  std::string_view rest = k.allowed_cidrs;
-  while (!rest.empty()) {
-    size_t c = rest.find(',');
-    auto part = util::Trim(rest.substr(0, c));
-    if (!part.empty()) cidrs.emplace_back(part);
-    rest = c == std::string_view::npos ? std::string_view() : rest.substr(c + 1);
-  }
-  json::object o{{"id", k.id},
-                 {"prefix", k.prefix},
-                 {"created", util::FormatIso8601(k.created)},
-                 {"read_only", k.read_only},
-                 {"allowed_cidrs", std::move(cidrs)},
-                 {"revoked", k.revoked}};
-  o["expires"] = k.expires ? json::value(util::FormatIso8601(k.expires)) : json::value(nullptr);
-  return o;
-}
-
-json::object SharingGroupJson(const model::SharingGroup& g) {
-  json::array members;
-  for (const auto& m : g.members) members.push_back(OrgRefJson(m));
-  return {{"uuid", g.uuid},
-          {"name", g.name},
-          {"releasability", g.releasability},
-          {"description", g.description},
-          {"owner", OrgRefJson(g.owner)},
-          {"members", std::move(members)},
-          {"created", util::FormatIso8601(g.created)},
-          {"modified", util::FormatIso8601(g.modified)}};
-}
-
 json::object EventSummaryJson(const model::Event& ev) {
   json::array tags;
-  for (const auto& t : ev.tags)
-    if (!t.local) tags.emplace_back(t.name);
+  for (const auto& t : ev.tags)  // summaries list shared tags only
+    if (policy::ShowTag(t, /*local_tags_visible=*/false)) tags.emplace_back(t.name);
   size_t attrs = ev.attributes.size();
   for (const auto& o : ev.objects) attrs += o.attributes.size();
   json::object o{{"uuid", ev.uuid},
@@ -77,8 +24,8 @@ json::object EventSummaryJson(const model::Event& ev) {
                  {"distribution", static_cast<int>(ev.distribution)},
                  {"threat_level_id", ev.threat_level_id},
                  {"analysis", ev.analysis},
-                 {"org", OrgRefJson(ev.org)},
-                 {"orgc", OrgRefJson(ev.orgc)},
+                 {"org", community::ToJson(ev.org)},
+                 {"orgc", community::ToJson(ev.orgc)},
                  {"tags", std::move(tags)},
                  {"attribute_count", attrs},
                  {"object_count", ev.objects.size()},
@@ -87,24 +34,6 @@ json::object EventSummaryJson(const model::Event& ev) {
     o["sharing_group"] = {{"uuid", ev.sharing_group.uuid}, {"name", ev.sharing_group.name}};
   const char* tlp = model::TlpLabel(model::StrictestTlp(ev.tags));
   o["tlp"] = *tlp ? json::value(tlp) : json::value(nullptr);
-  return o;
-}
-
-json::object AttributeJson(const model::Attribute& a, bool with_local_tags) {
-  json::array tags;
-  for (const auto& t : a.tags)
-    if (with_local_tags || !t.local) tags.emplace_back(t.name);
-  json::object o{{"uuid", a.uuid},           {"type", a.type},
-                 {"category", a.category},   {"value", a.value},
-                 {"canonical", a.canonical}, {"to_ids", a.to_ids},
-                 {"comment", a.comment},     {"distribution", static_cast<int>(a.distribution)},
-                 {"timestamp", a.timestamp}, {"disable_correlation", a.disable_correlation},
-                 {"deleted", a.deleted},     {"tags", std::move(tags)}};
-  if (a.distribution == model::Distribution::kSharingGroup)
-    o["sharing_group"] = {{"uuid", a.sharing_group.uuid}, {"name", a.sharing_group.name}};
-  if (!a.object_relation.empty()) o["object_relation"] = a.object_relation;
-  if (a.first_seen) o["first_seen"] = *a.first_seen;
-  if (a.last_seen) o["last_seen"] = *a.last_seen;
   return o;
 }
 
@@ -261,10 +190,6 @@ bool DecodeCursor(std::string_view cursor, int64_t* last_id) {
   if (num.size() > 18 || !std::all_of(num.begin(), num.end(), ::isdigit)) return false;
   *last_id = std::stoll(std::string(num));
   return true;
-}
-
-bool IsCommunityAdmin(const auth::Principal& p) {
-  return p.user.role == model::Role::kAdmin && p.org.is_chair;
 }
 
 }  // namespace sanad::api

@@ -21,16 +21,13 @@ namespace sanad::api {
 namespace json = boost::json;
 
 // ---- output ----
-json::object OrgJson(const model::Org& o);
-json::object OrgRefJson(const model::OrgRef& o);
-json::object UserJson(const model::User& u);
-json::object KeyJson(const store::ApiKey& k);
-json::object SharingGroupJson(const model::SharingGroup& g);
+// Views of model records live with the module that owns the record
+// (community/json.h, intel/json.h, membership/json.h, incident/json.h,
+// detect/json.h); only what is the API's own stays here.
+
 // uuid, info, date, timestamps, published, distribution, threat level,
 // analysis, org, orgc, sharing group, tag names, attribute/object counts.
 json::object EventSummaryJson(const model::Event& ev);
-// A Sanad attribute view; local tags only when `with_local_tags`.
-json::object AttributeJson(const model::Attribute& a, bool with_local_tags);
 // Compact JSON text plus a newline.
 std::string Text(const json::value& v);
 
@@ -56,8 +53,5 @@ Status QueryLimit(const server::Request& req, int64_t def, int64_t max, int64_t*
 // Opaque pagination cursors (they encode the last id delivered).
 std::string EncodeCursor(int64_t last_id);
 bool DecodeCursor(std::string_view cursor, int64_t* last_id);
-
-// The community's administrators: role admin in the chair organisation.
-bool IsCommunityAdmin(const auth::Principal& p);
 
 }  // namespace sanad::api

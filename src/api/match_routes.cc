@@ -26,6 +26,7 @@
 #include "api/services.h"
 #include "audit/audit.h"
 #include "detect/detect.h"
+#include "detect/json.h"
 #include "intel/sighting.h"
 #include "server/http.h"
 #include "util/util.h"
@@ -101,7 +102,7 @@ Status ParseMatchRequest(Call& c, MatchRequest* m) {
     if (s->size() > 255) return Status::Invalid("query parameter source: longer than 255 bytes");
     m->source = *s;
   }
-  m->key.org_id = c.principal->org.id;
+  m->key.org_id = c.actor->org.id;
   m->key.scan = scan.value_or(false);
   m->key.all = all.value_or(false);
   m->key.include_warninglisted = wl.value_or(false);
@@ -114,8 +115,7 @@ void MatchRoute(Call& c) {
   MatchRequest m;
   Status st = ParseMatchRequest(c, &m);
   if (!st.ok()) return c.Fail(st);
-  if (m.record_sightings &&
-      (c.principal->user.role == model::Role::kReader || c.principal->key.read_only))
+  if (m.record_sightings && !c.actor->may_write)
     return c.Error(403, "forbidden", "readers and read-only keys cannot record sightings");
   if (c.req.body.empty()) return c.Fail(Status::Invalid("request body: empty (post a log)"));
   if (detect::InputStream::IsCompressed(c.req.body)) {
@@ -138,8 +138,8 @@ void MatchRoute(Call& c) {
   c.res->content_type = "application/x-ndjson";
   Services* svc = c.svc;
   policy::Viewer viewer = *v;
-  audit::Actor actor = c.Actor();
-  model::Org org = c.principal->org;
+  policy::Actor actor = *c.actor;
+  model::Org org = c.actor->org;
   // The body is copied: the response outlives the handler's view of the
   // request (bounded by the server's body limit).
   auto body = std::make_shared<const std::string>(c.req.body);
@@ -172,7 +172,9 @@ void MatchRoute(Call& c) {
           ++hits;
           ++hits_per_attribute[ind.attribute_id];
           hit_attributes[ind.attribute_id] = &r;
-          out << detect::HitJson(h, ind, {"body", r.attribute_uuid, r.event_uuid, r.tlp}) << '\n';
+          out << boost::json::serialize(
+                     detect::ToJson(h, ind, {"body", r.attribute_uuid, r.event_uuid, r.tlp}))
+              << '\n';
           return static_cast<bool>(out);
         },
         &stats);

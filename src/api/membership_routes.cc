@@ -13,7 +13,9 @@
 #include "api/router.h"
 #include "api/routes.h"
 #include "api/services.h"
+#include "community/json.h"
 #include "formats/misp.h"
+#include "membership/json.h"
 #include "membership/membership.h"
 #include "util/util.h"
 
@@ -21,33 +23,26 @@ namespace sanad::api {
 
 namespace {
 
-bool MayActForOrg(const auth::Principal& p) {
-  return p.user.role == model::Role::kAdmin || p.user.role == model::Role::kOrgAdmin;
-}
-
-membership::Actor ActorOf(const Call& c) {
-  membership::Actor a;
-  a.audit = c.Actor();
-  a.org = c.principal->org;
-  return a;
+bool MayActForOrg(const policy::Actor& a) {
+  return a.user.role == model::Role::kAdmin || a.user.role == model::Role::kOrgAdmin;
 }
 
 // Runs `fn` (which fills `body`) in one transaction with the clock-driven
 // rules applied first; replies `status` with the body.
-void Run(Call& c, bool write, int status,
-         const std::function<Status(membership::Service&, membership::Actor&, std::string*)>& fn) {
-  if (write && !MayActForOrg(*c.principal))
+void Run(
+    Call& c, bool write, int status,
+    const std::function<Status(membership::Service&, const policy::Actor&, std::string*)>& fn) {
+  if (write && !MayActForOrg(*c.actor))
     return c.Error(403, "forbidden",
                    "membership actions are taken by an org-admin or admin of the organisation");
   std::lock_guard<std::mutex> l(c.svc->write_mutex());
   store::Transaction tx(c.store);
   if (!tx.status().ok()) return c.Fail(tx.status());
   membership::Service svc(c.store);
-  membership::Actor actor = ActorOf(c);
   auto ticked = svc.Tick(membership::ClockActor());
   if (!ticked.ok()) return c.Fail(ticked.status());
   std::string body;
-  Status st = fn(svc, actor, &body);
+  Status st = fn(svc, *c.actor, &body);
   if (st.ok()) st = tx.Commit();
   if (!st.ok()) return c.Fail(st);
   c.Json(status, body + "\n");
@@ -58,7 +53,7 @@ Status Str(const json::object& o, std::string_view key, std::string* out, bool r
 }
 
 void GetRules(Call& c) {
-  Run(c, false, 200, [&](membership::Service& svc, membership::Actor&, std::string* out) {
+  Run(c, false, 200, [&](membership::Service& svc, const policy::Actor&, std::string* out) {
     auto r = svc.CurrentRules();
     if (!r.ok()) return r.status();
     *out = membership::RulesJson(*r);
@@ -69,7 +64,7 @@ void GetRules(Call& c) {
 void PutRules(Call& c) {
   auto rules = membership::ParseRules(c.req.body);
   if (!rules.ok()) return c.Fail(rules.status().WithContext("request body"));
-  Run(c, true, 200, [&](membership::Service& svc, membership::Actor& a, std::string* out) {
+  Run(c, true, 200, [&](membership::Service& svc, const policy::Actor& a, std::string* out) {
     auto v = svc.SetRules(a, *rules);
     if (!v.ok()) return v.status();
     auto now = svc.CurrentRules();
@@ -80,10 +75,10 @@ void PutRules(Call& c) {
 }
 
 void ListApplications(Call& c) {
-  Run(c, false, 200, [&](membership::Service& svc, membership::Actor& a, std::string* out) {
+  Run(c, false, 200, [&](membership::Service& svc, const policy::Actor& a, std::string* out) {
     auto l = svc.ListApplications(a);
     if (!l.ok()) return l.status();
-    *out = membership::ApplicationsJson(*l);
+    *out = boost::json::serialize(membership::ToJson(*l));
     return Status::Ok();
   });
 }
@@ -91,19 +86,19 @@ void ListApplications(Call& c) {
 void Apply(Call& c) {
   auto in = membership::ParseApplicationJson(c.req.body);
   if (!in.ok()) return c.Fail(in.status());
-  Run(c, true, 201, [&](membership::Service& svc, membership::Actor& a, std::string* out) {
+  Run(c, true, 201, [&](membership::Service& svc, const policy::Actor& a, std::string* out) {
     auto v = svc.Apply(a, *in);
     if (!v.ok()) return v.status();
-    *out = membership::ApplicationJson(*v);
+    *out = boost::json::serialize(membership::ToJson(*v));
     return Status::Ok();
   });
 }
 
 void GetApplication(Call& c) {
-  Run(c, false, 200, [&](membership::Service& svc, membership::Actor& a, std::string* out) {
+  Run(c, false, 200, [&](membership::Service& svc, const policy::Actor& a, std::string* out) {
     auto v = svc.GetApplication(a, c.Param("uuid"));
     if (!v.ok()) return v.status();
-    *out = membership::ApplicationJson(*v);
+    *out = boost::json::serialize(membership::ToJson(*v));
     return Status::Ok();
   });
 }
@@ -114,10 +109,10 @@ void SponsorApplication(Call& c) {
   std::string statement;
   Status st = Str(*body, "statement", &statement, false);
   if (!st.ok()) return c.Fail(st);
-  Run(c, true, 200, [&](membership::Service& svc, membership::Actor& a, std::string* out) {
+  Run(c, true, 200, [&](membership::Service& svc, const policy::Actor& a, std::string* out) {
     auto v = svc.Sponsor(a, c.Param("uuid"), statement);
     if (!v.ok()) return v.status();
-    *out = membership::ApplicationJson(*v);
+    *out = boost::json::serialize(membership::ToJson(*v));
     return Status::Ok();
   });
 }
@@ -131,10 +126,10 @@ void DecideApplication(Call& c) {
   if (!st.ok()) return c.Fail(st);
   if (decision != "accept" && decision != "reject")
     return c.Fail(Status::Invalid("$.decision: expected accept or reject"));
-  Run(c, true, 200, [&](membership::Service& svc, membership::Actor& a, std::string* out) {
+  Run(c, true, 200, [&](membership::Service& svc, const policy::Actor& a, std::string* out) {
     auto v = svc.Decide(a, c.Param("uuid"), decision == "accept", reason);
     if (!v.ok()) return v.status();
-    *out = membership::ApplicationJson(*v);
+    *out = boost::json::serialize(membership::ToJson(*v));
     return Status::Ok();
   });
 }
@@ -143,19 +138,19 @@ void ListVotes(Call& c) {
   std::optional<bool> open;
   Status st = QueryBool(c.req, "open", &open);
   if (!st.ok()) return c.Fail(st);
-  Run(c, false, 200, [&](membership::Service& svc, membership::Actor& a, std::string* out) {
+  Run(c, false, 200, [&](membership::Service& svc, const policy::Actor& a, std::string* out) {
     auto l = svc.ListVotes(a, open.value_or(false));
     if (!l.ok()) return l.status();
-    *out = membership::VotesJson(*l);
+    *out = boost::json::serialize(membership::ToJson(*l));
     return Status::Ok();
   });
 }
 
 void GetVote(Call& c) {
-  Run(c, false, 200, [&](membership::Service& svc, membership::Actor& a, std::string* out) {
+  Run(c, false, 200, [&](membership::Service& svc, const policy::Actor& a, std::string* out) {
     auto v = svc.GetVote(a, c.Param("uuid"));
     if (!v.ok()) return v.status();
-    *out = membership::VoteJson(*v);
+    *out = boost::json::serialize(membership::ToJson(*v));
     return Status::Ok();
   });
 }
@@ -167,25 +162,25 @@ void CastBallot(Call& c) {
   Status st = Str(*body, "choice", &choice, true);
   if (st.ok()) st = Str(*body, "comment", &comment, false);
   if (!st.ok()) return c.Fail(st);
-  Run(c, true, 200, [&](membership::Service& svc, membership::Actor& a, std::string* out) {
+  Run(c, true, 200, [&](membership::Service& svc, const policy::Actor& a, std::string* out) {
     auto v = svc.Cast(a, c.Param("uuid"), choice, comment);
     if (!v.ok())
       return v.status().code() == Status::Code::kInvalid
                  ? Status::Invalid("$." + v.status().message())
                  : v.status();
-    *out = membership::VoteJson(*v);
+    *out = boost::json::serialize(membership::ToJson(*v));
     return Status::Ok();
   });
 }
 
 void CloseVote(Call& c) {
-  Run(c, false, 200, [&](membership::Service& svc, membership::Actor& a, std::string* out) {
+  Run(c, false, 200, [&](membership::Service& svc, const policy::Actor& a, std::string* out) {
     auto v = svc.section()->GetVote(c.Param("uuid"));
     if (!v.ok()) return v.status();
     StatusOr<membership::VoteView> vv =
-        v->status == "open" ? svc.Close(a.audit, c.Param("uuid")) : svc.GetVote(a, c.Param("uuid"));
+        v->status == "open" ? svc.Close(a, c.Param("uuid")) : svc.GetVote(a, c.Param("uuid"));
     if (!vv.ok()) return vv.status();
-    *out = membership::VoteJson(*vv);
+    *out = boost::json::serialize(membership::ToJson(*vv));
     return Status::Ok();
   });
 }
@@ -210,10 +205,10 @@ void OpenMotion(Call& c) {
     m = membership::Motion::kReinstatement;
   else
     return c.Fail(Status::Invalid("$.kind: expected suspension, revocation or reinstatement"));
-  Run(c, true, 201, [&](membership::Service& svc, membership::Actor& a, std::string* out) {
+  Run(c, true, 201, [&](membership::Service& svc, const policy::Actor& a, std::string* out) {
     auto v = svc.OpenMotion(a, m, org, reason, opens, closes);
     if (!v.ok()) return v.status();
-    *out = membership::VoteJson(*v);
+    *out = boost::json::serialize(membership::ToJson(*v));
     return Status::Ok();
   });
 }
@@ -224,23 +219,23 @@ void HandOverChair(Call& c) {
   std::string org;
   Status st = Str(*body, "org", &org, true);
   if (!st.ok()) return c.Fail(st);
-  Run(c, true, 200, [&](membership::Service& svc, membership::Actor& a, std::string* out) {
+  Run(c, true, 200, [&](membership::Service& svc, const policy::Actor& a, std::string* out) {
     SANAD_RETURN_IF_ERROR(svc.HandOverChair(a, org));
-    auto o = c.store->FindOrg(org);
+    auto o = c.store->community().FindOrg(org);
     if (!o.ok()) return o.status();
-    *out = Text(OrgJson(*o));
+    *out = Text(community::ToJson(*o));
     out->pop_back();
     return Status::Ok();
   });
 }
 
 void GetBoard(Call& c) {
-  Run(c, false, 200, [&](membership::Service& svc, membership::Actor&, std::string* out) {
-    std::vector<store::BoardTerm> terms;
+  Run(c, false, 200, [&](membership::Service& svc, const policy::Actor&, std::string* out) {
+    std::vector<model::BoardTerm> terms;
     SANAD_RETURN_IF_ERROR(svc.section()->ListBoardTerms(&terms));
     *out = "{\"terms\": [";
     for (size_t i = 0; i < terms.size(); ++i)
-      *out += (i ? ", " : "") + membership::BoardTermJson(terms[i]);
+      *out += (i ? ", " : "") + boost::json::serialize(membership::ToJson(terms[i]));
     *out += "]}";
     return Status::Ok();
   });
@@ -254,32 +249,32 @@ void ElectBoard(Call& c) {
   Status st = GetStringList(*body, "seats", &seats);
   if (st.ok()) st = GetTime(*body, "starts", &starts);
   if (!st.ok()) return c.Fail(st);
-  Run(c, true, 201, [&](membership::Service& svc, membership::Actor& a, std::string* out) {
+  Run(c, true, 201, [&](membership::Service& svc, const policy::Actor& a, std::string* out) {
     auto t = svc.RecordBoardElection(a, seats, starts);
     if (!t.ok()) return t.status().WithContext("$");
-    *out = membership::BoardTermJson(*t);
+    *out = boost::json::serialize(membership::ToJson(*t));
     return Status::Ok();
   });
 }
 
 void GetRegister(Call& c) {
-  Run(c, false, 200, [&](membership::Service& svc, membership::Actor& a, std::string* out) {
+  Run(c, false, 200, [&](membership::Service& svc, const policy::Actor& a, std::string* out) {
     auto r = svc.GetRegister(a);
     if (!r.ok()) return r.status();
-    *out = membership::RegisterJson(*r);
+    *out = boost::json::serialize(membership::ToJson(*r));
     return Status::Ok();
   });
 }
 
 void ListAudiences(Call& c) {
-  Run(c, false, 200, [&](membership::Service& svc, membership::Actor&, std::string* out) {
+  Run(c, false, 200, [&](membership::Service& svc, const policy::Actor&, std::string* out) {
     std::vector<std::pair<std::string, int64_t>> auds;
     SANAD_RETURN_IF_ERROR(svc.section()->ListAudienceGroups(&auds));
     json::array arr;
     for (const auto& [key, id] : auds) {
-      auto g = c.store->GetSharingGroup(id);
+      auto g = c.store->community().GetSharingGroup(id);
       if (!g.ok()) return g.status();
-      json::object o = SharingGroupJson(*g);
+      json::object o = community::ToJson(*g);
       o["audience"] = key;
       arr.push_back(std::move(o));
     }
@@ -289,10 +284,10 @@ void ListAudiences(Call& c) {
 }
 
 void SyncAudiences(Call& c) {
-  if (!IsCommunityAdmin(*c.principal))
+  if (!c.actor->community_admin)
     return c.Error(403, "forbidden", "the community's administrators synchronise audiences");
-  Run(c, true, 200, [&](membership::Service& svc, membership::Actor& a, std::string* out) {
-    auto r = svc.SyncAudiences(a.audit);
+  Run(c, true, 200, [&](membership::Service& svc, const policy::Actor& a, std::string* out) {
+    auto r = svc.SyncAudiences(a);
     if (!r.ok()) return r.status();
     *out = json::serialize(json::object{
         {"groups_created", r->groups_created}, {"joined", r->joined}, {"left", r->left}});
@@ -312,7 +307,7 @@ void CheckEvent(Call& c) {
   if (!st.ok()) return c.Fail(st);
   auto w = membership::CheckEventAudience(c.store, ev);
   if (!w.ok()) return c.Fail(w.status());
-  c.Json(200, membership::WarningsJson(*w) + "\n");
+  c.Json(200, boost::json::serialize(membership::ToJson(*w)) + "\n");
 }
 
 constexpr const char kUuidParam[] = R"({"$ref": "#/components/parameters/Uuid"})";

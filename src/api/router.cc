@@ -46,32 +46,20 @@ const std::string& Call::Param(std::string_view name) const {
   return kEmpty;
 }
 
-audit::Actor Call::Actor() const {
-  audit::Actor a;
-  if (principal) {
-    a.name = principal->user.email;
-    a.org_id = principal->org.id;
-    a.org_uuid = principal->org.uuid;
-  } else {
-    a.name = "anonymous";
-  }
-  return a;
-}
-
 Status Call::Audit(std::string_view action, std::string_view object_type,
                    std::string_view object_uuid, std::string_view owner_org_uuid,
                    std::string_view details) {
-  return audit::Record(store, Actor(), action, object_type, object_uuid, owner_org_uuid, details);
+  if (actor)
+    return audit::Record(store, *actor, action, object_type, object_uuid, owner_org_uuid, details);
+  policy::Actor anonymous;
+  anonymous.name = "anonymous";
+  return audit::Record(store, anonymous, action, object_type, object_uuid, owner_org_uuid,
+                       details);
 }
 
-StatusOr<policy::Viewer> Call::Viewer() {
-  if (!viewer_) {
-    if (!principal) return Status::Internal("no caller on a public route");
-    auto v = store->ViewerFor(principal->org.id);
-    if (!v.ok()) return v.status();
-    viewer_ = *v;
-  }
-  return *viewer_;
+StatusOr<policy::Viewer> Call::Viewer() const {
+  if (!actor) return Status::Internal("no caller on a public route");
+  return actor->viewer;
 }
 
 void Call::Json(int status, std::string body) {

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "auth/auth.h"
+#include "policy/actor.h"
 #include "policy/policy.h"
 #include "server/http.h"
 #include "store/store.h"
@@ -53,20 +54,20 @@ struct Call {
   const server::Request& req;
   server::Response* res;
   std::vector<std::pair<std::string, std::string>> params;  // path parameters
-  const auth::Principal* principal = nullptr;               // null on public routes
+  const policy::Actor* actor = nullptr;                     // the caller; null on public routes
   store::Store* store = nullptr;                            // this request's store connection
   Services* svc = nullptr;
 
-  // The caller as an audit-log actor (user e-mail and org).
-  audit::Actor Actor() const;
-  // Appends an audit entry for this caller (see audit/audit.h).
+  // Appends an audit entry for this caller (see audit/audit.h; "anonymous"
+  // on public routes).
   Status Audit(std::string_view action, std::string_view object_type, std::string_view object_uuid,
                std::string_view owner_org_uuid, std::string_view details = {});
 
   // The path parameter `name` ("" when absent).
   const std::string& Param(std::string_view name) const;
-  // The caller's org as a policy viewer (cached per call).
-  StatusOr<policy::Viewer> Viewer();
+  // The caller's org as a policy viewer (actor->viewer; Internal on public
+  // routes).
+  StatusOr<policy::Viewer> Viewer() const;
 
   // Responses. Json() sends a 2xx/other JSON body; Fail() maps a Status to
   // an HTTP error (kInvalid 400, kPermission 403, kNotFound 404, kConflict
@@ -74,9 +75,6 @@ struct Call {
   void Json(int status, std::string body);
   void Fail(const Status& st);
   void Error(int status, std::string_view code, std::string_view message);
-
- private:
-  std::optional<policy::Viewer> viewer_;
 };
 
 using RouteFn = std::function<void(Call&)>;

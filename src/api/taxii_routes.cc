@@ -147,26 +147,7 @@ bool CheckContentType(Call& c) {
   return false;
 }
 
-// The caller as the TAXII module sees it.
-bool MakeCaller(Call& c, taxii::Caller* out) {
-  auto v = c.Viewer();
-  if (!v.ok()) {
-    TaxiiFail(c, v.status());
-    return false;
-  }
-  out->org = c.principal->org;
-  out->viewer = *v;
-  out->may_write = !c.principal->key.read_only && c.principal->user.role != model::Role::kReader;
-  const model::Role role = c.principal->user.role;
-  out->creators = role == model::Role::kAdmin || role == model::Role::kOrgAdmin
-                      ? policy::CreatorRule::kOwnOrExternal
-                      : policy::CreatorRule::kOwnOnly;
-  return true;
-}
-
-bool Begin(Call& c, taxii::Caller* caller) { return CheckAccept(c) && MakeCaller(c, caller); }
-
-bool ResolveCollection(Call& c, const taxii::Caller& caller, taxii::Collection* col) {
+bool ResolveCollection(Call& c, const policy::Actor& caller, taxii::Collection* col) {
   auto found = taxii::FindCollection(c.store, caller, c.Param("id"));
   if (!found.ok()) {
     TaxiiFail(c, found.status());
@@ -221,10 +202,9 @@ void DateHeaders(Call& c, const taxii::Page& p) {
 // ---- handlers ----
 
 void Discovery(Call& c) {
-  taxii::Caller caller;
-  if (!Begin(c, &caller)) return;
+  if (!CheckAccept(c)) return;
   std::string base;
-  if (auto b = c.store->GetSetting("taxii.base_url"); b.ok()) {
+  if (auto b = c.store->settings().GetSetting("taxii.base_url"); b.ok()) {
     base = *b;
     while (!base.empty() && base.back() == '/') base.pop_back();
   }
@@ -232,14 +212,13 @@ void Discovery(Call& c) {
 }
 
 void ApiRoot(Call& c) {
-  taxii::Caller caller;
-  if (!Begin(c, &caller)) return;
+  if (!CheckAccept(c)) return;
   TaxiiJson(c, 200, taxii::ApiRootJson());
 }
 
 void Collections(Call& c) {
-  taxii::Caller caller;
-  if (!Begin(c, &caller)) return;
+  const policy::Actor& caller = *c.actor;
+  if (!CheckAccept(c)) return;
   auto cols = taxii::CollectionsFor(c.store, caller);
   if (!cols.ok()) return TaxiiFail(c, cols.status());
   std::string body = "{\"collections\":[";
@@ -252,9 +231,9 @@ void Collections(Call& c) {
 }
 
 void GetCollection(Call& c) {
-  taxii::Caller caller;
+  const policy::Actor& caller = *c.actor;
   taxii::Collection col;
-  if (!Begin(c, &caller) || !ResolveCollection(c, caller, &col)) return;
+  if (!CheckAccept(c) || !ResolveCollection(c, caller, &col)) return;
   TaxiiJson(c, 200, taxii::CollectionJson(col));
 }
 
@@ -262,9 +241,9 @@ enum class Shape { kEnvelope, kManifest, kVersions };
 
 // GET objects / manifest / objects/{object_id} / versions.
 void Listing(Call& c, Shape shape, bool by_id) {
-  taxii::Caller caller;
+  const policy::Actor& caller = *c.actor;
   taxii::Collection col;
-  if (!Begin(c, &caller) || !ResolveCollection(c, caller, &col)) return;
+  if (!CheckAccept(c) || !ResolveCollection(c, caller, &col)) return;
   auto f = taxii::ParseFilter(c.req.query, shape != Shape::kVersions);
   if (!f.ok()) return TaxiiFail(c, f.status());
   if (shape == Shape::kVersions) f->all = true;
@@ -294,9 +273,9 @@ void GetObject(Call& c) { Listing(c, Shape::kEnvelope, true); }
 void GetVersions(Call& c) { Listing(c, Shape::kVersions, true); }
 
 void AddObjects(Call& c) {
-  taxii::Caller caller;
+  const policy::Actor& caller = *c.actor;
   taxii::Collection col;
-  if (!CheckContentType(c) || !Begin(c, &caller) || !ResolveCollection(c, caller, &col)) return;
+  if (!CheckContentType(c) || !CheckAccept(c) || !ResolveCollection(c, caller, &col)) return;
   if (!col.can_write)
     return TaxiiError(c, 403,
                       col.kind == taxii::CollectionKind::kPublic
@@ -305,21 +284,20 @@ void AddObjects(Call& c) {
                           ? "adding objects to a sharing-group collection is not supported yet"
                           : "this key or role may not add objects (read-only key or reader)",
                       "forbidden");
-  audit::Actor actor = c.Actor();
   StatusOr<std::string> st = Status::Internal("not run");
   {
     std::lock_guard<std::mutex> l(c.svc->write_mutex());
     static const taxii::Importer* importer = new taxii::Importer(taxii::StixImporter());
-    st = taxii::AddObjects(c.store, col, caller, c.req.body, *importer, actor, nullptr);
+    st = taxii::AddObjects(c.store, col, caller, c.req.body, *importer, nullptr);
   }
   if (!st.ok()) return TaxiiFail(c, st.status());
   TaxiiJson(c, 202, std::move(*st));
 }
 
 void DeleteObject(Call& c) {
-  taxii::Caller caller;
+  const policy::Actor& caller = *c.actor;
   taxii::Collection col;
-  if (!Begin(c, &caller) || !ResolveCollection(c, caller, &col)) return;
+  if (!CheckAccept(c) || !ResolveCollection(c, caller, &col)) return;
   if (!caller.may_write)
     return TaxiiError(c, 403, "this key or role may not delete objects", "forbidden");
   if (col.kind == taxii::CollectionKind::kPublic)
@@ -328,15 +306,15 @@ void DeleteObject(Call& c) {
   Status st;
   {
     std::lock_guard<std::mutex> l(c.svc->write_mutex());
-    st = taxii::DeleteObject(c.store, col, caller, c.Param("object_id"), c.Actor());
+    st = taxii::DeleteObject(c.store, col, caller, c.Param("object_id"));
   }
   if (!st.ok()) return TaxiiFail(c, st);
   TaxiiJson(c, 200, "");
 }
 
 void GetStatus(Call& c) {
-  taxii::Caller caller;
-  if (!Begin(c, &caller)) return;
+  const policy::Actor& caller = *c.actor;
+  if (!CheckAccept(c)) return;
   auto st = taxii::GetStatus(c.store, caller, c.Param("status_id"));
   if (!st.ok()) return TaxiiFail(c, st.status());
   TaxiiJson(c, 200, std::move(*st));

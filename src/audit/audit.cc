@@ -14,7 +14,7 @@ bool IsSensitive(model::Tlp t) {
 
 }  // namespace
 
-std::string CanonicalEncoding(const store::AuditEntry& e) {
+std::string CanonicalEncoding(const model::AuditEntry& e) {
   std::string out = "sanad-audit-v1;";
   AppendField(&out, std::to_string(e.seq));
   AppendField(&out, std::to_string(e.time));
@@ -28,7 +28,7 @@ std::string CanonicalEncoding(const store::AuditEntry& e) {
   return out;
 }
 
-std::string ComputeHash(std::string_view prev_hash, const store::AuditEntry& e) {
+std::string ComputeHash(std::string_view prev_hash, const model::AuditEntry& e) {
   std::string data(prev_hash);
   data += CanonicalEncoding(e);
   return util::Blake2b256(data);
@@ -36,11 +36,11 @@ std::string ComputeHash(std::string_view prev_hash, const store::AuditEntry& e) 
 
 namespace {
 
-Status AppendOnce(store::Store* s, const Actor& actor, std::string_view action,
+Status AppendOnce(store::Store* s, const policy::Actor& actor, std::string_view action,
                   std::string_view object_type, std::string_view object_uuid,
                   std::string_view owner_org_uuid, std::string_view details) {
-  store::AuditEntry e;
-  auto last = s->LastAuditEntry();
+  model::AuditEntry e;
+  auto last = s->audit_log().LastAuditEntry();
   if (last.ok()) {
     e.seq = last->seq + 1;
     e.prev_hash = last->hash;
@@ -51,19 +51,19 @@ Status AppendOnce(store::Store* s, const Actor& actor, std::string_view action,
   }
   e.time = util::Now();
   e.actor = actor.name;
-  e.org_uuid = actor.org_uuid;
+  e.org_uuid = actor.org.uuid;
   e.action = std::string(action);
   e.object_type = std::string(object_type);
   e.object_uuid = std::string(object_uuid);
   e.owner_org_uuid = std::string(owner_org_uuid);
   e.details = std::string(details);
   e.hash = ComputeHash(e.prev_hash, e);
-  return s->AppendAuditEntry(e);
+  return s->audit_log().AppendAuditEntry(e);
 }
 
 }  // namespace
 
-Status Record(store::Store* s, const Actor& actor, std::string_view action,
+Status Record(store::Store* s, const policy::Actor& actor, std::string_view action,
               std::string_view object_type, std::string_view object_uuid,
               std::string_view owner_org_uuid, std::string_view details) {
   // Outside a transaction another connection (the server, another CLI run)
@@ -91,7 +91,7 @@ model::Tlp StrictestTlpOf(const model::Event& ev) {
 
 bool IsSensitiveRead(const model::Event& ev) { return IsSensitive(StrictestTlpOf(ev)); }
 
-Status RecordSensitiveRead(store::Store* s, const Actor& actor, std::string_view path,
+Status RecordSensitiveRead(store::Store* s, const policy::Actor& actor, std::string_view path,
                            const model::Event& ev) {
   const model::Tlp t = StrictestTlpOf(ev);
   if (!IsSensitive(t)) return Status::Ok();

@@ -21,20 +21,17 @@
 #include <vector>
 
 #include "model/model.h"
+#include "policy/actor.h"
 #include "store/store.h"
 #include "util/status.h"
 
 namespace sanad::audit {
 
-struct Actor {
-  std::string name;      // user e-mail, or "cli" for a local operator
-  int64_t org_id = 0;    // acting org (0 = local operator without --as)
-  std::string org_uuid;
-};
-
-// Appends one entry. `owner_org_uuid` is the org whose item is touched (for
-// access transparency); "" for community-level objects.
-Status Record(store::Store* s, const Actor& actor, std::string_view action,
+// Appends one entry naming the actor (actor.name) and its acting org
+// (actor.org.uuid; "" for the local operator without --as). `owner_org_uuid`
+// is the org whose item is touched (for access transparency); "" for
+// community-level objects.
+Status Record(store::Store* s, const policy::Actor& actor, std::string_view action,
               std::string_view object_type, std::string_view object_uuid,
               std::string_view owner_org_uuid, std::string_view details = {});
 
@@ -47,7 +44,7 @@ bool IsSensitiveRead(const model::Event& ev);
 
 // Records a read of `ev` by `actor` when the event or any of its attributes
 // is marked TLP:AMBER, TLP:AMBER+STRICT or TLP:RED.
-Status RecordSensitiveRead(store::Store* s, const Actor& actor, std::string_view path,
+Status RecordSensitiveRead(store::Store* s, const policy::Actor& actor, std::string_view path,
                            const model::Event& ev);
 
 struct VerifyResult {
@@ -67,7 +64,7 @@ StatusOr<VerifyResult> Verify(store::Store* s);
 
 // The canonical encoding that is hashed (exposed for tests and for members
 // who verify an exported log with their own tools).
-std::string CanonicalEncoding(const store::AuditEntry& e);
-std::string ComputeHash(std::string_view prev_hash, const store::AuditEntry& e);
+std::string CanonicalEncoding(const model::AuditEntry& e);
+std::string ComputeHash(std::string_view prev_hash, const model::AuditEntry& e);
 
 }  // namespace sanad::audit

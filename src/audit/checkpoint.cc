@@ -15,7 +15,7 @@ namespace {
 
 std::string Short(std::string_view raw) { return util::ToHex(raw).substr(0, 16); }
 
-std::string CheckpointDetails(const store::AuditCheckpoint& c) {
+std::string CheckpointDetails(const model::AuditCheckpoint& c) {
   return "seq=" + std::to_string(c.seq) + " hash=" + util::ToHex(c.hash) +
          " key=" + util::ToHex(c.public_key);
 }
@@ -49,7 +49,7 @@ struct Expectation {
 
 }  // namespace
 
-std::string CheckpointMessage(const store::AuditCheckpoint& c) {
+std::string CheckpointMessage(const model::AuditCheckpoint& c) {
   std::string out = std::string(kCheckpointFormat) + ";";
   AppendField(&out, std::to_string(c.seq));
   AppendField(&out, std::to_string(c.time));
@@ -58,9 +58,9 @@ std::string CheckpointMessage(const store::AuditCheckpoint& c) {
   return out;
 }
 
-store::AuditCheckpoint SignCheckpoint(const NodeKey& key, int64_t seq, std::string_view hash,
+model::AuditCheckpoint SignCheckpoint(const NodeKey& key, int64_t seq, std::string_view hash,
                                       int64_t time) {
-  store::AuditCheckpoint c;
+  model::AuditCheckpoint c;
   c.seq = seq;
   c.time = time;
   c.hash = std::string(hash);
@@ -69,7 +69,7 @@ store::AuditCheckpoint SignCheckpoint(const NodeKey& key, int64_t seq, std::stri
   return c;
 }
 
-bool CheckpointSignatureValid(const store::AuditCheckpoint& c) {
+bool CheckpointSignatureValid(const model::AuditCheckpoint& c) {
   return c.seq > 0 && c.hash.size() == 32 &&
          VerifySignature(c.public_key, CheckpointMessage(c), c.signature);
 }
@@ -85,8 +85,8 @@ StatusOr<VerifyResult> VerifyWithCheckpoints(store::Store* s, const VerifyOption
   // What the log must still contain: seq -> hash, from every source.
   std::multimap<int64_t, Expectation> expect;
   std::set<std::pair<int64_t, std::string>> stored_points;  // (seq, hash) of stored checkpoints
-  std::vector<store::AuditCheckpoint> stored;
-  Status cst = s->ScanAuditCheckpoints([&](const store::AuditCheckpoint& c) {
+  std::vector<model::AuditCheckpoint> stored;
+  Status cst = s->audit_log().ScanAuditCheckpoints([&](const model::AuditCheckpoint& c) {
     stored.push_back(c);
     return true;
   });
@@ -157,7 +157,7 @@ StatusOr<VerifyResult> VerifyWithCheckpoints(store::Store* s, const VerifyOption
   bool chain_ok = true;
   auto next = expect.begin();
   int64_t kept_ok = 0, stored_in_place = 0;
-  Status st = s->ScanAuditEntries([&](const store::AuditEntry& e) {
+  Status st = s->audit_log().ScanAuditEntries([&](const model::AuditEntry& e) {
     if (e.seq != expect_seq) {
       chain_ok = false;
       problem("entry " + std::to_string(expect_seq) + " is missing (found " +
@@ -216,8 +216,9 @@ StatusOr<VerifyResult> VerifyWithCheckpoints(store::Store* s, const VerifyOption
   return r;
 }
 
-StatusOr<store::AuditCheckpoint> MakeCheckpoint(store::Store* s, const NodeKey& key,
-                                                const Actor& actor, const VerifyResult& verified) {
+StatusOr<model::AuditCheckpoint> MakeCheckpoint(store::Store* s, const NodeKey& key,
+                                                const policy::Actor& actor,
+                                                const VerifyResult& verified) {
   if (!verified.ok) return Status::Invalid("refusing to sign a log that does not verify");
   if (verified.entries == 0) return Status::NotFound("the audit log is empty");
   std::string hash;
@@ -225,14 +226,14 @@ StatusOr<store::AuditCheckpoint> MakeCheckpoint(store::Store* s, const NodeKey& 
     return Status::Internal("bad head hash");
   store::Transaction tx(s);
   if (!tx.status().ok()) return tx.status();
-  std::optional<store::AuditCheckpoint> last;
-  SANAD_RETURN_IF_ERROR(s->ScanAuditCheckpoints([&](const store::AuditCheckpoint& c) {
+  std::optional<model::AuditCheckpoint> last;
+  SANAD_RETURN_IF_ERROR(s->audit_log().ScanAuditCheckpoints([&](const model::AuditCheckpoint& c) {
     if (c.public_key == key.public_key() && (!last || c.seq >= last->seq)) last = c;
     return true;
   }));
   if (last && last->seq + 1 >= verified.entries) return *last;
-  store::AuditCheckpoint c = SignCheckpoint(key, verified.entries, hash, util::Now());
-  SANAD_RETURN_IF_ERROR(s->AddAuditCheckpoint(c));
+  model::AuditCheckpoint c = SignCheckpoint(key, verified.entries, hash, util::Now());
+  SANAD_RETURN_IF_ERROR(s->audit_log().AddAuditCheckpoint(c));
   SANAD_RETURN_IF_ERROR(
       Record(s, actor, kCheckpointAction, "audit-log", "", "", CheckpointDetails(c)));
   SANAD_RETURN_IF_ERROR(tx.Commit());

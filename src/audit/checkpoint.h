@@ -43,12 +43,12 @@ inline constexpr char kCheckpointFormat[] = "sanad-audit-checkpoint-v1";
 inline constexpr char kCheckpointAction[] = "audit.checkpoint";
 
 // The bytes that are signed (see above).
-std::string CheckpointMessage(const store::AuditCheckpoint& c);
+std::string CheckpointMessage(const model::AuditCheckpoint& c);
 // A checkpoint of entry `seq` with (raw) `hash`, signed by `key` at `time`.
-store::AuditCheckpoint SignCheckpoint(const NodeKey& key, int64_t seq, std::string_view hash,
+model::AuditCheckpoint SignCheckpoint(const NodeKey& key, int64_t seq, std::string_view hash,
                                       int64_t time);
 // True when the signature is valid for the public key the checkpoint names.
-bool CheckpointSignatureValid(const store::AuditCheckpoint& c);
+bool CheckpointSignatureValid(const model::AuditCheckpoint& c);
 
 struct VerifyOptions {
   // <data>/audit.head, checked when set: the entry it names must still have
@@ -60,7 +60,7 @@ struct VerifyOptions {
   std::optional<std::string> node_public_key;
   // Checkpoints kept elsewhere (by peers): each must carry a valid signature
   // by the key it names, and the log must still have its hash at its seq.
-  std::vector<store::AuditCheckpoint> kept;
+  std::vector<model::AuditCheckpoint> kept;
 };
 
 // Recomputes the chain and checks it against every stored checkpoint (its
@@ -75,8 +75,9 @@ StatusOr<VerifyResult> VerifyWithCheckpoints(store::Store* s, const VerifyOption
 // the last checkpoint's own entry was appended since that checkpoint (made
 // by the same key), returns that checkpoint instead of making a new one.
 // NotFound when the log is empty.
-StatusOr<store::AuditCheckpoint> MakeCheckpoint(store::Store* s, const NodeKey& key,
-                                                const Actor& actor, const VerifyResult& verified);
+StatusOr<model::AuditCheckpoint> MakeCheckpoint(store::Store* s, const NodeKey& key,
+                                                const policy::Actor& actor,
+                                                const VerifyResult& verified);
 
 // audit.head: "SEQ HEXHASH\n", replaced atomically.
 Status WriteHeadFile(const std::string& path, int64_t seq, std::string_view hex_hash);

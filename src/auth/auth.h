@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "model/model.h"
+#include "policy/actor.h"
 #include "store/store.h"
 #include "util/status.h"
 
@@ -24,23 +25,23 @@ std::string HashApiKey(std::string_view key);
 
 struct NewKey {
   std::string key;  // the secret, to show once
-  store::ApiKey record;
+  model::ApiKey record;
 };
 
-// Creates and stores a key for `user_id`. `expires` 0 = never.
+// Creates and stores a key for `user_id`. `expires` 0 = never; `allowed_cidrs`
+// (canonical, comma-separated; "" = anywhere) limits where it works.
 StatusOr<NewKey> CreateApiKey(store::Store* store, int64_t user_id, model::Timestamp expires,
-                              bool read_only);
+                              bool read_only, std::string_view allowed_cidrs = {});
 
-struct Principal {
-  model::User user;
-  model::Org org;
-  store::ApiKey key;
-};
-
-// Resolves a presented key to its user and org. Permission errors (never
-// NotFound, so callers cannot tell unknown from revoked): unknown, revoked or
-// expired keys, disabled users, and orgs that are not active members.
-StatusOr<Principal> Authenticate(store::Store* store, std::string_view presented_key,
-                                 model::Timestamp now);
+// Resolves a presented key to the actor it authenticates: its user, org and
+// key id; may_write unless the key is read-only or the user a reader;
+// creators by role (policy::CreatorsFor); community_admin for an admin of the
+// chair org; the org's viewer (store ViewerFor). When `key` is given it
+// receives the key record (source limits, prefix for logs). Permission
+// errors (never NotFound, so callers cannot tell unknown from revoked):
+// unknown, revoked or expired keys, disabled users, and orgs that are not
+// active members.
+StatusOr<policy::Actor> Authenticate(store::Store* store, std::string_view presented_key,
+                                     model::Timestamp now, model::ApiKey* key = nullptr);
 
 }  // namespace sanad::auth

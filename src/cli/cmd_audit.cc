@@ -22,7 +22,7 @@ namespace json = boost::json;
 
 namespace {
 
-json::object EntryJson(const store::AuditEntry& e) {
+json::object EntryJson(const model::AuditEntry& e) {
   return {{"seq", e.seq},
           {"time", util::FormatIso8601(e.time)},
           {"actor", e.actor},
@@ -36,13 +36,13 @@ json::object EntryJson(const store::AuditEntry& e) {
 }
 
 int PrintEntries(const Context& ctx, store::Store* s, const std::string& owner, int64_t limit) {
-  std::vector<store::AuditEntry> entries;
-  auto keep = [&](const store::AuditEntry& e) {
+  std::vector<model::AuditEntry> entries;
+  auto keep = [&](const model::AuditEntry& e) {
     entries.push_back(e);
     if (limit > 0 && static_cast<int64_t>(entries.size()) > limit) entries.erase(entries.begin());
     return true;
   };
-  Status st = owner.empty() ? s->ScanAuditEntries(keep) : s->ScanAuditEntriesByOwner(owner, keep);
+  Status st = owner.empty() ? s->audit_log().ScanAuditEntries(keep) : s->audit_log().ScanAuditEntriesByOwner(owner, keep);
   if (!st.ok()) return Fail(st);
   if (ctx.json) {
     json::array arr;
@@ -58,7 +58,7 @@ int PrintEntries(const Context& ctx, store::Store* s, const std::string& owner, 
   return kExitOk;
 }
 
-json::object CheckpointJson(const store::AuditCheckpoint& c) {
+json::object CheckpointJson(const model::AuditCheckpoint& c) {
   return {{"format", audit::kCheckpointFormat},
           {"seq", c.seq},
           {"hash", util::ToHex(c.hash)},
@@ -67,7 +67,7 @@ json::object CheckpointJson(const store::AuditCheckpoint& c) {
           {"signature", util::ToHex(c.signature)}};
 }
 
-StatusOr<store::AuditCheckpoint> CheckpointFromJson(const json::value& v,
+StatusOr<model::AuditCheckpoint> CheckpointFromJson(const json::value& v,
                                                     const std::string& where) {
   auto bad = [&](const std::string& why) {
     return Status::Invalid(where + ": not a " + audit::kCheckpointFormat + " checkpoint: " + why);
@@ -81,7 +81,7 @@ StatusOr<store::AuditCheckpoint> CheckpointFromJson(const json::value& v,
   const auto* format = str("format");
   if (!format || *format != audit::kCheckpointFormat)
     return bad("\"format\" is missing or unknown");
-  store::AuditCheckpoint c;
+  model::AuditCheckpoint c;
   const auto* seq = o.if_contains("seq");
   if (!seq || !seq->is_int64() || seq->as_int64() <= 0)
     return bad("\"seq\" must be a positive integer");
@@ -107,7 +107,7 @@ StatusOr<store::AuditCheckpoint> CheckpointFromJson(const json::value& v,
 }
 
 // A file with one checkpoint object, or an array of them.
-Status ReadKeptCheckpoints(const std::string& path, std::vector<store::AuditCheckpoint>* out) {
+Status ReadKeptCheckpoints(const std::string& path, std::vector<model::AuditCheckpoint>* out) {
   std::ifstream f(path, std::ios::binary);
   if (!f) return Status::Io("cannot read " + path);
   std::string text((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
@@ -150,7 +150,7 @@ int VerifyAndCheckpoint(const Context& ctx, const std::vector<std::string>& kept
   auto r = audit::VerifyWithCheckpoints(s->get(), o);
   if (!r.ok()) return Fail(r.status());
 
-  std::optional<store::AuditCheckpoint> made;
+  std::optional<model::AuditCheckpoint> made;
   if (r->ok) {
     if (r->entries > 0) {
       if (!key.ok()) key = audit::LoadOrCreateNodeKey(key_file);
@@ -161,7 +161,7 @@ int VerifyAndCheckpoint(const Context& ctx, const std::vector<std::string>& kept
     }
     int64_t head_seq = 0;
     std::string head_hash;
-    auto last = (*s)->LastAuditEntry();
+    auto last = (*s)->audit_log().LastAuditEntry();
     if (last.ok()) {
       head_seq = last->seq;
       head_hash = util::ToHex(last->hash);

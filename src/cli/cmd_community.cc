@@ -1,4 +1,5 @@
-// init, status, org, user, sharing-group commands.
+// init, status, org, user, sharing-group commands: parse the arguments, call
+// the community service (community/community.h), print.
 #include <boost/json.hpp>
 
 #include <filesystem>
@@ -7,6 +8,8 @@
 #include "auth/auth.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "community/community.h"
+#include "community/json.h"
 #include "util/util.h"
 
 namespace sanad::cli {
@@ -14,18 +17,6 @@ namespace sanad::cli {
 namespace json = boost::json;
 
 namespace {
-
-json::object OrgJson(const model::Org& o) {
-  return {{"uuid", o.uuid},
-          {"name", o.name},
-          {"country", o.country},
-          {"kind", model::Name(o.kind)},
-          {"category", model::Name(o.category)},
-          {"status", model::Name(o.status)},
-          {"chair", o.is_chair},
-          {"description", o.description},
-          {"created", util::FormatIso8601(o.created)}};
-}
 
 void PrintJson(const json::value& v) { std::cout << json::serialize(v) << "\n"; }
 
@@ -99,21 +90,13 @@ int CmdOrgAdd(const Context& ctx, const OrgAddArgs& a) {
   if (Status lim = model::CheckOrgLimits(o, "NAME", "--description"); !lim.ok()) return Fail(lim);
   auto s = OpenStore(ctx);
   if (!s.ok()) return Fail(s.status());
-  store::Transaction tx(s->get());
-  if (!tx.status().ok()) return Fail(tx.status());
-  Status st = (*s)->AddOrg(&o);
-  if (st.ok() && a.chair) st = (*s)->SetChair(o.id);
-  if (st.ok())
-    st = audit::Record(s->get(), CliActor(), "org.add", "org", o.uuid, "",
-                       o.name + (a.chair ? " (chair)" : ""));
-  if (st.ok()) st = tx.Commit();
-  if (!st.ok()) return Fail(st);
-  o.is_chair = a.chair;
+  auto added = community::AddOrg(s->get(), CliActor(), std::move(o), a.chair);
+  if (!added.ok()) return Fail(added.status());
   if (ctx.json) {
-    PrintJson(OrgJson(o));
+    PrintJson(community::ToJson(*added));
   } else if (!ctx.quiet) {
-    std::cout << "added organisation " << util::EscapeForTerminal(o.name) << " " << o.uuid
-              << (a.chair ? " (chair)" : "") << "\n";
+    std::cout << "added organisation " << util::EscapeForTerminal(added->name) << " "
+              << added->uuid << (a.chair ? " (chair)" : "") << "\n";
   }
   return kExitOk;
 }
@@ -122,11 +105,11 @@ int CmdOrgList(const Context& ctx) {
   auto s = OpenStore(ctx);
   if (!s.ok()) return Fail(s.status());
   std::vector<model::Org> orgs;
-  Status st = (*s)->ListOrgs(&orgs);
+  Status st = (*s)->community().ListOrgs(&orgs);
   if (!st.ok()) return Fail(st);
   if (ctx.json) {
     json::array arr;
-    for (const auto& o : orgs) arr.push_back(OrgJson(o));
+    for (const auto& o : orgs) arr.push_back(community::ToJson(o));
     PrintJson(arr);
     return kExitOk;
   }
@@ -141,13 +124,13 @@ int CmdOrgList(const Context& ctx) {
 int CmdOrgShow(const Context& ctx, const std::string& name) {
   auto s = OpenStore(ctx);
   if (!s.ok()) return Fail(s.status());
-  auto o = (*s)->FindOrg(name);
+  auto o = (*s)->community().FindOrg(name);
   if (!o.ok()) return Fail(o.status());
   std::vector<model::User> users;
-  Status st = (*s)->ListUsers(o->id, &users);
+  Status st = (*s)->community().ListUsers(o->id, &users);
   if (!st.ok()) return Fail(st);
   if (ctx.json) {
-    auto j = OrgJson(*o);
+    auto j = community::ToJson(*o);
     json::array u;
     for (const auto& x : users) u.push_back({{"email", x.email}, {"role", model::Name(x.role)}});
     j["users"] = std::move(u);
@@ -175,11 +158,7 @@ int CmdOrgSetChair(const Context& ctx, const std::string& name) {
   if (!s.ok()) return Fail(s.status());
   auto o = ResolveActingOrg(s->get(), name);
   if (!o.ok()) return Fail(o.status());
-  store::Transaction tx(s->get());
-  Status st = tx.status();
-  if (st.ok()) st = (*s)->SetChair(o->id);
-  if (st.ok()) st = audit::Record(s->get(), CliActor(), "org.set-chair", "org", o->uuid, "", o->name);
-  if (st.ok()) st = tx.Commit();
+  Status st = community::SetChair(s->get(), CliActor(), *o);
   if (!st.ok()) return Fail(st);
   if (!ctx.quiet && !ctx.json) std::cout << o->name << " is now the chair\n";
   return kExitOk;
@@ -199,23 +178,20 @@ int ParseKeyExpiry(const std::string& flag, const std::string& expires, int64_t*
   return kExitOk;
 }
 
-int IssueKey(const Context& ctx, store::Store* s, const model::User& u, int64_t exp,
-             bool read_only, bool new_user) {
-  auto key = auth::CreateApiKey(s, u.id, exp, read_only);
-  if (!key.ok()) return Fail(key.status());
+// Prints a new key (shown once) of `u`; `new_user` also announces the user.
+void PrintKey(const Context& ctx, const model::User& u, const auth::NewKey& key, bool new_user) {
   if (ctx.json) {
     PrintJson({{"email", u.email},
                {"org", u.org_name},
                {"role", model::Name(u.role)},
-               {"api_key", key->key},
-               {"key_prefix", key->record.prefix}});
-  } else {
-    if (new_user)
-      std::cout << "added user " << util::EscapeForTerminal(u.email) << " (" << model::Name(u.role)
-                << ", " << util::EscapeForTerminal(u.org_name) << ")\n";
-    std::cout << "API key (shown once, store it now): " << key->key << "\n";
+               {"api_key", key.key},
+               {"key_prefix", key.record.prefix}});
+    return;
   }
-  return kExitOk;
+  if (new_user)
+    std::cout << "added user " << util::EscapeForTerminal(u.email) << " (" << model::Name(u.role)
+              << ", " << util::EscapeForTerminal(u.org_name) << ")\n";
+  std::cout << "API key (shown once, store it now): " << key.key << "\n";
 }
 }  // namespace
 
@@ -227,46 +203,31 @@ int CmdUserAdd(const Context& ctx, const UserAddArgs& a) {
     return Usage("not an e-mail address: '" + a.email + "'");
   if (Status lim = model::CheckUserLimits(u, "EMAIL"); !lim.ok()) return Fail(lim);
   if (!model::Parse(a.role, &u.role)) return Usage("--role: unknown role '" + a.role + "'");
-  int64_t exp = 0;
-  if (int rc = ParseKeyExpiry("--key-expires", a.expires, &exp); rc != kExitOk) return rc;
+  community::KeyOptions key;
+  key.read_only = a.read_only;
+  if (int rc = ParseKeyExpiry("--key-expires", a.expires, &key.expires); rc != kExitOk) return rc;
   auto s = OpenStore(ctx);
   if (!s.ok()) return Fail(s.status());
-  auto org = (*s)->FindOrg(a.org);
+  auto org = (*s)->community().FindOrg(a.org);
   if (!org.ok()) return Fail(Status::NotFound("unknown organisation '" + a.org + "'"));
-  if (org->status == model::OrgStatus::kExternal)
-    return Fail(Status::Invalid("'" + org->name + "' is an external organisation; it has no users"));
-  if (u.role == model::Role::kAdmin && !org->is_chair)
-    return Fail(Status::Permission("the admin role is reserved for the chair's users"));
-  u.org_id = org->id;
-  u.org_name = org->name;
-  store::Transaction tx(s->get());
-  Status st = tx.status();
-  if (st.ok()) st = (*s)->AddUser(&u);
-  if (st.ok())
-    st = audit::Record(s->get(), CliActor(&*org), "user.add", "user", u.email, org->uuid,
-                       model::Name(u.role));
-  if (!st.ok()) return Fail(st);
-  int rc = IssueKey(ctx, s->get(), u, exp, a.read_only, true);
-  if (rc != kExitOk) return rc;
-  st = tx.Commit();
-  if (!st.ok()) return Fail(st);
+  auto added = community::AddUser(s->get(), CliActor(&*org), std::move(u), *org, key);
+  if (!added.ok()) return Fail(added.status());
+  PrintKey(ctx, added->user, added->key, true);
   return kExitOk;
 }
 
 int CmdUserNewKey(const Context& ctx, const UserAddArgs& a) {
-  int64_t exp = 0;
-  if (int rc = ParseKeyExpiry("--expires", a.expires, &exp); rc != kExitOk) return rc;
+  community::KeyOptions key;
+  key.read_only = a.read_only;
+  if (int rc = ParseKeyExpiry("--expires", a.expires, &key.expires); rc != kExitOk) return rc;
   auto s = OpenStore(ctx);
   if (!s.ok()) return Fail(s.status());
-  auto u = (*s)->FindUser(util::ToLower(util::Trim(a.email)));
+  auto u = (*s)->community().FindUser(util::ToLower(util::Trim(a.email)));
   if (!u.ok()) return Fail(u.status());
-  store::Transaction tx(s->get());
-  if (!tx.status().ok()) return Fail(tx.status());
-  int rc = IssueKey(ctx, s->get(), *u, exp, a.read_only, false);
-  if (rc != kExitOk) return rc;
-  Status st = audit::Record(s->get(), CliActor(), "key.create", "user", u->email, "");
-  if (st.ok()) st = tx.Commit();
-  return st.ok() ? kExitOk : Fail(st);
+  auto nk = community::IssueKey(s->get(), CliActor(), *u, key);
+  if (!nk.ok()) return Fail(nk.status());
+  PrintKey(ctx, *u, *nk, false);
+  return kExitOk;
 }
 
 int CmdUserList(const Context& ctx, const std::string& org) {
@@ -274,21 +235,16 @@ int CmdUserList(const Context& ctx, const std::string& org) {
   if (!s.ok()) return Fail(s.status());
   int64_t org_id = 0;
   if (!org.empty()) {
-    auto o = (*s)->FindOrg(org);
+    auto o = (*s)->community().FindOrg(org);
     if (!o.ok()) return Fail(o.status());
     org_id = o->id;
   }
   std::vector<model::User> users;
-  Status st = (*s)->ListUsers(org_id, &users);
+  Status st = (*s)->community().ListUsers(org_id, &users);
   if (!st.ok()) return Fail(st);
   if (ctx.json) {
     json::array arr;
-    for (const auto& u : users)
-      arr.push_back({{"email", u.email},
-                     {"org", u.org_name},
-                     {"role", model::Name(u.role)},
-                     {"disabled", u.disabled},
-                     {"created", util::FormatIso8601(u.created)}});
+    for (const auto& u : users) arr.push_back(community::ToJson(u, community::Shape::kCli));
     PrintJson(arr);
     return kExitOk;
   }
@@ -317,28 +273,19 @@ int CmdSharingGroupAdd(const Context& ctx, const SharingGroupAddArgs& a) {
           model::CheckSharingGroupLimits(g, "NAME", "--releasability", "--description");
       !lim.ok())
     return Fail(lim);
-  g.owner = {owner->id, owner->uuid, owner->name};
-  store::Transaction tx(s->get());
-  Status st = tx.status();
-  if (st.ok()) st = (*s)->AddSharingGroup(&g);
-  if (st.ok())
-    st = audit::Record(s->get(), CliActor(&*owner), "sharing-group.add", "sharing-group", g.uuid,
-                       owner->uuid, g.name);
+  std::vector<model::Org> members;
   for (const auto& name : a.orgs) {
-    if (!st.ok()) break;
-    auto o = (*s)->FindOrg(name);
-    if (!o.ok()) {
-      st = Status::NotFound("--org: unknown organisation '" + name + "'");
-      break;
-    }
-    st = (*s)->AddSharingGroupOrg(g.id, o->id);
+    auto o = (*s)->community().FindOrg(name);
+    if (!o.ok()) return Fail(Status::NotFound("--org: unknown organisation '" + name + "'"));
+    members.push_back(std::move(*o));
   }
-  if (st.ok()) st = tx.Commit();
-  if (!st.ok()) return Fail(st);
+  auto added = community::AddSharingGroup(s->get(), CliActor(&*owner), std::move(g), members);
+  if (!added.ok()) return Fail(added.status());
   if (ctx.json) {
-    PrintJson({{"uuid", g.uuid}, {"name", g.name}});
+    PrintJson({{"uuid", added->uuid}, {"name", added->name}});
   } else if (!ctx.quiet) {
-    std::cout << "added sharing group " << util::EscapeForTerminal(g.name) << " " << g.uuid << "\n";
+    std::cout << "added sharing group " << util::EscapeForTerminal(added->name) << " "
+              << added->uuid << "\n";
   }
   return kExitOk;
 }
@@ -347,25 +294,18 @@ int CmdSharingGroupAddOrg(const Context& ctx, const std::string& group,
                           const std::vector<std::string>& orgs) {
   auto s = OpenStore(ctx);
   if (!s.ok()) return Fail(s.status());
-  auto g = (*s)->FindSharingGroup(group);
+  auto g = (*s)->community().FindSharingGroup(group);
   if (!g.ok()) return Fail(g.status());
-  store::Transaction tx(s->get());
-  Status st = tx.status();
+  std::vector<model::Org> add;
   for (const auto& name : orgs) {
-    if (!st.ok()) break;
-    auto o = (*s)->FindOrg(name);
-    if (!o.ok()) {
-      st = Status::NotFound("unknown organisation '" + name + "'");
-      break;
-    }
-    st = (*s)->AddSharingGroupOrg(g->id, o->id);
-    if (st.ok())
-      st = audit::Record(s->get(), CliActor(), "sharing-group.add-org", "sharing-group", g->uuid,
-                         g->owner.uuid, o->name);
+    auto o = (*s)->community().FindOrg(name);
+    if (!o.ok()) return Fail(Status::NotFound("unknown organisation '" + name + "'"));
+    add.push_back(std::move(*o));
   }
-  if (st.ok()) st = tx.Commit();
-  if (!st.ok()) return Fail(st);
-  if (!ctx.quiet && !ctx.json) std::cout << "added " << orgs.size() << " organisation(s) to " << g->name << "\n";
+  auto added = community::AddSharingGroupOrgs(s->get(), CliActor(), *g, add);
+  if (!added.ok()) return Fail(added.status());
+  if (!ctx.quiet && !ctx.json)
+    std::cout << "added " << orgs.size() << " organisation(s) to " << g->name << "\n";
   return kExitOk;
 }
 
@@ -373,19 +313,11 @@ int CmdSharingGroupList(const Context& ctx) {
   auto s = OpenStore(ctx);
   if (!s.ok()) return Fail(s.status());
   std::vector<model::SharingGroup> groups;
-  Status st = (*s)->ListSharingGroups(&groups);
+  Status st = (*s)->community().ListSharingGroups(&groups);
   if (!st.ok()) return Fail(st);
   if (ctx.json) {
     json::array arr;
-    for (const auto& g : groups) {
-      json::array members;
-      for (const auto& m : g.members) members.push_back({{"uuid", m.uuid}, {"name", m.name}});
-      arr.push_back({{"uuid", g.uuid},
-                     {"name", g.name},
-                     {"releasability", g.releasability},
-                     {"owner", g.owner.name},
-                     {"members", members}});
-    }
+    for (const auto& g : groups) arr.push_back(community::ToJson(g, community::Shape::kCli));
     PrintJson(arr);
     return kExitOk;
   }

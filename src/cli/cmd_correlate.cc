@@ -12,6 +12,7 @@
 #include "cli/context.h"
 #include "cli/register.h"
 #include "intel/correlation.h"
+#include "intel/json.h"
 #include "intel/search.h"
 #include "model/canon.h"
 #include "util/util.h"
@@ -44,7 +45,7 @@ Status OpenSession(const Context& ctx, const std::string& as, bool force_rebuild
     auto org = ResolveActingOrg(out->store.get(), as);
     if (!org.ok()) return org.status();
     out->as = *org;
-    auto v = out->store->ViewerFor(org->id);
+    auto v = out->store->community().ViewerFor(org->id);
     if (!v.ok()) return v.status();
     out->viewer = *v;
   }
@@ -61,56 +62,8 @@ std::string Short(const std::string& s, size_t max = 60) {
   return s.size() > max ? s.substr(0, max - 3) + "..." : s;
 }
 
-json::object AttributeJson(const store::Store::AttributeContext& c) {
-  const model::Attribute& a = c.attribute;
-  json::array tags;
-  for (const auto& t : a.tags) tags.push_back(json::string(t.name));
-  json::array etags;
-  for (const auto& t : c.event_tags) etags.push_back(json::string(t.name));
-  json::object o{{"uuid", a.uuid},
-                 {"type", a.type},
-                 {"category", a.category},
-                 {"value", a.value},
-                 {"to_ids", a.to_ids},
-                 {"timestamp", a.timestamp},
-                 {"tags", std::move(tags)},
-                 {"tlp", model::TlpLabel(c.tlp)},
-                 {"event", json::object{{"uuid", c.event_uuid},
-                                        {"info", c.event_info},
-                                        {"date", c.event_date},
-                                        {"published", c.event_published},
-                                        {"orgc", c.event_orgc.name},
-                                        {"tags", std::move(etags)}}}};
-  if (!c.object_uuid.empty()) {
-    o["object"] = json::object{
-        {"uuid", c.object_uuid}, {"name", c.object_name}, {"relation", a.object_relation}};
-  }
-  return o;
-}
-
-json::array CorrelationsJson(const std::vector<intel::CorrelatedAttribute>& corr) {
-  json::array arr;
-  for (const auto& c : corr) {
-    json::object o = AttributeJson(c.context);
-    o["rule"] = intel::Name(c.match.rule);
-    o["matched_value"] = c.match.matched_value;
-    o["correlated_value"] = c.match.value;
-    arr.push_back(std::move(o));
-  }
-  return arr;
-}
-
-json::array OverJson(const std::vector<intel::OverCorrelation>& over) {
-  json::array arr;
-  for (const auto& o : over) {
-    arr.push_back(json::object{{"value", o.value},
-                               {"rule", intel::Name(o.rule)},
-                               {"over_correlating", true},
-                               {"visible_count", o.visible_count},
-                               {"visible_events", o.visible_events}});
-  }
-  return arr;
-}
+// The CLI's --json view of attributes in context (intel/json.h).
+const intel::ContextJsonOptions kCliView{intel::Shape::kCli, nullptr};
 
 void PrintCorrelations(const std::vector<intel::CorrelatedAttribute>& corr,
                        const std::vector<intel::OverCorrelation>& over, int64_t max_events,
@@ -219,9 +172,9 @@ int CmdShow(const Context& ctx, const std::string& uuid, const std::string& as, 
   Status st = OpenSession(ctx, as, force, &ss);
   if (!st.ok()) return Fail(st);
   Status hidden = Status::NotFound("no attribute " + uuid + " visible to " + ss.as.name);
-  auto id = ss.store->FindAttributeId(util::ToLower(uuid));
+  auto id = ss.store->intel().FindAttributeId(util::ToLower(uuid));
   if (!id.ok()) return Fail(id.status().code() == Status::Code::kNotFound ? hidden : id.status());
-  auto self = ss.store->GetAttributeContext(ss.viewer, *id);
+  auto self = ss.store->intel().GetAttributeContext(ss.viewer, *id);
   if (!self.ok())
     return Fail(self.status().code() == Status::Code::kNotFound ? hidden : self.status());
   auto r = ss.index->Correlations(ss.viewer, *id, ss.settings);
@@ -230,11 +183,9 @@ int CmdShow(const Context& ctx, const std::string& uuid, const std::string& as, 
   st = intel::DescribeCorrelations(ss.store.get(), ss.viewer, *r, &corr);
   if (!st.ok()) return Fail(st);
   if (ctx.json) {
-    json::object o{{"attribute", AttributeJson(*self)},
-                   {"correlations", CorrelationsJson(corr)},
-                   {"over_correlating", OverJson(r->over_correlating)},
-                   {"max_events", ss.settings.max_events}};
-    std::cout << json::serialize(o) << "\n";
+    std::cout << json::serialize(intel::ToJson(*self, corr, r->over_correlating,
+                                               ss.settings.max_events, kCliView))
+              << "\n";
     return kExitOk;
   }
   const auto& a = self->attribute;
@@ -267,11 +218,11 @@ std::string ExclusionValue(const std::string& raw) {
 int CmdExclusionAdd(const Context& ctx, const std::string& value, const std::string& comment) {
   auto s = OpenStore(ctx);
   if (!s.ok()) return Fail(s.status());
-  store::Store::CorrelationExclusion e;
+  store::CorrelationExclusion e;
   e.value = ExclusionValue(value);
   e.comment = comment;
   if (e.value.empty()) return Usage("correlation exclusion: empty value");
-  Status st = (*s)->AddCorrelationExclusion(&e);
+  Status st = (*s)->intel().AddCorrelationExclusion(&e);
   if (!st.ok()) return Fail(st);
   if (ctx.json) {
     std::cout << json::serialize(json::object{{"id", e.id}, {"value", e.value}}) << "\n";
@@ -285,9 +236,9 @@ int CmdExclusionRemove(const Context& ctx, const std::string& value) {
   auto s = OpenStore(ctx);
   if (!s.ok()) return Fail(s.status());
   std::string v(util::Trim(value));
-  Status st = (*s)->RemoveCorrelationExclusion(v);
+  Status st = (*s)->intel().RemoveCorrelationExclusion(v);
   if (st.code() == Status::Code::kNotFound && ExclusionValue(v) != v) {
-    st = (*s)->RemoveCorrelationExclusion(ExclusionValue(v));
+    st = (*s)->intel().RemoveCorrelationExclusion(ExclusionValue(v));
   }
   if (!st.ok()) return Fail(st);
   if (!ctx.quiet && !ctx.json) std::cout << "correlation exclusion removed: " << v << "\n";
@@ -297,17 +248,12 @@ int CmdExclusionRemove(const Context& ctx, const std::string& value) {
 int CmdExclusionList(const Context& ctx) {
   auto s = OpenStore(ctx);
   if (!s.ok()) return Fail(s.status());
-  std::vector<store::Store::CorrelationExclusion> ex;
-  Status st = (*s)->ListCorrelationExclusions(&ex);
+  std::vector<store::CorrelationExclusion> ex;
+  Status st = (*s)->intel().ListCorrelationExclusions(&ex);
   if (!st.ok()) return Fail(st);
   if (ctx.json) {
     json::array arr;
-    for (const auto& e : ex) {
-      arr.push_back(json::object{{"id", e.id},
-                                 {"value", e.value},
-                                 {"comment", e.comment},
-                                 {"created", util::FormatIso8601(e.created)}});
-    }
+    for (const auto& e : ex) arr.push_back(intel::ToJson(e));
     std::cout << json::serialize(arr) << "\n";
     return kExitOk;
   }
@@ -321,7 +267,7 @@ int CmdSetThreshold(const Context& ctx, int64_t n) {
   if (n < 1) return Usage("set-threshold: the number of events must be at least 1");
   auto s = OpenStore(ctx);
   if (!s.ok()) return Fail(s.status());
-  Status st = (*s)->SetSetting(intel::kMaxEventsSetting, std::to_string(n));
+  Status st = (*s)->settings().SetSetting(intel::kMaxEventsSetting, std::to_string(n));
   if (!st.ok()) return Fail(st);
   if (!ctx.quiet && !ctx.json) {
     std::cout << "values in more than " << n << " events are now over-correlating\n";
@@ -425,21 +371,7 @@ int CmdSearch(const Context& ctx, const SearchArgs& a, bool force) {
   st = intel::Search(ss.store.get(), *ss.index, ss.settings, ss.viewer, a.values, f, &res);
   if (!st.ok()) return st.code() == Status::Code::kInvalid ? Usage(st.message()) : Fail(st);
   if (ctx.json) {
-    json::array hits;
-    for (const auto& h : res.hits) {
-      json::object o = AttributeJson(h.context);
-      o["query"] = h.query;
-      o["matched_by"] = intel::Name(h.rule);
-      if (f.correlations) {
-        o["correlations"] = CorrelationsJson(h.correlations);
-        o["over_correlating"] = OverJson(h.over_correlating);
-      }
-      hits.push_back(std::move(o));
-    }
-    std::cout << json::serialize(json::object{{"count", res.hits.size()},
-                                              {"truncated", res.truncated},
-                                              {"hits", std::move(hits)}})
-              << "\n";
+    std::cout << json::serialize(intel::ToJson(res, f.correlations, kCliView)) << "\n";
     return kExitOk;
   }
   if (res.hits.empty()) {

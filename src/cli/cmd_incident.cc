@@ -23,13 +23,13 @@ namespace sanad::cli {
 namespace {
 
 namespace json = boost::json;
-using incident::Caller;
 using incident::Coordinator;
+using policy::Actor;
 
 // Opens the store, resolves --as, runs `fn` in one transaction and prints
 // what it wrote to `out` after the commit.
 int Run(const Context& ctx, const std::string& as,
-        const std::function<Status(Coordinator&, const Caller&, store::Store*, std::string*)>& fn) {
+        const std::function<Status(Coordinator&, const Actor&, store::Store*, std::string*)>& fn) {
   auto s = OpenStore(ctx);
   if (!s.ok()) return Fail(s.status());
   store::Transaction tx(s->get());
@@ -38,7 +38,7 @@ int Run(const Context& ctx, const std::string& as,
   if (!org.ok()) return Fail(org.status());
   auto co = Coordinator::Create(s->get());
   if (!co.ok()) return Fail(co.status());
-  Caller caller = incident::LocalCaller(*org);
+  Actor caller = CliActor(&*org);
   std::string out;
   Status st = fn(**co, caller, s->get(), &out);
   if (!st.ok()) return Fail(st);
@@ -87,7 +87,7 @@ std::vector<std::vector<std::string>> SummaryRows(
         overdue += (overdue.empty() ? "" : ",") + std::string(incident::Name(c.kind));
     if (s.overdue_tasks)
       overdue += (overdue.empty() ? "" : ",") + std::to_string(s.overdue_tasks) + " task(s)";
-    rows.push_back({i.uuid, store::Name(i.status), store::Name(i.severity), Tlp(i.tlp),
+    rows.push_back({i.uuid, model::Name(i.status), model::Name(i.severity), Tlp(i.tlp),
                     i.rsit_class + ":" + i.rsit_type, i.affected_org.name,
                     overdue.empty() ? "-" : overdue, i.title});
   }
@@ -108,10 +108,10 @@ std::string ViewText(const incident::IncidentView& v) {
   std::ostringstream o;
   o << "incident    " << i.uuid << "\n"
     << "title       " << i.title << "\n"
-    << "status      " << store::Name(i.status)
+    << "status      " << model::Name(i.status)
     << (i.duplicate_of_uuid.empty() ? "" : " of " + i.duplicate_of_uuid) << "\n"
     << "class       " << i.rsit_class << ":" << i.rsit_type << "\n"
-    << "severity    " << store::Name(i.severity) << "   " << Tlp(i.tlp)
+    << "severity    " << model::Name(i.severity) << "   " << Tlp(i.tlp)
     << (i.pap == model::Pap::kNone ? "" : "   " + model::PapTagName(i.pap)) << "\n"
     << "affected    " << i.affected_org.name
     << (i.affected_country.empty() ? "" : " (" + i.affected_country + ")") << "\n"
@@ -130,14 +130,14 @@ std::string ViewText(const incident::IncidentView& v) {
   o << "reports     " << v.reports.size() << ", indicators " << v.indicators.size() << ", links "
     << v.links.size() << ", comments " << v.comments.size() << "\n";
   for (const auto& r : v.rfas) {
-    o << "rfa         " << r.rfa.uuid << " " << store::Name(r.rfa.kind) << " "
-      << store::Name(r.rfa.status) << " (" << r.offer_count << " offer(s))\n";
+    o << "rfa         " << r.rfa.uuid << " " << model::Name(r.rfa.kind) << " "
+      << model::Name(r.rfa.status) << " (" << r.offer_count << " offer(s))\n";
     for (const auto& f : r.offers)
-      o << "  offer     " << f.uuid << " " << f.org.name << " " << store::Name(f.status) << ": "
+      o << "  offer     " << f.uuid << " " << f.org.name << " " << model::Name(f.status) << ": "
         << f.description << (f.by_when ? " by " + Time(f.by_when) : "") << "\n";
   }
   for (const auto& t : v.tasks)
-    o << "task        " << t.task.uuid << " " << store::Name(t.task.status) << " "
+    o << "task        " << t.task.uuid << " " << model::Name(t.task.status) << " "
       << t.task.assignee_org.name << " due " << Time(t.task.due) << (t.overdue ? " OVERDUE" : "")
       << ": " << t.task.title << "\n";
   return o.str();
@@ -184,7 +184,7 @@ struct OfferArgs {
   std::string as, uuid, description, by, note;
 };
 
-Status ParseIndicator(const std::string& s, store::Indicator* out) {
+Status ParseIndicator(const std::string& s, model::Indicator* out) {
   // TYPE:VALUE when TYPE is a MISP type, else VALUE with a guessed type.
   size_t c = s.find(':');
   if (c != std::string::npos && c > 0 && s.find("://") != c &&
@@ -210,12 +210,12 @@ int CmdReport(const Context& ctx, const ReportArgs& a) {
   if (!a.received.empty() && !ParseWhen(a.received, &r.received))
     return Usage("--received: cannot read time '" + a.received + "'");
   for (const auto& s : a.indicators) {
-    store::Indicator ind;
+    model::Indicator ind;
     ParseIndicator(s, &ind);
     r.indicators.push_back(ind);
   }
   for (const auto& s : a.attachments) {
-    store::Attachment at;
+    model::Attachment at;
     size_t c = s.rfind(':');
     if (c == std::string::npos) return Usage("--attachment: expected NAME:SHA256, got '" + s + "'");
     at.name = s.substr(0, c);
@@ -229,7 +229,7 @@ int CmdReport(const Context& ctx, const ReportArgs& a) {
   r.tlp = a.tlp;
   r.pap = a.pap;
   r.coordinator = a.coordinator;
-  return Run(ctx, a.as, [&](Coordinator& co, const Caller& c, store::Store*, std::string* out) {
+  return Run(ctx, a.as, [&](Coordinator& co, const Actor& c, store::Store*, std::string* out) {
     auto f = co.FileReport(c, r);
     if (!f.ok()) return f.status();
     if (ctx.json) {
@@ -238,8 +238,8 @@ int CmdReport(const Context& ctx, const ReportArgs& a) {
                             {"report", incident::ToJson(f->report)}});
     } else {
       *out = (f->created ? "opened incident " : "added report to incident ") + f->incident.uuid +
-             " (" + store::Name(f->incident.status) + ", " + f->incident.rsit_class + ":" +
-             f->incident.rsit_type + ", " + store::Name(f->incident.severity) + ", coordinator " +
+             " (" + model::Name(f->incident.status) + ", " + f->incident.rsit_class + ":" +
+             f->incident.rsit_type + ", " + model::Name(f->incident.severity) + ", coordinator " +
              f->incident.coordinator_org.name + ")\n";
     }
     return Status::Ok();
@@ -250,11 +250,11 @@ int CmdList(const Context& ctx, const SimpleArgs& a, bool overdue) {
   incident::IncidentFilter f;
   f.open_only = a.open;
   for (const auto& s : a.statuses) {
-    store::IncidentStatus st;
-    if (!store::Parse(s, &st)) return Usage("--status: unknown status '" + s + "'");
+    model::IncidentStatus st;
+    if (!model::Parse(s, &st)) return Usage("--status: unknown status '" + s + "'");
     f.statuses.push_back(st);
   }
-  return Run(ctx, a.as, [&](Coordinator& co, const Caller& c, store::Store*, std::string* out) {
+  return Run(ctx, a.as, [&](Coordinator& co, const Actor& c, store::Store*, std::string* out) {
     std::vector<incident::IncidentSummary> list;
     Status st = overdue ? co.Overdue(c, &list) : co.List(c, f, &list);
     if (!st.ok()) return st;
@@ -273,7 +273,7 @@ int CmdList(const Context& ctx, const SimpleArgs& a, bool overdue) {
 }
 
 int CmdShow(const Context& ctx, const SimpleArgs& a) {
-  return Run(ctx, a.as, [&](Coordinator& co, const Caller& c, store::Store*, std::string* out) {
+  return Run(ctx, a.as, [&](Coordinator& co, const Actor& c, store::Store*, std::string* out) {
     auto v = co.Get(c, a.uuid);
     if (!v.ok()) return v.status();
     *out = ctx.json ? incident::ToJsonText(*v) : ViewText(*v);
@@ -285,7 +285,7 @@ int CmdExport(const Context& ctx, const SimpleArgs& a) {
   if (a.format != "json" && a.format != "iodef")
     return Usage("--format: expected json or iodef, got '" + a.format + "'");
   std::string doc;
-  int rc = Run(ctx, a.as, [&](Coordinator& co, const Caller& c, store::Store*, std::string*) {
+  int rc = Run(ctx, a.as, [&](Coordinator& co, const Actor& c, store::Store*, std::string*) {
     auto d = a.format == "json" ? co.ExportJson(c, a.uuid) : co.ExportIodef(c, a.uuid);
     if (!d.ok()) return d.status();
     doc = std::move(*d);
@@ -306,7 +306,7 @@ int CmdExport(const Context& ctx, const SimpleArgs& a) {
 int CmdUpdate(const Context& ctx, const UpdateArgs& a) {
   incident::IncidentChanges ch{a.title, a.description, a.cls,         a.type,   a.severity,
                                a.tlp,   a.pap,         a.coordinator, a.country};
-  return Run(ctx, a.as, [&](Coordinator& co, const Caller& c, store::Store*, std::string* out) {
+  return Run(ctx, a.as, [&](Coordinator& co, const Actor& c, store::Store*, std::string* out) {
     auto inc = co.Update(c, a.uuid, ch);
     if (!inc.ok()) return inc.status();
     *out = ctx.json ? J(incident::ToJson(*inc)) : "updated incident " + inc->uuid + "\n";
@@ -315,27 +315,27 @@ int CmdUpdate(const Context& ctx, const UpdateArgs& a) {
 }
 
 int CmdStatus(const Context& ctx, const StatusArgs& a) {
-  store::IncidentStatus to;
-  if (!store::Parse(a.status, &to))
+  model::IncidentStatus to;
+  if (!model::Parse(a.status, &to))
     return Usage(
         "STATUS: expected new, triage, in-progress, contained, resolved, closed, "
         "rejected or duplicate, got '" +
         a.status + "'");
-  return Run(ctx, a.as, [&](Coordinator& co, const Caller& c, store::Store*, std::string* out) {
+  return Run(ctx, a.as, [&](Coordinator& co, const Actor& c, store::Store*, std::string* out) {
     auto inc = co.SetStatus(c, a.uuid, to, a.note, a.duplicate_of);
     if (!inc.ok()) return inc.status();
     *out = ctx.json ? J(incident::ToJson(*inc))
-                    : "incident " + inc->uuid + " is " + store::Name(inc->status) + "\n";
+                    : "incident " + inc->uuid + " is " + model::Name(inc->status) + "\n";
     return Status::Ok();
   });
 }
 
 int CmdIndicator(const Context& ctx, const SimpleArgs& a) {
-  store::Indicator ind;
+  model::Indicator ind;
   ind.type = a.type;
   ind.value = a.text;
   ind.comment = a.comment;
-  return Run(ctx, a.as, [&](Coordinator& co, const Caller& c, store::Store*, std::string* out) {
+  return Run(ctx, a.as, [&](Coordinator& co, const Actor& c, store::Store*, std::string* out) {
     auto r = co.AddIndicator(c, a.uuid, ind);
     if (!r.ok()) return r.status();
     *out = ctx.json ? J(incident::ToJson(*r))
@@ -345,7 +345,7 @@ int CmdIndicator(const Context& ctx, const SimpleArgs& a) {
 }
 
 int CmdComment(const Context& ctx, const SimpleArgs& a) {
-  return Run(ctx, a.as, [&](Coordinator& co, const Caller& c, store::Store*, std::string* out) {
+  return Run(ctx, a.as, [&](Coordinator& co, const Actor& c, store::Store*, std::string* out) {
     auto r = co.AddComment(c, a.uuid, a.text);
     if (!r.ok()) return r.status();
     *out = ctx.json ? J(incident::ToJson(*r)) : "comment " + r->uuid + "\n";
@@ -357,7 +357,7 @@ int CmdTaskAdd(const Context& ctx, const TaskArgs& a) {
   incident::NewTask t{a.uuid, a.title, a.description, a.org, a.user, 0};
   if (!a.due.empty() && !ParseWhen(a.due, &t.due))
     return Usage("--due: cannot read time '" + a.due + "' (use +2d, a date or ISO-8601)");
-  return Run(ctx, a.as, [&](Coordinator& co, const Caller& c, store::Store*, std::string* out) {
+  return Run(ctx, a.as, [&](Coordinator& co, const Actor& c, store::Store*, std::string* out) {
     auto r = co.AddTask(c, t);
     if (!r.ok()) return r.status();
     *out = ctx.json ? J(incident::ToJson(*r))
@@ -368,21 +368,21 @@ int CmdTaskAdd(const Context& ctx, const TaskArgs& a) {
 }
 
 int CmdTaskStatus(const Context& ctx, const TaskArgs& a) {
-  store::TaskStatus to;
-  if (!store::Parse(a.status, &to))
+  model::TaskStatus to;
+  if (!model::Parse(a.status, &to))
     return Usage("STATUS: expected waiting, in-progress, done or cancelled, got '" + a.status +
                  "'");
-  return Run(ctx, a.as, [&](Coordinator& co, const Caller& c, store::Store*, std::string* out) {
+  return Run(ctx, a.as, [&](Coordinator& co, const Actor& c, store::Store*, std::string* out) {
     auto r = co.SetTaskStatus(c, a.uuid, to, a.note);
     if (!r.ok()) return r.status();
     *out = ctx.json ? J(incident::ToJson(*r))
-                    : "task " + r->uuid + " is " + store::Name(r->status) + "\n";
+                    : "task " + r->uuid + " is " + model::Name(r->status) + "\n";
     return Status::Ok();
   });
 }
 
 int CmdTaskLog(const Context& ctx, const TaskArgs& a) {
-  return Run(ctx, a.as, [&](Coordinator& co, const Caller& c, store::Store*, std::string* out) {
+  return Run(ctx, a.as, [&](Coordinator& co, const Actor& c, store::Store*, std::string* out) {
     auto r = co.LogWork(c, a.uuid, a.text);
     if (!r.ok()) return r.status();
     *out = ctx.json ? J(incident::ToJson(*r)) : "logged work on task " + a.uuid + "\n";
@@ -393,7 +393,7 @@ int CmdTaskLog(const Context& ctx, const TaskArgs& a) {
 int CmdLink(const Context& ctx, const LinkArgs& a) {
   if (a.event.empty() == a.attribute.empty())
     return Usage("incident link: give exactly one of --event or --attribute");
-  return Run(ctx, a.as, [&](Coordinator& co, const Caller& c, store::Store*, std::string* out) {
+  return Run(ctx, a.as, [&](Coordinator& co, const Actor& c, store::Store*, std::string* out) {
     std::string kind = a.event.empty() ? "attribute" : "event";
     Status st = co.Link(c, a.uuid, kind, a.event.empty() ? a.attribute : a.event);
     if (!st.ok()) return st;
@@ -406,7 +406,7 @@ int CmdPromote(const Context& ctx, const PromoteArgs& a) {
   model::Distribution d;
   if (!model::Parse(a.distribution, &d) || d == model::Distribution::kInherit)
     return Usage("--distribution: expected 0-4 or a name, got '" + a.distribution + "'");
-  return Run(ctx, a.as, [&](Coordinator& co, const Caller& c, store::Store*, std::string* out) {
+  return Run(ctx, a.as, [&](Coordinator& co, const Actor& c, store::Store*, std::string* out) {
     auto ev = co.Promote(c, a.uuid, a.ids, d, a.sharing_group, a.info, a.tlp);
     if (!ev.ok()) return ev.status();
     *out = ctx.json ? J(json::object{{"event_uuid", *ev}})
@@ -416,7 +416,7 @@ int CmdPromote(const Context& ctx, const PromoteArgs& a) {
 }
 
 int CmdSeen(const Context& ctx, const SimpleArgs& a) {
-  return Run(ctx, a.as, [&](Coordinator& co, const Caller& c, store::Store* s, std::string* out) {
+  return Run(ctx, a.as, [&](Coordinator& co, const Actor& c, store::Store* s, std::string* out) {
     auto settings = intel::LoadCorrelationSettings(s);
     if (!settings.ok()) return settings.status();
     auto index = intel::OpenCorrelationIndex(s, ctx.data_dir);
@@ -457,7 +457,7 @@ int CmdSlaShow(const Context& ctx) {
   }
   std::vector<std::vector<std::string>> rows;
   for (int sv = 3; sv >= 0; --sv) {
-    std::vector<std::string> row{store::Name(static_cast<store::Severity>(sv))};
+    std::vector<std::string> row{model::Name(static_cast<model::Severity>(sv))};
     for (int k = 0; k < incident::kClockKinds; ++k)
       row.push_back(sla->seconds[sv][k] ? incident::FormatDuration(sla->seconds[sv][k]) : "-");
     rows.push_back(row);
@@ -467,26 +467,26 @@ int CmdSlaShow(const Context& ctx) {
 }
 
 int CmdSlaSet(const Context& ctx, const SlaArgs& a) {
-  store::Severity sv;
+  model::Severity sv;
   incident::ClockKind k;
   int64_t secs = 0;
-  if (!store::Parse(a.severity, &sv))
+  if (!model::Parse(a.severity, &sv))
     return Usage("SEVERITY: expected low, medium, high or critical, got '" + a.severity + "'");
   if (!incident::Parse(a.clock, &k))
     return Usage("CLOCK: expected acknowledge, first-offer, containment or resolution, got '" +
                  a.clock + "'");
   if (!incident::ParseDuration(a.duration, &secs))
     return Usage("DURATION: expected e.g. 90m, 4h, 3d, 2w, got '" + a.duration + "'");
-  return Run(ctx, a.as, [&](Coordinator& co, const Caller& c, store::Store*, std::string* out) {
+  return Run(ctx, a.as, [&](Coordinator& co, const Actor& c, store::Store*, std::string* out) {
     SANAD_RETURN_IF_ERROR(co.SetSla(c, sv, k, secs));
-    *out = std::string("SLA ") + store::Name(sv) + " " + incident::Name(k) + " = " +
+    *out = std::string("SLA ") + model::Name(sv) + " " + incident::Name(k) + " = " +
            incident::FormatDuration(secs) + "\n";
     return Status::Ok();
   });
 }
 
 int CmdResponsiveness(const Context& ctx, const SimpleArgs& a) {
-  return Run(ctx, a.as, [&](Coordinator& co, const Caller& c, store::Store*, std::string* out) {
+  return Run(ctx, a.as, [&](Coordinator& co, const Actor& c, store::Store*, std::string* out) {
     std::vector<incident::Responsiveness> rs;
     SANAD_RETURN_IF_ERROR(co.MemberResponsiveness(c, &rs));
     if (ctx.json) {
@@ -517,13 +517,13 @@ int CmdResponsiveness(const Context& ctx, const SimpleArgs& a) {
 // ---- rfa ----
 
 std::string RfaLine(const incident::RfaView& r) {
-  std::string s = r.rfa.uuid + "  " + store::Name(r.rfa.kind) + "  " + store::Name(r.rfa.status) +
+  std::string s = r.rfa.uuid + "  " + model::Name(r.rfa.kind) + "  " + model::Name(r.rfa.status) +
                   "  from " + r.rfa.requester_org.name + "  " + Tlp(r.tlp) + "  " + r.rsit_class +
                   ":" + r.rsit_type;
   if (r.rfa.needed_by) s += "  needed by " + Time(r.rfa.needed_by);
   s += "\n    " + r.rfa.description + "\n";
   for (const auto& f : r.offers)
-    s += "    offer " + f.uuid + "  " + f.org.name + "  " + store::Name(f.status) + ": " +
+    s += "    offer " + f.uuid + "  " + f.org.name + "  " + model::Name(f.status) + ": " +
          f.description + (f.by_when ? " (by " + Time(f.by_when) + ")" : "") + "\n";
   return s;
 }
@@ -534,18 +534,18 @@ int CmdRfaCreate(const Context& ctx, const RfaArgs& a) {
     return Usage("--needed-by: cannot read time '" + a.needed_by + "'");
   if (!a.orgs.empty() && a.audience == "all-members") r.audience = "orgs";
   if (!a.sharing_group.empty() && a.audience == "all-members") r.audience = "sharing-group";
-  return Run(ctx, a.as, [&](Coordinator& co, const Caller& c, store::Store*, std::string* out) {
+  return Run(ctx, a.as, [&](Coordinator& co, const Actor& c, store::Store*, std::string* out) {
     auto rfa = co.CreateRfa(c, r);
     if (!rfa.ok()) return rfa.status();
     *out = ctx.json ? J(incident::ToJson(*rfa))
-                    : "request " + rfa->uuid + " (" + store::Name(rfa->kind) + ") sent to " +
-                          store::Name(rfa->audience) + "\n";
+                    : "request " + rfa->uuid + " (" + model::Name(rfa->kind) + ") sent to " +
+                          model::Name(rfa->audience) + "\n";
     return Status::Ok();
   });
 }
 
 int CmdRfaList(const Context& ctx, const SimpleArgs& a) {
-  return Run(ctx, a.as, [&](Coordinator& co, const Caller& c, store::Store*, std::string* out) {
+  return Run(ctx, a.as, [&](Coordinator& co, const Actor& c, store::Store*, std::string* out) {
     std::vector<incident::RfaView> list;
     SANAD_RETURN_IF_ERROR(co.ListRfas(c, a.open, &list));
     if (ctx.json) {
@@ -561,7 +561,7 @@ int CmdRfaList(const Context& ctx, const SimpleArgs& a) {
 }
 
 int CmdRfaShow(const Context& ctx, const SimpleArgs& a) {
-  return Run(ctx, a.as, [&](Coordinator& co, const Caller& c, store::Store*, std::string* out) {
+  return Run(ctx, a.as, [&](Coordinator& co, const Actor& c, store::Store*, std::string* out) {
     auto r = co.GetRfa(c, a.uuid);
     if (!r.ok()) return r.status();
     *out = ctx.json ? J(incident::ToJson(*r)) : RfaLine(*r);
@@ -570,7 +570,7 @@ int CmdRfaShow(const Context& ctx, const SimpleArgs& a) {
 }
 
 int CmdRfaWithdraw(const Context& ctx, const OfferArgs& a) {
-  return Run(ctx, a.as, [&](Coordinator& co, const Caller& c, store::Store*, std::string* out) {
+  return Run(ctx, a.as, [&](Coordinator& co, const Actor& c, store::Store*, std::string* out) {
     auto r = co.WithdrawRfa(c, a.uuid, a.note);
     if (!r.ok()) return r.status();
     *out = ctx.json ? J(incident::ToJson(*r)) : "request " + r->uuid + " withdrawn\n";
@@ -582,7 +582,7 @@ int CmdRfaOffer(const Context& ctx, const OfferArgs& a) {
   int64_t by = 0;
   if (!a.by.empty() && !ParseWhen(a.by, &by))
     return Usage("--by: cannot read time '" + a.by + "' (use +1d, a date or ISO-8601)");
-  return Run(ctx, a.as, [&](Coordinator& co, const Caller& c, store::Store*, std::string* out) {
+  return Run(ctx, a.as, [&](Coordinator& co, const Actor& c, store::Store*, std::string* out) {
     auto o = co.Offer(c, a.uuid, a.description, by);
     if (!o.ok()) return o.status();
     *out = ctx.json ? J(incident::ToJson(*o))
@@ -592,12 +592,12 @@ int CmdRfaOffer(const Context& ctx, const OfferArgs& a) {
 }
 
 int CmdOfferDecide(const Context& ctx, const OfferArgs& a, int what) {
-  return Run(ctx, a.as, [&](Coordinator& co, const Caller& c, store::Store*, std::string* out) {
+  return Run(ctx, a.as, [&](Coordinator& co, const Actor& c, store::Store*, std::string* out) {
     auto o = what == 2 ? co.WithdrawOffer(c, a.uuid) : co.DecideOffer(c, a.uuid, what == 1, a.note);
     if (!o.ok()) return o.status();
     *out = ctx.json
                ? J(incident::ToJson(*o))
-               : "offer " + o->uuid + " from " + o->org.name + " " + store::Name(o->status) + "\n";
+               : "offer " + o->uuid + " from " + o->org.name + " " + model::Name(o->status) + "\n";
     return Status::Ok();
   });
 }

@@ -11,6 +11,7 @@
 #include "formats/misp.h"
 #include "membership/membership.h"
 #include "model/canon.h"
+#include "policy/policy.h"
 #include "util/util.h"
 
 namespace sanad::cli {
@@ -46,7 +47,7 @@ int CmdImport(const Context& ctx, const ImportArgs& a) {
   formats::ImportReport report;
   formats::ImportOptions opts;
   opts.warninglists = &*lists;
-  audit::Actor actor = CliActor(&*as);
+  policy::Actor actor = CliActor(&*as);
   opts.actor = &actor;
   // Events marked TLP:RED or AMBER+STRICT that would reach a wider audience
   // than their marking allows are reported (docs/membership.md).
@@ -72,7 +73,7 @@ int CmdImport(const Context& ctx, const ImportArgs& a) {
         level != model::Distribution::kSharingGroup) {
       // a level
     } else {
-      auto g = store->FindSharingGroup(a.distribution);
+      auto g = store->community().FindSharingGroup(a.distribution);
       if (!g.ok()) {
         Fail(Status::Invalid("--distribution: '" + a.distribution +
                              "' is not organisation, community, connected, all or a "
@@ -89,7 +90,7 @@ int CmdImport(const Context& ctx, const ImportArgs& a) {
       return Status::Ok();
     };
   }
-  opts.creators = policy::CreatorRule::kOwnOrExternal;
+  opts.creators = actor.creators;  // kOwnOrExternal: the local operator
   Progress progress("import");
   opts.progress = [&](size_t done, size_t total, uint64_t bytes) {
     progress.Update(done, total, bytes);
@@ -168,10 +169,9 @@ int CmdExport(const Context& ctx, const ExportArgs& a) {
   }
   auto s = OpenStore(ctx);
   if (!s.ok()) return Fail(s.status());
-  auto as = ResolveActingOrg(s->get(), a.as);
-  if (!as.ok()) return Fail(as.status());
-  auto viewer = (*s)->ViewerFor(as->id);
-  if (!viewer.ok()) return Fail(viewer.status());
+  model::Org as;
+  policy::Viewer viewer;
+  if (Status st = ResolveViewer(s->get(), a.as, &as, &viewer); !st.ok()) return Fail(st);
   std::ofstream file;
   std::ostream* out = &std::cout;
   std::string tmp;
@@ -182,8 +182,8 @@ int CmdExport(const Context& ctx, const ExportArgs& a) {
     out = &file;
   }
   formats::ExportStats stats;
-  audit::Actor actor = CliActor(&*as);
-  Status st = formats::Export(s->get(), *viewer, fmt, f, *out, &stats, &actor);
+  policy::Actor actor = CliActor(&as);
+  Status st = formats::Export(s->get(), viewer, fmt, f, *out, &stats, &actor);
   if (!a.output.empty()) {
     file.close();
     if (st.ok() && !file) st = Status::Io("cannot write " + tmp);
@@ -195,7 +195,7 @@ int CmdExport(const Context& ctx, const ExportArgs& a) {
   if (!st.ok()) return Fail(st);
   if (!ctx.quiet && !a.output.empty())
     std::cerr << "exported " << stats.events << " event(s), " << stats.attributes
-              << " attribute(s) visible to " << util::EscapeForTerminal(as->name) << " to "
+              << " attribute(s) visible to " << util::EscapeForTerminal(as.name) << " to "
               << a.output << "\n";
   return kExitOk;
 }
@@ -278,13 +278,13 @@ int CmdWarninglistCheck(const Context& ctx, const std::vector<std::string>& valu
 int CmdEventShow(const Context& ctx, const std::string& uuid, const std::string& as_name) {
   auto s = OpenStore(ctx);
   if (!s.ok()) return Fail(s.status());
-  auto as = ResolveActingOrg(s->get(), as_name);
-  if (!as.ok()) return Fail(as.status());
-  auto viewer = (*s)->ViewerFor(as->id);
-  if (!viewer.ok()) return Fail(viewer.status());
-  auto ev = (*s)->GetEvent(*viewer, util::ToLower(uuid));
-  if (!ev.ok()) return Fail(Status::NotFound("no event " + uuid + " visible to " + as->name));
-  Status audited = audit::RecordSensitiveRead(s->get(), CliActor(&*as), "event.show", *ev);
+  model::Org as;
+  policy::Viewer viewer;
+  if (Status st = ResolveViewer(s->get(), as_name, &as, &viewer); !st.ok()) return Fail(st);
+  auto ev = (*s)->events().GetEvent(viewer, util::ToLower(uuid));
+  if (!ev.ok()) return Fail(Status::NotFound("no event " + uuid + " visible to " + as.name));
+  policy::RedactLocalTags(viewer, &*ev);  // local tags are the holder's own
+  Status audited = audit::RecordSensitiveRead(s->get(), CliActor(&as), "event.show", *ev);
   if (!audited.ok()) return Fail(audited);
   if (ctx.json) {
     formats::MispWriteOptions o;
@@ -322,15 +322,14 @@ int CmdEventShow(const Context& ctx, const std::string& uuid, const std::string&
 int CmdEventList(const Context& ctx, const std::string& as_name, int64_t limit) {
   auto s = OpenStore(ctx);
   if (!s.ok()) return Fail(s.status());
-  auto as = ResolveActingOrg(s->get(), as_name);
-  if (!as.ok()) return Fail(as.status());
-  auto viewer = (*s)->ViewerFor(as->id);
-  if (!viewer.ok()) return Fail(viewer.status());
+  model::Org as;
+  policy::Viewer viewer;
+  if (Status st = ResolveViewer(s->get(), as_name, &as, &viewer); !st.ok()) return Fail(st);
   store::EventQuery q;
   q.limit = limit;
   std::vector<std::vector<std::string>> rows;
   json::array arr;
-  Status st = (*s)->ScanEvents(*viewer, q, [&](model::Event& ev) {
+  Status st = (*s)->events().ScanEvents(viewer, q, [&](model::Event& ev) {
     size_t n = ev.attributes.size();
     for (const auto& o : ev.objects) n += o.attributes.size();
     std::string tlp = model::TlpLabel(model::StrictestTlp(ev.tags));

@@ -15,6 +15,7 @@
 #include "cli/context.h"
 #include "cli/register.h"
 #include "detect/detect.h"
+#include "detect/json.h"
 #include "intel/sighting.h"
 #include "util/util.h"
 
@@ -96,7 +97,7 @@ int CmdMatch(const Context& ctx, const MatchArgs& a) {
   store::Store* st = s->get();
   auto as = ResolveActingOrg(st, a.as);
   if (!as.ok()) return Fail(as.status());
-  auto viewer = st->ViewerFor(as->id);
+  auto viewer = st->community().ViewerFor(as->id);
   if (!viewer.ok()) return Fail(viewer.status());
   auto wl = LoadWarninglists(ctx);
   if (!wl.ok()) return Fail(wl.status());
@@ -116,12 +117,12 @@ int CmdMatch(const Context& ctx, const MatchArgs& a) {
     if (!cfg.ok()) return Fail(cfg.status());
     decay = *cfg;
     // All sightings at once (one ordered scan), not one query per candidate.
-    Status ss = st->UnfilteredScanSightings([&](const model::Sighting& x) {
+    Status ss = st->sightings().UnfilteredScanSightings([&](const model::Sighting& x) {
       sightings_of[x.attribute_id].push_back(x);
       return true;
     });
     if (!ss.ok()) return Fail(ss.WithContext("reading sightings"));
-    bo.keep = [&](const store::Store::IndexRow& row) {
+    bo.keep = [&](const store::IndexRow& row) {
       static const std::vector<model::Sighting> kNone;
       auto it = sightings_of.find(row.attribute_id);
       const std::vector<model::Sighting>& sightings = it == sightings_of.end() ? kNone : it->second;
@@ -189,7 +190,8 @@ int CmdMatch(const Context& ctx, const MatchArgs& a) {
             ++row.kinds[detect::MatchKindName(h.kind)];
           }
           if (!a.summary) {
-            std::cout << detect::HitJson(h, ind, {file, r.attribute_uuid, r.event_uuid, r.tlp})
+            std::cout << boost::json::serialize(
+                             detect::ToJson(h, ind, {file, r.attribute_uuid, r.event_uuid, r.tlp}))
                       << "\n";
           }
           return true;

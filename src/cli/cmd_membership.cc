@@ -15,12 +15,15 @@
 #include "cli/context.h"
 #include "cli/register.h"
 #include "formats/misp.h"
+#include "membership/json.h"
 #include "membership/membership.h"
 #include "util/util.h"
 
 namespace sanad::cli {
 
 namespace {
+
+using policy::Actor;
 
 constexpr size_t kMaxInputBytes = 64u << 20;
 
@@ -61,22 +64,31 @@ bool ParseFuture(const std::string& s, int64_t* out) {
 
 std::string Date(int64_t t) { return t ? util::FormatIso8601(t) : "-"; }
 
+// The result of a service call: JSON with --json; otherwise `print(*v)`,
+// which --quiet silences unless `even_quiet` (reads print anyway).
+template <class T, class Print>
+Status Show(const Context& ctx, StatusOr<T> v, Print print, bool even_quiet = false) {
+  if (!v.ok()) return v.status();
+  if (ctx.json)
+    std::cout << boost::json::serialize(membership::ToJson(*v)) << "\n";
+  else if (even_quiet || !ctx.quiet)
+    print(*v);
+  return Status::Ok();
+}
+
 // Runs `fn` in one transaction with a Service and the acting org (--as,
 // optional), after applying the clock-driven rules.
 int WithService(const Context& ctx, const std::string& as,
-                const std::function<Status(membership::Service&, membership::Actor&)>& fn) {
+                const std::function<Status(membership::Service&, const Actor&)>& fn) {
   auto s = OpenStore(ctx);
   if (!s.ok()) return Fail(s.status());
   store::Transaction tx(s->get());
   if (!tx.status().ok()) return Fail(tx.status());
-  membership::Actor actor;
+  Actor actor = CliActor();
   if (!as.empty()) {
-    auto org = (*s)->FindOrg(as);
+    auto org = (*s)->community().FindOrg(as);
     if (!org.ok()) return Fail(Status::NotFound("unknown organisation '" + as + "'"));
-    actor.org = *org;
-    actor.audit = CliActor(&*org);
-  } else {
-    actor.audit = CliActor();
+    actor = CliActor(&*org);
   }
   membership::Service svc(s->get());
   auto ticked = svc.Tick(membership::ClockActor());
@@ -156,7 +168,7 @@ int CmdRulesSet(const Context& ctx, const Args& a) {
   if (!text.ok()) return Fail(text.status());
   auto rules = membership::ParseRules(*text);
   if (!rules.ok()) return Fail(rules.status().WithContext(a.file));
-  return WithService(ctx, a.as, [&](membership::Service& svc, membership::Actor& actor) -> Status {
+  return WithService(ctx, a.as, [&](membership::Service& svc, const Actor& actor) -> Status {
     auto v = svc.SetRules(actor, *rules);
     if (!v.ok()) return v.status();
     if (!ctx.quiet) std::cout << "community rules version " << *v << " in force\n";
@@ -175,13 +187,13 @@ int CmdApply(const Context& ctx, const Args& a) {
   auto profile = ReadInput(a.file);
   if (!profile.ok()) return Fail(profile.status());
   in.profile_json = *profile;
-  return WithService(ctx, a.as, [&](membership::Service& svc, membership::Actor& actor) -> Status {
+  return WithService(ctx, a.as, [&](membership::Service& svc, const Actor& actor) -> Status {
     auto v = svc.Apply(actor, in);
     if (!v.ok())
       return v.status().code() == Status::Code::kInvalid ? v.status().WithContext(a.file)
                                                          : v.status();
     if (ctx.json)
-      std::cout << membership::ApplicationJson(*v) << "\n";
+      std::cout << boost::json::serialize(membership::ToJson(*v)) << "\n";
     else if (!ctx.quiet)
       PrintApplication(*v, false);
     return Status::Ok();
@@ -189,11 +201,11 @@ int CmdApply(const Context& ctx, const Args& a) {
 }
 
 int CmdApplications(const Context& ctx, const Args& a) {
-  return WithService(ctx, a.as, [&](membership::Service& svc, membership::Actor& actor) -> Status {
+  return WithService(ctx, a.as, [&](membership::Service& svc, const Actor& actor) -> Status {
     auto list = svc.ListApplications(actor);
     if (!list.ok()) return list.status();
     if (ctx.json) {
-      std::cout << membership::ApplicationsJson(*list) << "\n";
+      std::cout << boost::json::serialize(membership::ToJson(*list)) << "\n";
       return Status::Ok();
     }
     std::vector<std::vector<std::string>> rows;
@@ -206,25 +218,21 @@ int CmdApplications(const Context& ctx, const Args& a) {
 }
 
 int CmdShow(const Context& ctx, const Args& a) {
-  return WithService(ctx, a.as, [&](membership::Service& svc, membership::Actor& actor) -> Status {
-    auto v = svc.GetApplication(actor, a.target);
-    if (!v.ok()) return v.status();
-    if (ctx.json)
-      std::cout << membership::ApplicationJson(*v) << "\n";
-    else
-      PrintApplication(*v, true);
-    return Status::Ok();
+  return WithService(ctx, a.as, [&](membership::Service& svc, const Actor& actor) -> Status {
+    return Show(
+        ctx, svc.GetApplication(actor, a.target),
+        [](const membership::ApplicationView& v) { PrintApplication(v, true); }, true);
   });
 }
 
 int CmdSponsor(const Context& ctx, const Args& a) {
-  return WithService(ctx, a.as, [&](membership::Service& svc, membership::Actor& actor) -> Status {
+  return WithService(ctx, a.as, [&](membership::Service& svc, const Actor& actor) -> Status {
     auto v = svc.Sponsor(actor, a.target, a.statement);
     if (!v.ok()) return v.status();
     if (ctx.json) {
-      std::cout << membership::ApplicationJson(*v) << "\n";
+      std::cout << boost::json::serialize(membership::ToJson(*v)) << "\n";
     } else if (!ctx.quiet) {
-      std::cout << util::EscapeForTerminal(actor.org->name) << " sponsors "
+      std::cout << util::EscapeForTerminal(actor.org.name) << " sponsors "
                 << util::EscapeForTerminal(v->app.name) << ": "
                 << util::EscapeForTerminal(v->sponsorship) << " -> "
                 << util::EscapeForTerminal(v->app.status);
@@ -239,25 +247,20 @@ int CmdSponsor(const Context& ctx, const Args& a) {
 int CmdDecide(const Context& ctx, const Args& a) {
   if (a.accept == a.reject)
     return Usage("membership decide: give exactly one of --accept or --reject");
-  return WithService(ctx, a.as, [&](membership::Service& svc, membership::Actor& actor) -> Status {
-    auto v = svc.Decide(actor, a.target, a.accept, a.reason);
-    if (!v.ok()) return v.status();
-    if (ctx.json)
-      std::cout << membership::ApplicationJson(*v) << "\n";
-    else if (!ctx.quiet)
-      PrintApplication(*v, false);
-    return Status::Ok();
+  return WithService(ctx, a.as, [&](membership::Service& svc, const Actor& actor) -> Status {
+    return Show(ctx, svc.Decide(actor, a.target, a.accept, a.reason),
+                [](const membership::ApplicationView& v) { PrintApplication(v, false); });
   });
 }
 
 int CmdVote(const Context& ctx, const Args& a) {
-  return WithService(ctx, a.as, [&](membership::Service& svc, membership::Actor& actor) -> Status {
+  return WithService(ctx, a.as, [&](membership::Service& svc, const Actor& actor) -> Status {
     auto v = svc.Cast(actor, a.target, a.choice, a.comment);
     if (!v.ok()) return v.status();
     if (ctx.json) {
-      std::cout << membership::VoteJson(*v) << "\n";
+      std::cout << boost::json::serialize(membership::ToJson(*v)) << "\n";
     } else if (!ctx.quiet) {
-      std::cout << util::EscapeForTerminal(actor.org->name) << " voted "
+      std::cout << util::EscapeForTerminal(actor.org.name) << " voted "
                 << util::EscapeForTerminal(a.choice) << " (" << v->cast << " of "
                 << v->vote.eligible << " ballots cast; closes " << Date(v->vote.closes) << ")\n";
     }
@@ -266,11 +269,11 @@ int CmdVote(const Context& ctx, const Args& a) {
 }
 
 int CmdVotesList(const Context& ctx, const Args& a) {
-  return WithService(ctx, a.as, [&](membership::Service& svc, membership::Actor& actor) -> Status {
+  return WithService(ctx, a.as, [&](membership::Service& svc, const Actor& actor) -> Status {
     auto list = svc.ListVotes(actor, a.open_only);
     if (!list.ok()) return list.status();
     if (ctx.json) {
-      std::cout << membership::VotesJson(*list) << "\n";
+      std::cout << boost::json::serialize(membership::ToJson(*list)) << "\n";
       return Status::Ok();
     }
     std::vector<std::vector<std::string>> rows;
@@ -284,33 +287,24 @@ int CmdVotesList(const Context& ctx, const Args& a) {
 }
 
 int CmdVotesShow(const Context& ctx, const Args& a) {
-  return WithService(ctx, a.as, [&](membership::Service& svc, membership::Actor& actor) -> Status {
-    auto v = svc.GetVote(actor, a.target);
-    if (!v.ok()) return v.status();
-    if (ctx.json)
-      std::cout << membership::VoteJson(*v) << "\n";
-    else
-      PrintVote(*v);
-    return Status::Ok();
+  return WithService(ctx, a.as, [&](membership::Service& svc, const Actor& actor) -> Status {
+    return Show(
+        ctx, svc.GetVote(actor, a.target), [](const membership::VoteView& v) { PrintVote(v); },
+        true);
   });
 }
 
 int CmdVotesClose(const Context& ctx, const Args& a) {
-  return WithService(ctx, a.as, [&](membership::Service& svc, membership::Actor& actor) -> Status {
+  return WithService(ctx, a.as, [&](membership::Service& svc, const Actor& actor) -> Status {
     // Tick may have closed it already (closing time passed).
     auto v = svc.section()->GetVote(a.target);
     if (!v.ok()) return v.status();
     StatusOr<membership::VoteView> vv = Status::Internal("unset");
     if (v->status == "open")
-      vv = svc.Close(actor.audit, a.target);
+      vv = svc.Close(actor, a.target);
     else
       vv = svc.GetVote(actor, a.target);
-    if (!vv.ok()) return vv.status();
-    if (ctx.json)
-      std::cout << membership::VoteJson(*vv) << "\n";
-    else if (!ctx.quiet)
-      PrintVote(*vv);
-    return Status::Ok();
+    return Show(ctx, std::move(vv), [](const membership::VoteView& v) { PrintVote(v); });
   });
 }
 
@@ -320,19 +314,14 @@ int CmdMotion(const Context& ctx, const Args& a, membership::Motion m) {
     return Usage("--opens: cannot read time '" + a.opens + "'");
   if (!a.closes.empty() && !ParseFuture(a.closes, &closes))
     return Usage("--closes: cannot read time '" + a.closes + "' (e.g. 14d, 2026-12-31)");
-  return WithService(ctx, a.as, [&](membership::Service& svc, membership::Actor& actor) -> Status {
-    auto v = svc.OpenMotion(actor, m, a.target, a.reason, opens, closes);
-    if (!v.ok()) return v.status();
-    if (ctx.json)
-      std::cout << membership::VoteJson(*v) << "\n";
-    else if (!ctx.quiet)
-      PrintVote(*v);
-    return Status::Ok();
+  return WithService(ctx, a.as, [&](membership::Service& svc, const Actor& actor) -> Status {
+    return Show(ctx, svc.OpenMotion(actor, m, a.target, a.reason, opens, closes),
+                [](const membership::VoteView& v) { PrintVote(v); });
   });
 }
 
 int CmdChair(const Context& ctx, const Args& a) {
-  return WithService(ctx, a.as, [&](membership::Service& svc, membership::Actor& actor) -> Status {
+  return WithService(ctx, a.as, [&](membership::Service& svc, const Actor& actor) -> Status {
     SANAD_RETURN_IF_ERROR(svc.HandOverChair(actor, a.target));
     if (!ctx.quiet) std::cout << "the chair is now " << util::EscapeForTerminal(a.target) << "\n";
     return Status::Ok();
@@ -343,11 +332,11 @@ int CmdBoardElect(const Context& ctx, const Args& a) {
   int64_t starts = 0;
   if (!a.starts.empty() && !ParseFuture(a.starts, &starts))
     return Usage("--starts: cannot read time '" + a.starts + "'");
-  return WithService(ctx, a.as, [&](membership::Service& svc, membership::Actor& actor) -> Status {
+  return WithService(ctx, a.as, [&](membership::Service& svc, const Actor& actor) -> Status {
     auto t = svc.RecordBoardElection(actor, a.seats, starts);
     if (!t.ok()) return t.status();
     if (ctx.json) {
-      std::cout << membership::BoardTermJson(*t) << "\n";
+      std::cout << boost::json::serialize(membership::ToJson(*t)) << "\n";
     } else if (!ctx.quiet) {
       std::cout << "board " << util::FormatDate(t->starts) << " to " << util::FormatDate(t->ends)
                 << ": ";
@@ -360,13 +349,13 @@ int CmdBoardElect(const Context& ctx, const Args& a) {
 }
 
 int CmdBoardShow(const Context& ctx, const Args& a) {
-  return WithService(ctx, a.as, [&](membership::Service& svc, membership::Actor& actor) -> Status {
-    std::vector<store::BoardTerm> terms;
+  return WithService(ctx, a.as, [&](membership::Service& svc, const Actor& actor) -> Status {
+    std::vector<model::BoardTerm> terms;
     SANAD_RETURN_IF_ERROR(svc.section()->ListBoardTerms(&terms));
     if (ctx.json) {
       std::string out = "{\"terms\": [";
       for (size_t i = 0; i < terms.size(); ++i)
-        out += (i ? ", " : "") + membership::BoardTermJson(terms[i]);
+        out += (i ? ", " : "") + boost::json::serialize(membership::ToJson(terms[i]));
       std::cout << out << "]}\n";
       return Status::Ok();
     }
@@ -382,8 +371,8 @@ int CmdBoardShow(const Context& ctx, const Args& a) {
 }
 
 int CmdAudiencesSync(const Context& ctx, const Args& a) {
-  return WithService(ctx, a.as, [&](membership::Service& svc, membership::Actor& actor) -> Status {
-    auto r = svc.SyncAudiences(actor.audit);
+  return WithService(ctx, a.as, [&](membership::Service& svc, const Actor& actor) -> Status {
+    auto r = svc.SyncAudiences(actor);
     if (!r.ok()) return r.status();
     if (!ctx.quiet)
       std::cout << "audiences: " << r->groups_created << " groups created, " << r->joined
@@ -401,7 +390,7 @@ int CmdAudiencesList(const Context& ctx, const Args& a) {
   if (!st.ok()) return Fail(st);
   std::vector<std::vector<std::string>> rows;
   for (const auto& [key, id] : auds) {
-    auto g = (*s)->GetSharingGroup(id);
+    auto g = (*s)->community().GetSharingGroup(id);
     if (!g.ok()) return Fail(g.status());
     rows.push_back({key, g->name, g->uuid, std::to_string(g->members.size())});
   }
@@ -410,11 +399,11 @@ int CmdAudiencesList(const Context& ctx, const Args& a) {
 }
 
 int CmdRegister(const Context& ctx, const Args& a) {
-  return WithService(ctx, a.as, [&](membership::Service& svc, membership::Actor& actor) -> Status {
+  return WithService(ctx, a.as, [&](membership::Service& svc, const Actor& actor) -> Status {
     auto r = svc.GetRegister(actor);
     if (!r.ok()) return r.status();
     if (ctx.json) {
-      std::cout << membership::RegisterJson(*r) << "\n";
+      std::cout << boost::json::serialize(membership::ToJson(*r)) << "\n";
       return Status::Ok();
     }
     std::cout << "Membership register (rules v" << r->rules_version << ")\n";
@@ -466,9 +455,9 @@ int CmdCheckEvent(const Context& ctx, const Args& a) {
   if (util::IsUuid(a.target)) {
     auto org = ResolveActingOrg(s->get(), a.as);
     if (!org.ok()) return Fail(org.status());
-    auto v = (*s)->ViewerFor(org->id);
+    auto v = (*s)->community().ViewerFor(org->id);
     if (!v.ok()) return Fail(v.status());
-    auto e = (*s)->GetEvent(*v, a.target);
+    auto e = (*s)->events().GetEvent(*v, a.target);
     if (!e.ok()) return Fail(e.status());
     ev = std::move(*e);
   } else {
@@ -481,7 +470,7 @@ int CmdCheckEvent(const Context& ctx, const Args& a) {
   auto w = membership::CheckEventAudience(s->get(), ev);
   if (!w.ok()) return Fail(w.status());
   if (ctx.json) {
-    std::cout << membership::WarningsJson(*w) << "\n";
+    std::cout << boost::json::serialize(membership::ToJson(*w)) << "\n";
     return kExitOk;
   }
   std::string tlp = model::TlpLabel(model::StrictestTlp(ev.tags));

@@ -9,6 +9,7 @@
 #include "cli/cli.h"
 #include "cli/context.h"
 #include "cli/register.h"
+#include "intel/json.h"
 #include "intel/sighting.h"
 #include "util/util.h"
 
@@ -33,21 +34,6 @@ std::string FormatScore(double score) {
   return buf;
 }
 
-json::object SightingJson(const model::Sighting& s) {
-  json::object o{{"uuid", s.uuid},
-                 {"attribute_uuid", s.attribute_uuid},
-                 {"type", model::Name(s.type)},
-                 {"source", s.source},
-                 {"date_sighting", s.date_sighting},
-                 {"time", util::FormatIso8601(s.date_sighting)}};
-  if (s.org.id != 0) {
-    o["org"] = json::object{{"uuid", s.org.uuid}, {"name", s.org.name}};
-  } else {
-    o["org"] = nullptr;
-  }
-  return o;
-}
-
 int CmdSightingAdd(const Context& ctx, const SightingAddArgs& a) {
   if (a.uuid.empty() == a.value.empty())
     return Usage("sighting add: give exactly one of --uuid or --value");
@@ -70,7 +56,7 @@ int CmdSightingAdd(const Context& ctx, const SightingAddArgs& a) {
   if (!st.ok()) return Fail(st);
   if (ctx.json) {
     json::array arr;
-    for (const auto& x : added) arr.push_back(SightingJson(x));
+    for (const auto& x : added) arr.push_back(intel::ToJson(x));
     std::cout << json::serialize(json::object{{"count", added.size()}, {"sightings", arr}}) << "\n";
     return kExitOk;
   }
@@ -90,14 +76,14 @@ int CmdSightingList(const Context& ctx, const SightingListArgs& a) {
   if (!tx.status().ok()) return Fail(tx.status());
   auto as = ResolveActingOrg(s->get(), a.as);
   if (!as.ok()) return Fail(as.status());
-  auto viewer = (*s)->ViewerFor(as->id);
+  auto viewer = (*s)->community().ViewerFor(as->id);
   if (!viewer.ok()) return Fail(viewer.status());
   auto cfg = intel::LoadDecayConfig(s->get());
   if (!cfg.ok()) return Fail(cfg.status());
   // Absent and hidden attributes read the same.
   Status hidden =
       Status::NotFound("no attribute with uuid " + a.uuid + " that " + as->name + " may see");
-  auto id = (*s)->FindAttributeId(a.uuid);
+  auto id = (*s)->intel().FindAttributeId(a.uuid);
   if (!id.ok()) return Fail(id.status().code() == Status::Code::kNotFound ? hidden : id.status());
   auto sum = intel::ListSightings(s->get(), *viewer, *id, *cfg, util::Now());
   if (!sum.ok())
@@ -106,20 +92,7 @@ int CmdSightingList(const Context& ctx, const SightingListArgs& a) {
   if (!st.ok()) return Fail(st);
 
   if (ctx.json || a.json) {
-    json::array details;
-    for (const auto& x : sum->details) details.push_back(SightingJson(x));
-    json::object counts;
-    for (int t = 0; t < 3; ++t)
-      counts[model::Name(static_cast<model::SightingType>(t))] = sum->counts[t];
-    json::object o{{"attribute_uuid", sum->attribute_uuid},
-                   {"type", sum->type},
-                   {"value", sum->value},
-                   {"score", sum->score},
-                   {"decay_class", intel::Name(sum->decay_class)},
-                   {"counts", counts},
-                   {"details_complete", sum->all_details},
-                   {"sightings", details}};
-    std::cout << json::serialize(o) << "\n";
+    std::cout << json::serialize(intel::ToJson(*sum)) << "\n";
     return kExitOk;
   }
   std::cout << "attribute  " << sum->attribute_uuid << " (" << util::EscapeForTerminal(sum->type)

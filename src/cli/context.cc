@@ -46,14 +46,8 @@ StatusOr<std::unique_ptr<store::Store>> OpenStore(const Context& ctx, int cache_
   return store::Store::Open(ctx.data_dir, o);
 }
 
-audit::Actor CliActor(const model::Org* as) {
-  audit::Actor a;
-  a.name = "cli";
-  if (as) {
-    a.org_id = as->id;
-    a.org_uuid = as->uuid;
-  }
-  return a;
+policy::Actor CliActor(const model::Org* as) {
+  return policy::LocalActor(as ? *as : model::Org());
 }
 
 std::string WarninglistDir(const Context& ctx) { return ctx.data_dir + "/warninglists"; }
@@ -63,12 +57,23 @@ StatusOr<intel::WarninglistSet> LoadWarninglists(const Context& ctx) {
 }
 
 StatusOr<model::Org> ResolveActingOrg(store::Store* s, const std::string& name_or_uuid) {
-  auto org = s->FindOrg(name_or_uuid);
+  auto org = s->community().FindOrg(name_or_uuid);
   if (!org.ok()) return Status::NotFound("unknown organisation '" + name_or_uuid + "'");
   if (org->status != model::OrgStatus::kMember)
     return Status::Permission("organisation '" + org->name + "' is " +
                               model::Name(org->status) + ", not an active member");
   return org;
+}
+
+Status ResolveViewer(store::Store* s, const std::string& name_or_uuid, model::Org* org,
+                     policy::Viewer* viewer) {
+  auto o = ResolveActingOrg(s, name_or_uuid);
+  if (!o.ok()) return o.status();
+  auto v = s->community().ViewerFor(o->id);
+  if (!v.ok()) return v.status();
+  *org = std::move(*o);
+  *viewer = std::move(*v);
+  return Status::Ok();
 }
 
 bool ParseTimeArg(const std::string& s, int64_t* out) {

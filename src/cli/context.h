@@ -9,6 +9,7 @@
 #include "audit/audit.h"
 #include "intel/warninglist.h"
 #include "model/model.h"
+#include "policy/actor.h"
 #include "store/store.h"
 #include "util/status.h"
 
@@ -26,8 +27,9 @@ int Fail(const Status& st);
 int Usage(const std::string& message);
 
 StatusOr<std::unique_ptr<store::Store>> OpenStore(const Context& ctx, int cache_mb = 64);
-// The audit actor of a local command: "cli", acting as `as` when given.
-audit::Actor CliActor(const model::Org* as = nullptr);
+// The local operator as the actor of a command (policy::LocalActor), acting
+// as `as` (--as) when given; the one place the CLI builds its actor.
+policy::Actor CliActor(const model::Org* as = nullptr);
 
 // <data>/warninglists: MISP warninglists installed by `sanad warninglist add`.
 std::string WarninglistDir(const Context& ctx);
@@ -36,6 +38,9 @@ StatusOr<intel::WarninglistSet> LoadWarninglists(const Context& ctx);
 
 // Resolves --as ORG (name or uuid) to an org that may act: a member.
 StatusOr<model::Org> ResolveActingOrg(store::Store* s, const std::string& name_or_uuid);
+// ResolveActingOrg, then the org's policy viewer: what `--as ORG` sees.
+Status ResolveViewer(store::Store* s, const std::string& name_or_uuid, model::Org* org,
+                     policy::Viewer* viewer);
 // Parses "2024-01-31", ISO-8601 or a Unix timestamp; also "7d", "12h", "30m"
 // (relative to now).
 bool ParseTimeArg(const std::string& s, int64_t* out);

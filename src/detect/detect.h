@@ -74,7 +74,7 @@ struct BuildOptions {
   // Extra filter (expiry, decay score, age): return false to leave a row out.
   // BuildIndicatorSet calls it on a thread of its own while the store is
   // being read: it must not use that store.
-  std::function<bool(const store::Store::IndexRow&)> keep;
+  std::function<bool(const store::IndexRow&)> keep;
   // --scan: also build Vectorscan literal databases for substring types.
   bool scan = false;
   // Where compiled literal databases are cached (<data>/detect); "" = no cache.
@@ -115,7 +115,7 @@ class IndicatorSetBuilder {
   IndicatorSetBuilder(const IndicatorSetBuilder&) = delete;
   IndicatorSetBuilder& operator=(const IndicatorSetBuilder&) = delete;
 
-  void Add(const store::Store::IndexRow& row);
+  void Add(const store::IndexRow& row);
   // Builds the tables (and, with opts.scan, compiles or loads the literal
   // databases). The builder is spent afterwards.
   StatusOr<std::shared_ptr<const IndicatorSet>> Finish();
@@ -194,11 +194,7 @@ class HitResolver {
   std::unordered_map<int64_t, Info> cache_;
 };
 
-// The JSON line of one hit (no trailing newline), shared by `sanad match`
-// and POST /api/v1/match: {"file", "line", "offset", "observable", "match",
-// "field" (field formats only), "attribute_uuid", "event_uuid", "type",
-// "value", "tlp" (null when unmarked)}.
-std::string HitJson(const Hit& h, const Indicator& ind, const HitContext& ctx);
+// The JSON line of one hit: detect/json.h.
 
 struct MatchOptions {
   Format format = Format::kAuto;

@@ -238,7 +238,7 @@ struct IndicatorSetBuilder::Impl {
     }
   }
 
-  uint32_t NewIndicator(const store::Store::IndexRow& row, std::string_view value) {
+  uint32_t NewIndicator(const store::IndexRow& row, std::string_view value) {
     if (tl_replay_id != kNone) {  // BuilderAccess::ReplayAt: the id is given
       const uint32_t id = tl_replay_id;
       t->indicators[id] = Indicator{row.attribute_id, row.event_id, row.type, std::string(value)};
@@ -269,7 +269,7 @@ struct IndicatorSetBuilder::Impl {
     t->tld_bitmap[b >> 6] |= uint64_t{1} << (b & 63);
   }
 
-  bool AddIp(const store::Store::IndexRow& row, std::string_view v) {
+  bool AddIp(const store::IndexRow& row, std::string_view v) {
     model::IpPrefix p;
     if (!model::ParseIpPrefix(v, &p)) return false;
     p = model::UnmapV4(p);
@@ -319,7 +319,7 @@ struct IndicatorSetBuilder::Impl {
     return true;
   }
 
-  bool AddHost(const store::Store::IndexRow& row, std::string_view v) {
+  bool AddHost(const store::IndexRow& row, std::string_view v) {
     if (v.empty()) return false;
     uint32_t id = NewIndicator(row, v);
     bool parent = row.type == "domain" || row.type == "domain|ip";
@@ -328,7 +328,7 @@ struct IndicatorSetBuilder::Impl {
     return true;
   }
 
-  bool AddUrl(const store::Store::IndexRow& row, std::string_view v) {
+  bool AddUrl(const store::IndexRow& row, std::string_view v) {
     if (v.empty()) return false;
     std::string key = UrlKey(v);
     std::string_view host = UrlKeyHost(key);
@@ -341,7 +341,7 @@ struct IndicatorSetBuilder::Impl {
     return true;
   }
 
-  bool AddEmail(const store::Store::IndexRow& row, std::string_view v) {
+  bool AddEmail(const store::IndexRow& row, std::string_view v) {
     size_t at = v.rfind('@');
     if (at == std::string_view::npos) return false;
     uint32_t id = NewIndicator(row, v);
@@ -350,7 +350,7 @@ struct IndicatorSetBuilder::Impl {
     return true;
   }
 
-  bool AddHash(const store::Store::IndexRow& row, std::string_view v) {
+  bool AddHash(const store::IndexRow& row, std::string_view v) {
     if (v.size() < 8 || v.size() > 128 || v.size() % 2 != 0) return false;
     char buf[64];  // the digest, decoded without allocating
     for (size_t i = 0; i < v.size(); i += 2) {
@@ -382,21 +382,21 @@ struct IndicatorSetBuilder::Impl {
     return true;
   }
 
-  bool AddLiteral(const store::Store::IndexRow& row, std::string_view v) {
+  bool AddLiteral(const store::IndexRow& row, std::string_view v) {
     if (!opts.scan || v.size() < opts.min_literal_bytes || v.size() > 4096) return false;
     uint32_t id = NewIndicator(row, v);
     Link(literal_map, LowerAscii(v), id);
     return true;
   }
 
-  bool AddComponent(const store::Store::IndexRow& row, const model::TypeInfo* ti, bool second,
+  bool AddComponent(const store::IndexRow& row, const model::TypeInfo* ti, bool second,
                     std::string_view v) {
     bool added = AddComponentToTables(row, ti, second, v);
     if (added && log != nullptr) log->Add(row.attribute_id, row.event_id, row.type, second, v);
     return added;
   }
 
-  bool AddComponentToTables(const store::Store::IndexRow& row, const model::TypeInfo* ti,
+  bool AddComponentToTables(const store::IndexRow& row, const model::TypeInfo* ti,
                             bool second, std::string_view v) {
     if (v.empty()) return false;
     model::ValueKind kind =
@@ -435,7 +435,7 @@ bool BuilderAccess::NumericTables(const model::TypeInfo* ti, bool second) {
 void BuilderAccess::ReplayAt(IndicatorSetBuilder* b, uint32_t id, int64_t attribute_id,
                              int64_t event_id, const std::string& type, const model::TypeInfo* ti,
                              bool second, std::string_view value) {
-  thread_local store::Store::IndexRow row;
+  thread_local store::IndexRow row;
   row.attribute_id = attribute_id;
   row.event_id = event_id;
   row.type = type;
@@ -454,7 +454,7 @@ IndicatorSetBuilder::IndicatorSetBuilder(policy::Viewer viewer, BuildOptions opt
 IndicatorSetBuilder::~IndicatorSetBuilder() = default;
 const BuildStats& IndicatorSetBuilder::stats() const { return impl_->stats; }
 
-void IndicatorSetBuilder::Add(const store::Store::IndexRow& row) {
+void IndicatorSetBuilder::Add(const store::IndexRow& row) {
   Impl& m = *impl_;
   if (m.stats.rows++ == 0) m.start = Now();
   if (row.access.deleted || !policy::MaySee(m.viewer, row.access)) {
@@ -485,7 +485,7 @@ void IndicatorSetBuilder::Add(const store::Store::IndexRow& row) {
           warninglisted = true;
           continue;
         }
-        store::Store::IndexRow derived = row;
+        store::IndexRow derived = row;
         derived.type = type;
         derived.canonical1 = cv.part1;
         derived.canonical2 = cv.part2;
@@ -564,7 +564,7 @@ StatusOr<std::shared_ptr<const IndicatorSet>> BuildIndicatorSet(store::Store* s,
   const double t0 = Now();
   std::string snap_key, snap_path;
   if (!opts.snapshot_dir.empty() && !opts.keep) {
-    auto gen = s->DataGeneration();
+    auto gen = s->intel().DataGeneration();
     if (gen.ok()) {
       snap_key = SnapshotKey(viewer, opts, *gen);
       snap_path = SnapshotPath(opts.snapshot_dir, snap_key);
@@ -585,11 +585,11 @@ StatusOr<std::shared_ptr<const IndicatorSet>> BuildIndicatorSet(store::Store* s,
   if (!snap_path.empty()) BuilderAccess::Record(&b, &log);
   std::mutex mu;
   std::condition_variable cv;
-  std::deque<std::vector<store::Store::IndexRow>> queue;
+  std::deque<std::vector<store::IndexRow>> queue;
   bool done = false;
   std::thread builder([&] {
     while (true) {
-      std::vector<store::Store::IndexRow> batch;
+      std::vector<store::IndexRow> batch;
       {
         std::unique_lock<std::mutex> l(mu);
         cv.wait(l, [&] { return !queue.empty() || done; });
@@ -601,16 +601,16 @@ StatusOr<std::shared_ptr<const IndicatorSet>> BuildIndicatorSet(store::Store* s,
       for (const auto& row : batch) b.Add(row);
     }
   });
-  auto push = [&](std::vector<store::Store::IndexRow>&& batch) {
+  auto push = [&](std::vector<store::IndexRow>&& batch) {
     std::unique_lock<std::mutex> l(mu);
     cv.wait(l, [&] { return queue.size() < kMaxQueued; });
     queue.push_back(std::move(batch));
     l.unlock();
     cv.notify_all();
   };
-  std::vector<store::Store::IndexRow> batch;
+  std::vector<store::IndexRow> batch;
   batch.reserve(kBatch);
-  Status st = s->UnfilteredScanAttributes([&](const store::Store::IndexRow& row) {
+  Status st = s->intel().UnfilteredScanAttributes([&](const store::IndexRow& row) {
     batch.push_back(row);
     if (batch.size() == kBatch) {
       push(std::move(batch));

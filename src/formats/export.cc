@@ -7,6 +7,7 @@
 
 #include "formats/misp.h"
 #include "intel/sighting.h"
+#include "policy/policy.h"
 #include "stix/stix.h"
 #include "util/util.h"
 
@@ -84,7 +85,7 @@ void ApplyFilter(const ExportFilter& f, model::Event* ev) {
 Status ApplyMinScore(store::Store* store, const intel::DecayConfig& cfg, double min_score,
                      model::Timestamp now, model::Event* ev) {
   std::vector<model::Sighting> sightings;
-  SANAD_RETURN_IF_ERROR(store->ListEventSightings(ev->id, &sightings));  // by attribute id
+  SANAD_RETURN_IF_ERROR(store->sightings().ListEventSightings(ev->id, &sightings));  // by attribute id
   auto low = [&](const model::Attribute& a) {
     auto first =
         std::lower_bound(sightings.begin(), sightings.end(), a.id,
@@ -161,7 +162,7 @@ void CsvRow(std::ostream& out, const model::Event& ev, const model::Object* o,
 
 Status Export(store::Store* store, const policy::Viewer& viewer, ExportFormat fmt,
               const ExportFilter& filter, std::ostream& out, ExportStats* stats,
-              const audit::Actor* actor) {
+              const policy::Actor* actor) {
   store::EventQuery q;
   q.published = filter.published;
   q.include_deleted = filter.include_deleted;
@@ -175,7 +176,7 @@ Status Export(store::Store* store, const policy::Viewer& viewer, ExportFormat fm
   std::vector<model::SharingGroup> groups;
   MispWriteOptions wopts;
   if (fmt == ExportFormat::kMisp) {
-    SANAD_RETURN_IF_ERROR(store->ListSharingGroups(&groups));
+    SANAD_RETURN_IF_ERROR(store->community().ListSharingGroups(&groups));
     wopts.sharing_groups = &groups;
     out << "{\"response\": [";
   }
@@ -196,8 +197,8 @@ Status Export(store::Store* store, const policy::Viewer& viewer, ExportFormat fm
   }
   const model::Timestamp now = util::Now();
   Status inner;
-  Status st = store->ScanEvents(viewer, q, [&](model::Event& ev) {
-    if (ev.org.id != viewer.org_id) model::DropLocalTags(&ev);
+  Status st = store->events().ScanEvents(viewer, q, [&](model::Event& ev) {
+    policy::RedactLocalTags(viewer, &ev);
     if (attr_filters || filter.min_score) {
       if (attr_filters) ApplyFilter(filter, &ev);
       if (filter.min_score) {

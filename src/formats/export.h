@@ -56,6 +56,6 @@ struct ExportStats {
 // TLP:RED is recorded in the audit log (the caller commits).
 Status Export(store::Store* store, const policy::Viewer& viewer, ExportFormat fmt,
               const ExportFilter& filter, std::ostream& out, ExportStats* stats,
-              const audit::Actor* actor = nullptr);
+              const policy::Actor* actor = nullptr);
 
 }  // namespace sanad::formats

@@ -8,7 +8,9 @@
 #include <sstream>
 #include <unordered_map>
 
+#include "audit/actions.h"
 #include "formats/misp.h"
+#include "policy/policy.h"
 #include "stix/stix.h"
 #include "util/util.h"
 
@@ -96,7 +98,7 @@ class Resolver {
       *ref = it->second;
       return Status::Ok();
     }
-    auto found = s_->FindOrg(!ref->uuid.empty() ? ref->uuid : ref->name);
+    auto found = s_->community().FindOrg(!ref->uuid.empty() ? ref->uuid : ref->name);
     model::OrgRef resolved;
     if (found.ok()) {
       resolved = {found->id, found->uuid, found->name};
@@ -109,11 +111,11 @@ class Resolver {
       ext.name = ref->name.empty() ? "external " + ref->uuid.substr(0, 8)
                                    : model::TruncateChars(ref->name, model::kMaxOrgNameChars - 11);
       // A member may already carry that name under another uuid.
-      if (s_->FindOrg(ext.name).ok()) ext.name += " (" + ref->uuid.substr(0, 8) + ")";
+      if (s_->community().FindOrg(ext.name).ok()) ext.name += " (" + ref->uuid.substr(0, 8) + ")";
       ext.status = model::OrgStatus::kExternal;
       ext.kind = model::OrgKind::kObserver;
       ext.category = model::MembershipCategory::kAffiliate;
-      SANAD_RETURN_IF_ERROR(s_->AddOrg(&ext).WithContext(std::string(what)));
+      SANAD_RETURN_IF_ERROR(s_->community().AddOrg(&ext).WithContext(std::string(what)));
       r_->external_orgs_created.push_back(ext.name + " " + ext.uuid);
       resolved = {ext.id, ext.uuid, ext.name};
     }
@@ -139,7 +141,7 @@ class Resolver {
       *ref = it->second;
       return Status::Ok();
     }
-    auto found = s_->FindSharingGroup(ref->uuid);
+    auto found = s_->community().FindSharingGroup(ref->uuid);
     model::SharingGroupRef resolved;
     if (found.ok()) {
       resolved = {found->id, found->uuid, found->name};
@@ -155,10 +157,10 @@ class Resolver {
       SANAD_RETURN_IF_ERROR(Org(&g.owner, what));
       std::vector<model::OrgRef> members = g.members;
       g.members.clear();
-      SANAD_RETURN_IF_ERROR(s_->AddSharingGroup(&g).WithContext(std::string(what)));
+      SANAD_RETURN_IF_ERROR(s_->community().AddSharingGroup(&g).WithContext(std::string(what)));
       for (auto& m : members) {
         SANAD_RETURN_IF_ERROR(Org(&m, what));
-        SANAD_RETURN_IF_ERROR(s_->AddSharingGroupOrg(g.id, m.id));
+        SANAD_RETURN_IF_ERROR(s_->community().AddSharingGroupOrg(g.id, m.id));
       }
       r_->sharing_groups_created.push_back(g.name + " " + g.uuid);
       resolved = {g.id, g.uuid, g.name};
@@ -168,7 +170,7 @@ class Resolver {
     // The refusal names only what the document gave (the uuid): the group's
     // name and members are not the importer's to learn. Without a definition
     // in the document it reads exactly like an unknown group.
-    auto viewer = s_->ViewerFor(as_.id);
+    auto viewer = s_->community().ViewerFor(as_.id);
     if (!viewer.ok()) return viewer.status();
     if (!viewer->InGroup(resolved.id)) {
       if (!embedded_.count(ref->uuid))
@@ -199,7 +201,7 @@ Status ResolveSightings(Resolver* res, store::Store* store, model::Attribute* a,
   for (auto& s : a->sightings) {
     if (s.org.uuid.empty()) {
       auto found = s.org.name.empty() ? StatusOr<model::Org>(Status::NotFound(""))
-                                      : store->FindOrg(s.org.name);
+                                      : store->community().FindOrg(s.org.name);
       s.org = found.ok() ? model::OrgRef{found->id, found->uuid, found->name} : model::OrgRef{};
       continue;
     }
@@ -360,13 +362,12 @@ Status ImportWithResolver(store::Store* store, Resolver* res, std::vector<model:
   std::optional<policy::Viewer> holder;  // `as`, reading its own events in full
   for (auto& ev : *events) {
     FillDefaults(&ev, now);
-    auto head = store->FindEventHead(ev.uuid);
-    if (head.ok() && head->org_id != as.id) {
+    auto head = store->events().FindEventHead(ev.uuid);
+    if (head.ok() && !policy::HoldsEvent(as.id, head->org_id)) {
       // Only the holder of an event may change it: another member cannot
       // overwrite intelligence it did not import.
       if (ev.timestamp > head->timestamp) {
-        report->skipped.push_back(ev.uuid +
-                                  ": held by another organisation; only its owner updates it");
+        report->skipped.push_back(policy::NotHolderNote(ev.uuid));
       } else {
         report->events_unchanged++;
       }
@@ -375,11 +376,11 @@ Status ImportWithResolver(store::Store* store, Resolver* res, std::vector<model:
     if (head.ok() && ev.timestamp > head->timestamp) {
       // An update: what the document did not give keeps its stored value.
       if (!holder) {
-        auto v = store->ViewerFor(as.id);
+        auto v = store->community().ViewerFor(as.id);
         if (!v.ok()) return v.status();
         holder = std::move(*v);
       }
-      auto stored = store->GetEvent(*holder, ev.uuid, /*include_deleted=*/true);
+      auto stored = store->events().GetEvent(*holder, ev.uuid, /*include_deleted=*/true);
       if (!stored.ok()) return stored.status().WithContext("event " + ev.uuid);
       KeepAbsentFields(*stored, &ev);
     } else if (!head.ok() && (ev.absent & model::field::kDistribution)) {
@@ -391,7 +392,7 @@ Status ImportWithResolver(store::Store* store, Resolver* res, std::vector<model:
     }
     SANAD_RETURN_IF_ERROR(ResolveEvent(res, store, &ev, as));
     if (!head.ok() && ev.orgc.id != as.id) {
-      auto orgc = store->GetOrg(ev.orgc.id);
+      auto orgc = store->community().GetOrg(ev.orgc.id);
       if (!orgc.ok()) return orgc.status();
       SANAD_RETURN_IF_ERROR(policy::CheckCreator(opts.creators, as.id, *orgc, "event " + ev.uuid));
       if (orgc->status == model::OrgStatus::kExternal)
@@ -402,14 +403,15 @@ Status ImportWithResolver(store::Store* store, Resolver* res, std::vector<model:
     report->attributes += static_cast<int64_t>(ev.attributes.size());
     report->objects += static_cast<int64_t>(ev.objects.size());
     for (const auto& o : ev.objects) report->attributes += static_cast<int64_t>(o.attributes.size());
-    auto outcome = store->UpsertEvent(&ev);
+    auto outcome = store->events().UpsertEvent(&ev);
     if (!outcome.ok()) return outcome.status().WithContext("event " + ev.uuid);
     if (opts.actor && (*outcome == store::UpsertOutcome::kCreated ||
                        *outcome == store::UpsertOutcome::kUpdated)) {
       SANAD_RETURN_IF_ERROR(audit::Record(
           store, *opts.actor,
-          *outcome == store::UpsertOutcome::kCreated ? "event.create" : "event.update", "event",
-          ev.uuid, ev.orgc.uuid, std::to_string(CountAttributes(ev)) + " attributes"));
+          *outcome == store::UpsertOutcome::kCreated ? audit::action::kEventCreate
+                                                     : audit::action::kEventUpdate,
+          "event", ev.uuid, ev.orgc.uuid, std::to_string(CountAttributes(ev)) + " attributes"));
     }
     if (opts.check_event && (*outcome == store::UpsertOutcome::kCreated ||
                              *outcome == store::UpsertOutcome::kUpdated)) {

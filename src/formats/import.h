@@ -53,7 +53,7 @@ struct ImportOptions {
   const intel::WarninglistSet* warninglists = nullptr;
   // When set, every created or updated event is recorded in the audit log
   // (same transaction).
-  const audit::Actor* actor = nullptr;
+  const policy::Actor* actor = nullptr;
   // Called for each created or updated event (inside the import's
   // transaction) to add warnings of the caller's own checks to the report,
   // e.g. the membership module's TLP audience check. May be empty.

@@ -43,17 +43,23 @@ struct ParseNotes {
 };
 
 // Parses one MISP JSON document, appending its events to `out`. On error
-// `out` is left unchanged (`notes` may have received entries). A bare object
-// is taken as an event when it has "info", "Attribute", "Object",
-// "threat_level_id" or "analysis"; anything else is "not a MISP event". An
-// item's own uuid is checked before its contents. `notes` may be null. Notes accumulate: entries
-// already present are not added again, so one ParseNotes can serve many files.
-// Paths in messages are the real JSON paths of the document ("$.Event...",
-// "$.response[2].Event...", "$[0]..." or "$..." for a bare event); preserved
-// and ignored fields are reported as path patterns ("$.Event.Attribute[].id").
+// `out` is left unchanged (`notes` may have received entries).
+//
+// A bare object is taken as an event when it has "info", "Attribute",
+// "Object", "threat_level_id" or "analysis"; anything else is "not a MISP
+// event". An item's own uuid is checked before its contents: a missing or
+// bad uuid is the error reported, whatever else is wrong inside the item.
+//
+// `notes` may be null. Notes accumulate: entries already present are not
+// added again, so one ParseNotes can serve many files. Paths in messages are
+// the real JSON paths of the document ("$.Event...", "$.response[2].Event...",
+// "$[0]..." or "$..." for a bare event); preserved and ignored fields are
+// reported as path patterns ("$.Event.Attribute[].id"). Unknown keys of Tag,
+// Sighting, Org and SharingGroup objects (which have no extra_json) are
+// ignored and reported.
+//
 // Sightings without a uuid get an empty uuid; Sighting::attribute_uuid is
-// the containing attribute's uuid. Unknown keys of Tag, Sighting, Org and
-// SharingGroup objects (which have no extra_json) are ignored and reported.
+// the containing attribute's uuid.
 Status ParseMispDocument(std::string_view json, std::string_view source,
                          std::vector<model::Event>* out, ParseNotes* notes);
 

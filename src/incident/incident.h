@@ -4,8 +4,10 @@
 // shared intelligence, SLA clocks, and exports (JSON, IODEF v2).
 //
 // Contract:
-//  - Every operation takes the Caller (an active member org acting through
-//    a user or the local operator) and decides what it may do; visibility is
+//  - Every operation takes the policy::Actor (an active member org acting
+//    through a user or the local operator, policy::LocalActor; the caller
+//    must give it an org) and decides what it may do from its org, may_write
+//    and community_admin (SLA settings); visibility is
 //    always policy::MaySeeIncident / MaySeeRfa / MaySeeOffer. An incident,
 //    request, offer or task the caller may not see reads as NotFound (absent
 //    and hidden are indistinguishable); seeing but not being allowed to act
@@ -37,6 +39,7 @@
 
 #include "audit/audit.h"
 #include "model/model.h"
+#include "policy/actor.h"
 #include "policy/policy.h"
 #include "store/incident_store.h"
 #include "store/store.h"
@@ -49,12 +52,6 @@ struct CorrelationSettings;
 
 namespace sanad::incident {
 
-using store::IncidentStatus;
-using store::OfferStatus;
-using store::RfaKind;
-using store::RfaStatus;
-using store::Severity;
-using store::TaskStatus;
 
 // Seconds since the Unix epoch; injectable for tests.
 using Clock = std::function<model::Timestamp()>;
@@ -83,20 +80,9 @@ bool MayNameTimelineAuthor(const policy::Viewer& viewer, const policy::IncidentA
 // The entry as `viewer` reads it: when MayNameTimelineAuthor is false the
 // author is withheld (org cleared: JSON `"org": null`; actor ""). Every read
 // of a timeline (show, JSON and IODEF exports, the API) goes through it.
-store::TimelineEntry TimelineEntryFor(const policy::Viewer& viewer,
+model::TimelineEntry TimelineEntryFor(const policy::Viewer& viewer,
                                       const policy::IncidentAccess& access,
-                                      store::TimelineEntry entry);
-
-// Who acts: an active member org, through a user (API) or the local
-// operator (CLI, actor "cli").
-struct Caller {
-  model::Org org;
-  audit::Actor actor;
-  bool may_write = true;         // false for readers
-  bool community_admin = false;  // admin of the chair org (SLA settings)
-};
-// The caller for a local operator acting as `org`.
-Caller LocalCaller(const model::Org& org);
+                                      model::TimelineEntry entry);
 
 // ---- ENISA RSIT ----
 
@@ -122,14 +108,14 @@ inline constexpr int kClockKinds = 4;
 const char* Name(ClockKind k);  // "acknowledge", "first-offer", "containment", "resolution"
 bool Parse(std::string_view s, ClockKind* out);
 
-// Targets in seconds per severity (index: store::Severity) and clock
+// Targets in seconds per severity (index: model::Severity) and clock
 // (index: ClockKind); 0 = no target. Defaults (acknowledge / first offer /
 // containment / resolution): critical 1h/4h/24h/7d, high 4h/12h/3d/14d,
 // medium 1d/2d/7d/30d, low 3d/5d/30d/90d. Stored as community settings
 // "incident.sla.<severity>.<clock>" (seconds).
 struct SlaTargets {
   std::array<std::array<int64_t, kClockKinds>, 4> seconds;
-  int64_t Get(Severity s, ClockKind k) const {
+  int64_t Get(model::Severity s, ClockKind k) const {
     return seconds[static_cast<int>(s)][static_cast<int>(k)];
   }
 };
@@ -159,7 +145,7 @@ struct ClockView {
 };
 // The four clocks of one incident at `now`. `first_rfa`/`first_offer` are
 // the times of the incident's first request and first offer (0 = none).
-std::vector<ClockView> ComputeClocks(const store::Incident& inc, model::Timestamp first_rfa,
+std::vector<ClockView> ComputeClocks(const model::Incident& inc, model::Timestamp first_rfa,
                                      model::Timestamp first_offer, const SlaTargets& sla,
                                      model::Timestamp now);
 
@@ -173,8 +159,8 @@ struct NewReport {
   std::string affected_org;  // name or uuid; "" = the caller (member report)
   std::string affected_country;
   model::Timestamp received = 0;               // 0 = now
-  std::vector<store::Indicator> indicators;    // type ("" = guessed) and value
-  std::vector<store::Attachment> attachments;  // name, sha256, size
+  std::vector<model::Indicator> indicators;    // type ("" = guessed) and value
+  std::vector<model::Attachment> attachments;  // name, sha256, size
   // For a new incident (ignored when attaching):
   std::string title;  // "" = first line of the description
   std::string rsit_class = "other", rsit_type;
@@ -190,7 +176,7 @@ struct IncidentChanges {
 
 struct NewRfa {
   std::string incident_uuid;
-  std::string kind;  // store::RfaKind name
+  std::string kind;  // model::RfaKind name
   std::string description;
   std::string audience = "all-members";  // all-members|sharing-group|orgs
   std::string sharing_group;             // name or uuid
@@ -207,7 +193,7 @@ struct NewTask {
 };
 
 struct IncidentFilter {
-  std::vector<IncidentStatus> statuses;  // empty = any
+  std::vector<model::IncidentStatus> statuses;  // empty = any
   bool open_only = false;                // not closed, rejected or duplicate
   int64_t limit = 0;
 };
@@ -215,39 +201,39 @@ struct IncidentFilter {
 // ---- views (what the caller may see) ----
 
 struct OfferView {
-  store::Offer offer;
+  model::Offer offer;
 };
 struct RfaView {
-  store::Rfa rfa;
+  model::Rfa rfa;
   bool incident_visible = false;  // the caller may see the incident itself
   // Classification of the incident, shown to the audience.
   std::string rsit_class, rsit_type;
-  Severity severity = Severity::kMedium;
+  model::Severity severity = model::Severity::kMedium;
   model::Tlp tlp = model::Tlp::kNone;
-  std::vector<store::Offer> offers;  // those the caller may see
+  std::vector<model::Offer> offers;  // those the caller may see
   int64_t offer_count = 0;           // all offers (a count reveals no helper)
 };
 struct TaskView {
-  store::Task task;
-  std::vector<store::TaskLog> log;
+  model::Task task;
+  std::vector<model::TaskLog> log;
   bool overdue = false;
 };
 struct IncidentSummary {
-  store::Incident incident;
+  model::Incident incident;
   std::vector<ClockView> clocks;
   int64_t open_tasks = 0, overdue_tasks = 0, open_rfas = 0;
   bool overdue = false;  // any clock overdue or any open task past due
 };
 struct IncidentView {
   IncidentSummary summary;
-  std::vector<store::IncidentReport> reports;  // third-party contact only for managers
-  std::vector<store::Indicator> indicators;
-  std::vector<store::Participant> participants;
+  std::vector<model::IncidentReport> reports;  // third-party contact only for managers
+  std::vector<model::Indicator> indicators;
+  std::vector<model::Participant> participants;
   std::vector<RfaView> rfas;
   std::vector<TaskView> tasks;
-  std::vector<store::Comment> comments;
-  std::vector<store::TimelineEntry> timeline;
-  std::vector<store::IntelLink> links;  // only links to intelligence the caller may see
+  std::vector<model::Comment> comments;
+  std::vector<model::TimelineEntry> timeline;
+  std::vector<model::IntelLink> links;  // only links to intelligence the caller may see
   std::vector<model::OrgRef> reporting_orgs;
 };
 
@@ -278,76 +264,77 @@ class Coordinator {
 
   // Reports and incidents.
   struct Filed {
-    store::Incident incident;
-    store::IncidentReport report;
+    model::Incident incident;
+    model::IncidentReport report;
     bool created = false;  // a new incident was opened
   };
-  StatusOr<Filed> FileReport(const Caller& c, NewReport r);
-  StatusOr<store::Incident> Update(const Caller& c, std::string_view uuid,
+  StatusOr<Filed> FileReport(const policy::Actor& c, NewReport r);
+  StatusOr<model::Incident> Update(const policy::Actor& c, std::string_view uuid,
                                    const IncidentChanges& ch);
   // Moves the incident to `to`. duplicate_of names the surviving incident
   // (required for kDuplicate). `note` goes to the timeline and, for
   // resolved/closed/rejected, to the resolution.
-  StatusOr<store::Incident> SetStatus(const Caller& c, std::string_view uuid, IncidentStatus to,
-                                      std::string_view note = {},
+  StatusOr<model::Incident> SetStatus(const policy::Actor& c, std::string_view uuid,
+                                      model::IncidentStatus to, std::string_view note = {},
                                       std::string_view duplicate_of = {});
-  StatusOr<IncidentView> Get(const Caller& c, std::string_view uuid);
-  Status List(const Caller& c, const IncidentFilter& f, std::vector<IncidentSummary>* out);
+  StatusOr<IncidentView> Get(const policy::Actor& c, std::string_view uuid);
+  Status List(const policy::Actor& c, const IncidentFilter& f, std::vector<IncidentSummary>* out);
   // Visible incidents with an overdue clock or an overdue open task.
-  Status Overdue(const Caller& c, std::vector<IncidentSummary>* out);
-  StatusOr<store::Indicator> AddIndicator(const Caller& c, std::string_view uuid,
-                                          store::Indicator ind);
-  StatusOr<store::Comment> AddComment(const Caller& c, std::string_view uuid,
+  Status Overdue(const policy::Actor& c, std::vector<IncidentSummary>* out);
+  StatusOr<model::Indicator> AddIndicator(const policy::Actor& c, std::string_view uuid,
+                                          model::Indicator ind);
+  StatusOr<model::Comment> AddComment(const policy::Actor& c, std::string_view uuid,
                                       std::string_view text);
 
   // Requests for assistance and offers.
-  StatusOr<store::Rfa> CreateRfa(const Caller& c, const NewRfa& r);
+  StatusOr<model::Rfa> CreateRfa(const policy::Actor& c, const NewRfa& r);
   // RFAs the caller may see (open only when `open_only`), newest last.
-  Status ListRfas(const Caller& c, bool open_only, std::vector<RfaView>* out);
-  StatusOr<RfaView> GetRfa(const Caller& c, std::string_view rfa_uuid);
-  StatusOr<store::Rfa> WithdrawRfa(const Caller& c, std::string_view rfa_uuid,
+  Status ListRfas(const policy::Actor& c, bool open_only, std::vector<RfaView>* out);
+  StatusOr<RfaView> GetRfa(const policy::Actor& c, std::string_view rfa_uuid);
+  StatusOr<model::Rfa> WithdrawRfa(const policy::Actor& c, std::string_view rfa_uuid,
                                    std::string_view note = {});
-  StatusOr<store::Offer> Offer(const Caller& c, std::string_view rfa_uuid,
+  StatusOr<model::Offer> Offer(const policy::Actor& c, std::string_view rfa_uuid,
                                std::string_view description, model::Timestamp by_when);
   // accept: the offering org becomes a participant of the incident.
-  StatusOr<store::Offer> DecideOffer(const Caller& c, std::string_view offer_uuid, bool accept,
-                                     std::string_view note = {});
-  StatusOr<store::Offer> WithdrawOffer(const Caller& c, std::string_view offer_uuid);
+  StatusOr<model::Offer> DecideOffer(const policy::Actor& c, std::string_view offer_uuid,
+                                     bool accept, std::string_view note = {});
+  StatusOr<model::Offer> WithdrawOffer(const policy::Actor& c, std::string_view offer_uuid);
 
   // Tasks.
-  StatusOr<store::Task> AddTask(const Caller& c, const NewTask& t);
-  StatusOr<store::Task> SetTaskStatus(const Caller& c, std::string_view task_uuid, TaskStatus to,
-                                      std::string_view note = {});
-  StatusOr<store::TaskLog> LogWork(const Caller& c, std::string_view task_uuid,
+  StatusOr<model::Task> AddTask(const policy::Actor& c, const NewTask& t);
+  StatusOr<model::Task> SetTaskStatus(const policy::Actor& c, std::string_view task_uuid,
+                                      model::TaskStatus to, std::string_view note = {});
+  StatusOr<model::TaskLog> LogWork(const policy::Actor& c, std::string_view task_uuid,
                                    std::string_view text);
 
   // Intelligence.
   // Links an event or attribute the caller may see (kind "event"/"attribute").
-  Status Link(const Caller& c, std::string_view uuid, std::string_view kind,
+  Status Link(const policy::Actor& c, std::string_view uuid, std::string_view kind,
               std::string_view target_uuid);
   // Promotes indicators of the incident (ids; empty = all) into a new MISP
   // event held by the caller's org, with `distribution` (0-4; 4 needs
   // `sharing_group`) and the incident's TLP unless `tlp` is given; links
   // the event to the incident. Returns the event uuid.
-  StatusOr<std::string> Promote(const Caller& c, std::string_view uuid,
+  StatusOr<std::string> Promote(const policy::Actor& c, std::string_view uuid,
                                 const std::vector<int64_t>& indicator_ids,
                                 model::Distribution distribution,
                                 std::string_view sharing_group = {}, std::string_view info = {},
                                 std::string_view tlp = {});
   // Attributes of the linked events the caller may see, with correlations
   // (other visible events and their creators) and sighting counts.
-  Status SeenElsewhere(const Caller& c, std::string_view uuid, const intel::CorrelationIndex& index,
+  Status SeenElsewhere(const policy::Actor& c, std::string_view uuid,
+                       const intel::CorrelationIndex& index,
                        const intel::CorrelationSettings& settings, std::vector<SeenIndicator>* out);
 
   // Community settings and figures.
-  Status SetSla(const Caller& c, Severity s, ClockKind k, int64_t seconds);
+  Status SetSla(const policy::Actor& c, model::Severity s, ClockKind k, int64_t seconds);
   // Per-member figures; only the chair org may ask.
-  Status MemberResponsiveness(const Caller& c, std::vector<Responsiveness>* out);
+  Status MemberResponsiveness(const policy::Actor& c, std::vector<Responsiveness>* out);
 
   // Exports of one incident as the caller may see it.
-  StatusOr<std::string> ExportJson(const Caller& c, std::string_view uuid);
+  StatusOr<std::string> ExportJson(const policy::Actor& c, std::string_view uuid);
   // IODEF v2 (RFC 7970) XML; `node_name` names the issuing node in IncidentID.
-  StatusOr<std::string> ExportIodef(const Caller& c, std::string_view uuid,
+  StatusOr<std::string> ExportIodef(const policy::Actor& c, std::string_view uuid,
                                     std::string_view node_name = "sanad");
 
   model::Timestamp Now() const;

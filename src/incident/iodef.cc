@@ -85,14 +85,14 @@ const char* Restriction(model::Tlp t) {
 }
 
 // IODEF Incident@status: new, in-progress, forwarded, resolved, future.
-const char* IodefStatus(IncidentStatus s) {
+const char* IodefStatus(model::IncidentStatus s) {
   switch (s) {
-    case IncidentStatus::kNew:
+    case model::IncidentStatus::kNew:
       return "new";
-    case IncidentStatus::kResolved:
-    case IncidentStatus::kClosed:
-    case IncidentStatus::kRejected:
-    case IncidentStatus::kDuplicate:
+    case model::IncidentStatus::kResolved:
+    case model::IncidentStatus::kClosed:
+    case model::IncidentStatus::kRejected:
+    case model::IncidentStatus::kDuplicate:
       return "resolved";
     default:
       return "in-progress";
@@ -111,7 +111,7 @@ std::string Contact(std::string_view role, const std::string& name, std::string_
 }
 
 // One indicator as an IODEF Observable (inside IndicatorData/Indicator).
-std::string Observable(const store::Indicator& ind) {
+std::string Observable(const model::Indicator& ind) {
   std::string type = ind.type;
   std::string v = Esc(ind.value);
   auto addr = [&](const char* cat) {
@@ -151,7 +151,7 @@ std::string Observable(const store::Indicator& ind) {
 }  // namespace
 
 std::string ToIodef(const IncidentView& view, std::string_view node_name, model::Timestamp now) {
-  const store::Incident& inc = view.summary.incident;
+  const model::Incident& inc = view.summary.incident;
   std::string x;
   x += "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   x += "<IODEF-Document version=\"2.00\" lang=\"en\" xmlns=\"urn:ietf:params:xml:ns:iodef-2.0\" "
@@ -175,8 +175,8 @@ std::string ToIodef(const IncidentView& view, std::string_view node_name, model:
     x += "    <Description>" + Esc(inc.description) + "</Description>\n";
   // IODEF severities are low/medium/high: critical maps to high and is kept
   // in AdditionalData.
-  const char* sev = inc.severity == Severity::kLow      ? "low"
-                    : inc.severity == Severity::kMedium ? "medium"
+  const char* sev = inc.severity == model::Severity::kLow      ? "low"
+                    : inc.severity == model::Severity::kMedium ? "medium"
                                                         : "high";
   x += "    <Assessment occurrence=\"actual\">\n";
   x += std::string("      <SystemImpact severity=\"") + sev + "\" type=\"unknown\"><Description>" +
@@ -242,9 +242,9 @@ std::string ToIodef(const IncidentView& view, std::string_view node_name, model:
     x += "    </History>\n";
   }
   x += "    <AdditionalData dtype=\"string\" meaning=\"sanad:status\">" +
-       std::string(store::Name(inc.status)) + "</AdditionalData>\n";
+       std::string(model::Name(inc.status)) + "</AdditionalData>\n";
   x += "    <AdditionalData dtype=\"string\" meaning=\"sanad:severity\">" +
-       std::string(store::Name(inc.severity)) + "</AdditionalData>\n";
+       std::string(model::Name(inc.severity)) + "</AdditionalData>\n";
   if (inc.tlp != model::Tlp::kNone)
     x += "    <AdditionalData dtype=\"string\" meaning=\"tlp\">" +
          std::string(model::TlpLabel(inc.tlp)) + "</AdditionalData>\n";

@@ -35,15 +35,15 @@ json::array Array(const std::vector<T>& v) {
 
 }  // namespace
 
-json::object ToJson(const store::Incident& i) {
+json::object ToJson(const model::Incident& i) {
   json::object o{{"uuid", i.uuid},
                  {"title", i.title},
                  {"description", i.description},
                  {"rsit", {{"class", i.rsit_class}, {"type", i.rsit_type}}},
-                 {"severity", store::Name(i.severity)},
+                 {"severity", model::Name(i.severity)},
                  {"tlp", Tlp(i.tlp)},
                  {"pap", Pap(i.pap)},
-                 {"status", store::Name(i.status)},
+                 {"status", model::Name(i.status)},
                  {"affected_org", Org(i.affected_org)},
                  {"affected_country", i.affected_country},
                  {"coordinator", Org(i.coordinator_org)},
@@ -79,12 +79,12 @@ json::object ToJson(const IncidentSummary& s) {
   return o;
 }
 
-json::object ToJson(const store::Indicator& i) {
+json::object ToJson(const model::Indicator& i) {
   return {{"id", i.id},           {"type", i.type},     {"value", i.value},
           {"comment", i.comment}, {"to_ids", i.to_ids}, {"created", Time(i.created)}};
 }
 
-json::object ToJson(const store::IncidentReport& r) {
+json::object ToJson(const model::IncidentReport& r) {
   json::object o{{"uuid", r.uuid},
                  {"received", Time(r.received)},
                  {"third_party", r.reporter_org_id == 0},
@@ -104,21 +104,21 @@ json::object ToJson(const store::IncidentReport& r) {
   return o;
 }
 
-json::object ToJson(const store::Rfa& r) {
+json::object ToJson(const model::Rfa& r) {
   json::object o{{"uuid", r.uuid},
-                 {"kind", store::Name(r.kind)},
+                 {"kind", model::Name(r.kind)},
                  {"description", r.description},
-                 {"audience", store::Name(r.audience)},
+                 {"audience", model::Name(r.audience)},
                  {"requester", Org(r.requester_org)},
-                 {"status", store::Name(r.status)},
+                 {"status", model::Name(r.status)},
                  {"needed_by", Time(r.needed_by)},
                  {"created", Time(r.created)},
                  {"ended", Time(r.ended)}};
   o["incident_uuid"] =
       r.incident_uuid.empty() ? json::value(nullptr) : json::value(r.incident_uuid);
-  if (r.audience == policy::RfaAudience::kSharingGroup)
+  if (r.audience == model::RfaAudience::kSharingGroup)
     o["sharing_group"] = {{"uuid", r.sharing_group.uuid}, {"name", r.sharing_group.name}};
-  if (r.audience == policy::RfaAudience::kOrgs) o["audience_org_count"] = r.audience_org_ids.size();
+  if (r.audience == model::RfaAudience::kOrgs) o["audience_org_count"] = r.audience_org_ids.size();
   return o;
 }
 
@@ -126,32 +126,32 @@ json::object ToJson(const RfaView& r) {
   json::object o = ToJson(r.rfa);
   o["incident_visible"] = r.incident_visible;
   o["rsit"] = {{"class", r.rsit_class}, {"type", r.rsit_type}};
-  o["severity"] = store::Name(r.severity);
+  o["severity"] = model::Name(r.severity);
   o["tlp"] = Tlp(r.tlp);
   o["offer_count"] = r.offer_count;
   o["offers"] = Array(r.offers);
   return o;
 }
 
-json::object ToJson(const store::Offer& f) {
+json::object ToJson(const model::Offer& f) {
   return {{"uuid", f.uuid},
           {"org", Org(f.org)},
           {"description", f.description},
           {"by_when", Time(f.by_when)},
-          {"status", store::Name(f.status)},
+          {"status", model::Name(f.status)},
           {"note", f.note},
           {"created", Time(f.created)},
           {"decided", Time(f.decided)}};
 }
 
-json::object ToJson(const store::Task& t) {
+json::object ToJson(const model::Task& t) {
   json::object o{{"uuid", t.uuid},
                  {"incident_uuid", t.incident_uuid},
                  {"title", t.title},
                  {"description", t.description},
                  {"assignee_org", Org(t.assignee_org)},
                  {"due", Time(t.due)},
-                 {"status", store::Name(t.status)},
+                 {"status", model::Name(t.status)},
                  {"created", Time(t.created)},
                  {"finished", Time(t.finished)}};
   o["assignee_user"] =
@@ -166,11 +166,11 @@ json::object ToJson(const TaskView& t) {
   return o;
 }
 
-json::object ToJson(const store::TaskLog& l) {
+json::object ToJson(const model::TaskLog& l) {
   return {{"time", Time(l.time)}, {"actor", l.actor}, {"org", Org(l.org)}, {"text", l.text}};
 }
 
-json::object ToJson(const store::Comment& c) {
+json::object ToJson(const model::Comment& c) {
   return {{"uuid", c.uuid},
           {"time", Time(c.time)},
           {"actor", c.actor},
@@ -178,7 +178,7 @@ json::object ToJson(const store::Comment& c) {
           {"text", c.text}};
 }
 
-json::object ToJson(const store::TimelineEntry& e) {
+json::object ToJson(const model::TimelineEntry& e) {
   return {{"time", Time(e.time)},
           {"actor", e.actor},
           {"org", Org(e.org)},
@@ -223,7 +223,7 @@ json::object ToJson(const SlaTargets& t) {
   for (int sv = 0; sv < 4; ++sv) {
     json::object row;
     for (int k = 0; k < kClockKinds; ++k) row[Name(static_cast<ClockKind>(k))] = t.seconds[sv][k];
-    o[store::Name(static_cast<Severity>(sv))] = std::move(row);
+    o[model::Name(static_cast<model::Severity>(sv))] = std::move(row);
   }
   return o;
 }

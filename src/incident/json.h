@@ -9,20 +9,20 @@
 
 namespace sanad::incident {
 
-boost::json::object ToJson(const store::Incident& inc);
+boost::json::object ToJson(const model::Incident& inc);
 boost::json::object ToJson(const ClockView& c);
 boost::json::object ToJson(const IncidentSummary& s);
 boost::json::object ToJson(const IncidentView& v);
-boost::json::object ToJson(const store::IncidentReport& r);
-boost::json::object ToJson(const store::Indicator& i);
-boost::json::object ToJson(const store::Rfa& r);
+boost::json::object ToJson(const model::IncidentReport& r);
+boost::json::object ToJson(const model::Indicator& i);
+boost::json::object ToJson(const model::Rfa& r);
 boost::json::object ToJson(const RfaView& r);
-boost::json::object ToJson(const store::Offer& o);
-boost::json::object ToJson(const store::Task& t);
+boost::json::object ToJson(const model::Offer& o);
+boost::json::object ToJson(const model::Task& t);
 boost::json::object ToJson(const TaskView& t);
-boost::json::object ToJson(const store::TaskLog& l);
-boost::json::object ToJson(const store::Comment& c);
-boost::json::object ToJson(const store::TimelineEntry& e);
+boost::json::object ToJson(const model::TaskLog& l);
+boost::json::object ToJson(const model::Comment& c);
+boost::json::object ToJson(const model::TimelineEntry& e);
 boost::json::object ToJson(const SeenIndicator& s);
 boost::json::object ToJson(const Responsiveness& r);
 boost::json::object ToJson(const SlaTargets& t);

@@ -183,10 +183,10 @@ const char* Name(ClockState s) {
 
 SlaTargets DefaultSla() {
   SlaTargets t;
-  t.seconds[static_cast<int>(Severity::kLow)] = {3 * kD, 5 * kD, 30 * kD, 90 * kD};
-  t.seconds[static_cast<int>(Severity::kMedium)] = {1 * kD, 2 * kD, 7 * kD, 30 * kD};
-  t.seconds[static_cast<int>(Severity::kHigh)] = {4 * kH, 12 * kH, 3 * kD, 14 * kD};
-  t.seconds[static_cast<int>(Severity::kCritical)] = {1 * kH, 4 * kH, 24 * kH, 7 * kD};
+  t.seconds[static_cast<int>(model::Severity::kLow)] = {3 * kD, 5 * kD, 30 * kD, 90 * kD};
+  t.seconds[static_cast<int>(model::Severity::kMedium)] = {1 * kD, 2 * kD, 7 * kD, 30 * kD};
+  t.seconds[static_cast<int>(model::Severity::kHigh)] = {4 * kH, 12 * kH, 3 * kD, 14 * kD};
+  t.seconds[static_cast<int>(model::Severity::kCritical)] = {1 * kH, 4 * kH, 24 * kH, 7 * kD};
   return t;
 }
 
@@ -194,9 +194,9 @@ StatusOr<SlaTargets> LoadSla(store::Store* s) {
   SlaTargets t = DefaultSla();
   for (int sv = 0; sv < 4; ++sv) {
     for (int k = 0; k < kClockKinds; ++k) {
-      std::string key = std::string("incident.sla.") + store::Name(static_cast<Severity>(sv)) +
-                        "." + kClockNames[k];
-      auto v = s->GetSetting(key);
+      std::string key = std::string("incident.sla.") +
+                        model::Name(static_cast<model::Severity>(sv)) + "." + kClockNames[k];
+      auto v = s->settings().GetSetting(key);
       if (!v.ok()) {
         if (v.status().code() == Status::Code::kNotFound) continue;
         return v.status();
@@ -240,11 +240,11 @@ std::string FormatDuration(int64_t secs) {
   return (neg ? "-" : "") + std::string(buf);
 }
 
-std::vector<ClockView> ComputeClocks(const store::Incident& inc, model::Timestamp first_rfa,
+std::vector<ClockView> ComputeClocks(const model::Incident& inc, model::Timestamp first_rfa,
                                      model::Timestamp first_offer, const SlaTargets& sla,
                                      model::Timestamp now) {
-  bool dropped =
-      inc.status == IncidentStatus::kRejected || inc.status == IncidentStatus::kDuplicate;
+  bool dropped = inc.status == model::IncidentStatus::kRejected ||
+                 inc.status == model::IncidentStatus::kDuplicate;
   std::vector<ClockView> out;
   auto make = [&](ClockKind k, model::Timestamp start, model::Timestamp stop) {
     ClockView c;

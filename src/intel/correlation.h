@@ -125,7 +125,7 @@ class CorrelationIndex {
 
   // Builds from rows (any order). Rows that are deleted or of a
   // non-correlating type are skipped.
-  static std::unique_ptr<CorrelationIndex> Build(const std::vector<store::Store::IndexRow>& rows,
+  static std::unique_ptr<CorrelationIndex> Build(const std::vector<store::IndexRow>& rows,
                                                  int64_t generation = -1);
   // Builds from the store (UnfilteredScanAttributes), recording the store's
   // DataGeneration read before the scan.

@@ -21,7 +21,7 @@ bool EqualsNoCase(std::string_view a, std::string_view b) {
   return true;
 }
 
-bool HasTag(const store::Store::AttributeContext& c, std::string_view name) {
+bool HasTag(const store::AttributeContext& c, std::string_view name) {
   for (const auto& t : c.attribute.tags) {
     if (EqualsNoCase(t.name, name)) return true;
   }
@@ -38,7 +38,7 @@ bool OneOf(const std::vector<std::string>& set, std::string_view v) {
   return false;
 }
 
-bool Passes(const store::Store::AttributeContext& c, const SearchFilters& f) {
+bool Passes(const store::AttributeContext& c, const SearchFilters& f) {
   const model::Attribute& a = c.attribute;
   if (!f.types.empty() && !OneOf(f.types, a.type)) return false;
   if (!f.categories.empty() && !OneOf(f.categories, a.category)) return false;
@@ -82,7 +82,7 @@ Status DescribeCorrelations(store::Store* s, const policy::Viewer& v, const Corr
   out->clear();
   for (const auto& ev : r.events) {
     for (const auto& m : ev.matches) {
-      auto c = s->GetAttributeContext(v, m.attribute_id);
+      auto c = s->intel().GetAttributeContext(v, m.attribute_id);
       if (!c.ok()) {
         if (c.status().code() == Status::Code::kNotFound) continue;
         return c.status();
@@ -119,7 +119,7 @@ Status Search(store::Store* s, const CorrelationIndex& index, const CorrelationS
     if (cv.value != cv.part1) exact.push_back(cv.value);
     if (value != cv.part1) exact.push_back(value);
     std::vector<int64_t> ids;
-    SANAD_RETURN_IF_ERROR(s->FindAttributesByCanonical(exact, &ids));
+    SANAD_RETURN_IF_ERROR(s->intel().FindAttributesByCanonical(exact, &ids));
     for (int64_t id : ids) found.try_emplace(id, Found{value, CorrelationRule::kExact});
     // CIDR, domain and URL-host matches (and exact ones of indexed types).
     std::vector<CorrelationMatch> matches;
@@ -127,7 +127,7 @@ Status Search(store::Store* s, const CorrelationIndex& index, const CorrelationS
     for (const auto& m : matches) found.try_emplace(m.attribute_id, Found{value, m.rule});
   }
   for (const auto& [id, how] : found) {
-    auto c = s->GetAttributeContext(v, id);  // the policy decides; hidden -> NotFound
+    auto c = s->intel().GetAttributeContext(v, id);  // the policy decides; hidden -> NotFound
     if (!c.ok()) {
       if (c.status().code() == Status::Code::kNotFound) continue;
       return c.status();

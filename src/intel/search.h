@@ -46,11 +46,11 @@ struct SearchFilters {
 // A correlated attribute with what the viewer may see of it.
 struct CorrelatedAttribute {
   CorrelationMatch match;
-  store::Store::AttributeContext context;
+  store::AttributeContext context;
 };
 
 struct SearchHit {
-  store::Store::AttributeContext context;
+  store::AttributeContext context;
   std::string query;  // the query value that found it
   CorrelationRule rule = CorrelationRule::kExact;
   std::vector<CorrelatedAttribute> correlations;

@@ -47,7 +47,7 @@ bool ParsePositive(const std::string& s, double* out) {
 
 // Reads setting `key` into *value when set.
 Status ReadPositiveSetting(store::Store* store, const std::string& key, double* value) {
-  auto v = store->GetSetting(key);
+  auto v = store->settings().GetSetting(key);
   if (!v.ok()) {
     if (v.status().code() == Status::Code::kNotFound) return Status::Ok();
     return v.status();
@@ -60,15 +60,15 @@ Status ReadPositiveSetting(store::Store* store, const std::string& key, double* 
 
 // The attribute `v` may see, as an index row plus its event's creator.
 struct Located {
-  store::Store::IndexRow row;
-  store::Store::AttributeContext ctx;
+  store::IndexRow row;
+  store::AttributeContext ctx;
 };
 
 StatusOr<Located> Locate(store::Store* store, const policy::Viewer& v, int64_t attribute_id) {
-  auto ctx = store->GetAttributeContext(v, attribute_id);
+  auto ctx = store->intel().GetAttributeContext(v, attribute_id);
   if (!ctx.ok()) return ctx.status();
-  std::vector<store::Store::IndexRow> rows;
-  SANAD_RETURN_IF_ERROR(store->UnfilteredGetAttributes({attribute_id}, &rows));
+  std::vector<store::IndexRow> rows;
+  SANAD_RETURN_IF_ERROR(store->intel().UnfilteredGetAttributes({attribute_id}, &rows));
   if (rows.empty()) return Status::NotFound("no attribute with id " + std::to_string(attribute_id));
   return Located{std::move(rows[0]), std::move(*ctx)};
 }
@@ -146,13 +146,13 @@ Status AddSighting(store::Store* store, const model::Org& org, const SightingTar
   if (by_uuid == by_value) {
     return Status::Invalid("sighting: give exactly one of an attribute uuid or a value");
   }
-  auto viewer = store->ViewerFor(org.id);
+  auto viewer = store->community().ViewerFor(org.id);
   if (!viewer.ok()) return viewer.status();
   std::vector<int64_t> ids;
   std::string what;
   if (by_uuid) {
     what = "attribute " + target.attribute_uuid;
-    auto id = store->FindAttributeId(target.attribute_uuid);
+    auto id = store->intel().FindAttributeId(target.attribute_uuid);
     // Absent and hidden read the same (below).
     if (id.ok()) {
       ids.push_back(*id);
@@ -169,10 +169,10 @@ Status AddSighting(store::Store* store, const model::Org& org, const SightingTar
       values.push_back(cv.part1);
       if (!cv.part2.empty()) values.push_back(cv.part2);
     }
-    SANAD_RETURN_IF_ERROR(store->FindAttributesByCanonical(values, &ids));
+    SANAD_RETURN_IF_ERROR(store->intel().FindAttributesByCanonical(values, &ids));
   }
-  std::vector<store::Store::IndexRow> rows;
-  SANAD_RETURN_IF_ERROR(store->UnfilteredGetAttributes(ids, &rows));
+  std::vector<store::IndexRow> rows;
+  SANAD_RETURN_IF_ERROR(store->intel().UnfilteredGetAttributes(ids, &rows));
   model::Timestamp when = sighting.time != 0 ? sighting.time : util::Now();
   for (const auto& r : rows) {
     if (!policy::MaySee(*viewer, r.access)) continue;
@@ -182,7 +182,7 @@ Status AddSighting(store::Store* store, const model::Org& org, const SightingTar
     s.type = sighting.type;
     s.source = sighting.source;
     s.date_sighting = when;
-    SANAD_RETURN_IF_ERROR(store->AddSighting(&s));
+    SANAD_RETURN_IF_ERROR(store->sightings().AddSighting(&s));
     added->push_back(std::move(s));
   }
   if (added->empty()) {
@@ -198,7 +198,7 @@ StatusOr<SightingSummary> ListSightings(store::Store* store, const policy::Viewe
   auto loc = Locate(store, v, attribute_id);
   if (!loc.ok()) return loc.status();
   std::vector<model::Sighting> all;
-  SANAD_RETURN_IF_ERROR(store->ListSightings(attribute_id, &all));
+  SANAD_RETURN_IF_ERROR(store->sightings().ListSightings(attribute_id, &all));
   SightingSummary out;
   out.attribute_id = attribute_id;
   out.attribute_uuid = loc->ctx.attribute.uuid;
@@ -229,7 +229,7 @@ StatusOr<double> ScoreAttribute(store::Store* store, const policy::Viewer& v, in
   auto loc = Locate(store, v, attribute_id);
   if (!loc.ok()) return loc.status();
   std::vector<model::Sighting> all;
-  SANAD_RETURN_IF_ERROR(store->ListSightings(attribute_id, &all));
+  SANAD_RETURN_IF_ERROR(store->sightings().ListSightings(attribute_id, &all));
   return Score(cfg, loc->ctx.attribute.type, loc->ctx.attribute.timestamp, all, now);
 }
 

@@ -128,8 +128,8 @@ StatusOr<std::vector<AudienceWarning>> CheckEventAudience(store::Store* s, const
   for (const auto& ref : refs) {
     if (groups.count(GroupKey(ref))) continue;
     StatusOr<model::SharingGroup> g =
-        ref.id ? s->GetSharingGroup(ref.id)
-               : s->FindSharingGroup(ref.uuid.empty() ? ref.name : ref.uuid);
+        ref.id ? s->community().GetSharingGroup(ref.id)
+               : s->community().FindSharingGroup(ref.uuid.empty() ? ref.name : ref.uuid);
     if (!g.ok()) {
       if (g.status().code() == Status::Code::kNotFound) continue;  // named recipients, unknown here
       return g.status();
@@ -141,7 +141,7 @@ StatusOr<std::vector<AudienceWarning>> CheckEventAudience(store::Store* s, const
     groups[GroupKey(ref)] = info;
   }
   std::vector<model::Org> orgs;
-  SANAD_RETURN_IF_ERROR(s->ListOrgs(&orgs));
+  SANAD_RETURN_IF_ERROR(s->community().ListOrgs(&orgs));
   int64_t members = 0;
   for (const auto& o : orgs) members += o.status == model::OrgStatus::kMember;
   return CheckAudience(ev, groups, members);
@@ -158,7 +158,7 @@ Status DefaultDistribution(store::Store* s, model::Distribution* d, model::Shari
       return Status::NotFound("default distribution " + dd +
                               ": the audience group does not exist yet (sanad membership "
                               "audiences sync)");
-    auto g = s->GetSharingGroup(*id);
+    auto g = s->community().GetSharingGroup(*id);
     if (!g.ok()) return g.status();
     *d = model::Distribution::kSharingGroup;
     *sg = {g->id, g->uuid, g->name};

@@ -27,6 +27,7 @@
 
 #include "audit/audit.h"
 #include "model/model.h"
+#include "policy/actor.h"
 #include "store/membership_store.h"
 #include "store/store.h"
 #include "util/status.h"
@@ -108,10 +109,10 @@ StatusOr<std::string> ValidateProfile(std::string_view json);
 
 // ---- the process -------------------------------------------------------------
 
-struct Actor {
-  audit::Actor audit;             // for the audit log
-  std::optional<model::Org> org;  // acting org; none = the local operator (secretariat)
-};
+// Every operation takes the policy::Actor: a member org acting through a
+// user, or the local operator (the secretariat when it acts for no org,
+// !has_org(); policy::LocalActor). Only its name, org and org uuid are read;
+// the org is re-read from the store (actors carry a snapshot).
 
 struct ApplicationInput {
   std::string name;
@@ -123,18 +124,18 @@ struct ApplicationInput {
 };
 
 struct ApplicationView {
-  store::MembershipApplication app;
-  std::vector<store::MembershipSponsor> sponsors;
-  std::optional<store::MembershipVote> vote;  // the admission vote, when any
+  model::MembershipApplication app;
+  std::vector<model::MembershipSponsor> sponsors;
+  std::optional<model::MembershipVote> vote;  // the admission vote, when any
   std::string sponsorship;                    // "2 of 2 sponsors; 2 countries" etc.
 };
 
 struct VoteView {
-  store::MembershipVote vote;
+  model::MembershipVote vote;
   int64_t cast = 0;  // ballots so far
   // Ballots: of a closed vote always; of an open vote only when the viewer
   // asks as the local operator... never: open votes show the count only.
-  std::vector<store::MembershipBallot> ballots;
+  std::vector<model::MembershipBallot> ballots;
 };
 
 enum class Motion { kSuspension, kRevocation, kReinstatement };
@@ -151,10 +152,10 @@ struct MemberEntry {
 struct Register {
   int64_t rules_version = 0;
   std::vector<MemberEntry> members;  // members and suspended members, by name
-  std::vector<store::MembershipDecision> decisions;
+  std::vector<model::MembershipDecision> decisions;
   std::vector<VoteView> votes;            // admission votes once closed; every other vote
-  std::optional<store::BoardTerm> board;  // current term
-  std::vector<store::GroupChange> group_changes;
+  std::optional<model::BoardTerm> board;  // current term
+  std::vector<model::GroupChange> group_changes;
 };
 
 struct SyncReport {
@@ -163,8 +164,8 @@ struct SyncReport {
   int left = 0;
 };
 
-// The audit actor of clock-driven changes: {"sanad:clock", 0, ""}.
-audit::Actor ClockActor();
+// The actor of clock-driven changes: named "sanad:clock", no org.
+policy::Actor ClockActor();
 
 class Service {
  public:
@@ -177,67 +178,67 @@ class Service {
   // Rules in force (the latest stored version, or the defaults).
   StatusOr<Rules> CurrentRules();
   // Stores a new version (operator or the chair). Returns the new version.
-  StatusOr<int64_t> SetRules(const Actor& a, Rules r);
+  StatusOr<int64_t> SetRules(const policy::Actor& a, Rules r);
 
   // Closes votes whose closing time has passed and lapses applications older
   // than rules.application_days that are still awaiting sponsors or a
   // decision. Returns the number of changes. `who` is recorded as the actor
   // (callers pass ClockActor(): the process, not the user whose request
   // happened to run it).
-  StatusOr<int> Tick(const audit::Actor& who);
+  StatusOr<int> Tick(const policy::Actor& who);
 
   // Submits an application (operator, the chair, or an existing org applying
   // for another category for itself).
-  StatusOr<ApplicationView> Apply(const Actor& a, ApplicationInput in);
+  StatusOr<ApplicationView> Apply(const policy::Actor& a, ApplicationInput in);
   // Applications are visible to Full members in good standing, the chair and
   // the operator; an org sees its own.
-  StatusOr<ApplicationView> GetApplication(const Actor& a, std::string_view uuid);
-  StatusOr<std::vector<ApplicationView>> ListApplications(const Actor& a);
+  StatusOr<ApplicationView> GetApplication(const policy::Actor& a, std::string_view uuid);
+  StatusOr<std::vector<ApplicationView>> ListApplications(const policy::Actor& a);
   // A member in good standing endorses an application awaiting sponsors;
   // when the rule is met the application moves on (a vote opens, or it
   // awaits the chair's decision).
-  StatusOr<ApplicationView> Sponsor(const Actor& a, std::string_view app_uuid,
+  StatusOr<ApplicationView> Sponsor(const policy::Actor& a, std::string_view app_uuid,
                                     std::string statement);
   // The chair decides an application of a category decided by the chair
   // (after full sponsorship to accept; at any time to reject).
-  StatusOr<ApplicationView> Decide(const Actor& a, std::string_view app_uuid, bool accept,
+  StatusOr<ApplicationView> Decide(const policy::Actor& a, std::string_view app_uuid, bool accept,
                                    std::string reason);
 
   // Votes. A Full member in good standing casts one ballot ("yes", "no",
   // "abstain") between opening and closing; the subject of a motion does
   // not vote on it.
-  StatusOr<VoteView> Cast(const Actor& a, std::string_view vote_uuid, std::string_view choice,
-                          std::string comment);
+  StatusOr<VoteView> Cast(const policy::Actor& a, std::string_view vote_uuid,
+                          std::string_view choice, std::string comment);
   // Closes a vote: when its closing time has passed, or earlier when every
   // eligible member has voted. Applies the outcome.
-  StatusOr<VoteView> Close(const audit::Actor& who, std::string_view vote_uuid);
-  StatusOr<VoteView> GetVote(const Actor& a, std::string_view vote_uuid);
-  StatusOr<std::vector<VoteView>> ListVotes(const Actor& a, bool open_only);
+  StatusOr<VoteView> Close(const policy::Actor& who, std::string_view vote_uuid);
+  StatusOr<VoteView> GetVote(const policy::Actor& a, std::string_view vote_uuid);
+  StatusOr<std::vector<VoteView>> ListVotes(const policy::Actor& a, bool open_only);
 
   // Opens a vote on suspending (member), revoking (member or suspended) or
   // reinstating (suspended) an org; moved by the chair or a Full member.
   // closes 0 = opens + the rule's duration; opens 0 = now.
-  StatusOr<VoteView> OpenMotion(const Actor& a, Motion m, std::string_view org, std::string reason,
-                                int64_t opens = 0, int64_t closes = 0);
+  StatusOr<VoteView> OpenMotion(const policy::Actor& a, Motion m, std::string_view org,
+                                std::string reason, int64_t opens = 0, int64_t closes = 0);
 
   // The chair (or the operator) hands the chair to a Full member in good
   // standing.
-  Status HandOverChair(const Actor& a, std::string_view org);
+  Status HandOverChair(const policy::Actor& a, std::string_view org);
   // Records a board election held by the Full members (chair or operator):
   // up to rules.board_seats Full members in good standing; the term runs
   // rules.board_term_years from `starts` (0 = now).
-  StatusOr<store::BoardTerm> RecordBoardElection(const Actor& a,
+  StatusOr<model::BoardTerm> RecordBoardElection(const policy::Actor& a,
                                                  const std::vector<std::string>& seats,
                                                  int64_t starts = 0);
 
   // Brings the audience sharing groups in line with membership (creates
   // missing groups, owned by the chair).
-  StatusOr<SyncReport> SyncAudiences(const audit::Actor& who);
+  StatusOr<SyncReport> SyncAudiences(const policy::Actor& who);
   // The sharing group id of an audience key (after sync); NotFound.
   StatusOr<int64_t> AudienceGroup(std::string_view key);
 
   // The register (every member in good standing, and the operator).
-  StatusOr<Register> GetRegister(const Actor& a);
+  StatusOr<Register> GetRegister(const policy::Actor& a);
 
  private:
   struct Impl;
@@ -282,17 +283,6 @@ StatusOr<std::vector<AudienceWarning>> CheckEventAudience(store::Store* s, const
 // `sg` receives the audience's group when it is "audience:<key>".
 Status DefaultDistribution(store::Store* s, model::Distribution* d, model::SharingGroupRef* sg);
 
-// ---- JSON (the CLI's --json output and the API's bodies) ------------------------
-
-std::string ApplicationJson(const ApplicationView& v);                // one object
-std::string ApplicationsJson(const std::vector<ApplicationView>& v);  // {"applications": [...]}
-std::string VoteJson(const VoteView& v);
-std::string VotesJson(const std::vector<VoteView>& v);  // {"votes": [...]}
-std::string RegisterJson(const Register& r);
-std::string BoardTermJson(const store::BoardTerm& t);
-std::string WarningsJson(const std::vector<AudienceWarning>& w);  // {"warnings": [...]}
-// {"name", "country", "kind", "category", "profile": {...}, "uuid"}; errors
-// name the member ("$.country: ...").
-StatusOr<ApplicationInput> ParseApplicationJson(std::string_view json);
+// JSON forms of these records and of an application request: membership/json.h.
 
 }  // namespace sanad::membership

@@ -51,6 +51,19 @@ struct User {
   bool disabled = false;
 };
 
+// An API key of a user. Only a hash of the key is kept.
+struct ApiKey {
+  int64_t id = 0;
+  int64_t user_id = 0;
+  std::string prefix;  // first 8 characters of the key, shown in listings
+  std::string hash;    // BLAKE2b-256 of the key (binary)
+  Timestamp created = 0;
+  Timestamp expires = 0;  // 0 = never
+  bool read_only = false;
+  std::string allowed_cidrs;  // comma-separated, empty = any
+  bool revoked = false;
+};
+
 // A reference to an org as it appears inside shared data (Orgc/Org in MISP).
 struct OrgRef {
   int64_t id = 0;

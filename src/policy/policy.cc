@@ -57,6 +57,59 @@ SightingView ViewSighting(const Viewer& v, const AccessPath& attribute,
   return SightingView::kCounts;
 }
 
+AccessPath AttributePath(const model::Event& ev, const model::Object* parent,
+                         const model::Attribute& a) {
+  AccessPath p;
+  p.event_owner_org_id = ev.org.id;
+  p.event_distribution = ev.distribution;
+  p.event_sharing_group_id = ev.sharing_group.id;
+  p.in_object = parent != nullptr;
+  if (parent) {
+    p.object_distribution = parent->distribution;
+    p.object_sharing_group_id = parent->sharing_group.id;
+  }
+  p.attribute_distribution = a.distribution;
+  p.attribute_sharing_group_id = a.sharing_group.id;
+  p.deleted = ev.deleted || (parent && parent->deleted) || a.deleted;
+  return p;
+}
+
+bool MaySeeSightingDetails(const Viewer& v, const model::Event& ev, const model::Object* parent,
+                           const model::Attribute& a, const model::Sighting& s) {
+  return ViewSighting(v, AttributePath(ev, parent, a), ev.orgc.id, s.org.id) ==
+         SightingView::kDetails;
+}
+
+bool MaySeeLocalTags(const Viewer& v, int64_t event_org_id) {
+  return v.org_id != 0 && v.org_id == event_org_id;
+}
+
+bool ShowTag(const model::Tag& t, bool local_tags_visible) {
+  return local_tags_visible || !t.local;
+}
+
+void RedactLocalTags(const Viewer& v, model::Event* ev) {
+  if (!MaySeeLocalTags(v, ev->org.id)) model::DropLocalTags(ev);
+}
+
+bool HoldsEvent(int64_t org_id, int64_t holder_org_id) {
+  return org_id != 0 && org_id == holder_org_id;
+}
+
+Status CheckHolder(int64_t org_id, int64_t holder_org_id, std::string_view holder_name,
+                   std::string_view event_uuid, std::string_view verb, std::string_view item) {
+  if (HoldsEvent(org_id, holder_org_id)) return Status::Ok();
+  std::string subject = item.empty() ? "event " + std::string(event_uuid) + " is"
+                                     : std::string(item) + " comes from event " +
+                                           std::string(event_uuid);
+  return Status::Permission(subject + " held by " + std::string(holder_name) +
+                            "; only its holder " + std::string(verb) + " it");
+}
+
+std::string NotHolderNote(std::string_view what) {
+  return std::string(what) + ": held by another organisation; only its owner updates it";
+}
+
 bool MaySeeObject(const Viewer& v, const model::Event& ev, const model::Object& o) {
   return MaySeeEvent(v, ev) && PassesDistribution(v, ev.org.id, o.distribution, o.sharing_group.id);
 }
@@ -138,11 +191,11 @@ bool MayManageIncident(const Viewer& v, const IncidentAccess& a) {
 bool InRfaAudience(const Viewer& v, const RfaAccess& a) {
   if (v.org_id == 0) return false;
   switch (a.audience) {
-    case RfaAudience::kAllMembers:
+    case model::RfaAudience::kAllMembers:
       return true;
-    case RfaAudience::kSharingGroup:
+    case model::RfaAudience::kSharingGroup:
       return v.InGroup(a.sharing_group_id);
-    case RfaAudience::kOrgs:
+    case model::RfaAudience::kOrgs:
       return Contains(a.audience_org_ids, v.org_id);
   }
   return false;

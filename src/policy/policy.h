@@ -15,9 +15,11 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 
+#include "model/incident.h"
 #include "model/model.h"
 #include "util/status.h"
 
@@ -71,6 +73,20 @@ enum class SightingView { kNone, kCounts, kDetails };
 SightingView ViewSighting(const Viewer& v, const AccessPath& attribute,
                           int64_t event_creator_org_id, int64_t sighting_org_id);
 
+// The access path of attribute `a` of `ev` (inside `parent_object`, null
+// outside objects); `deleted` when the attribute, its object or the event is
+// soft-deleted. MaySee(v, AttributePath(...)) == MaySeeAttribute(...) for
+// items that are not deleted.
+AccessPath AttributePath(const model::Event& ev, const model::Object* parent_object,
+                         const model::Attribute& a);
+
+// Whether `v` may read sighting `s` in full (ViewSighting gives kDetails) on
+// attribute `a` of `ev` (inside `parent_object`, null outside objects): the
+// holder or creator of the event, or the org that reported it.
+bool MaySeeSightingDetails(const Viewer& v, const model::Event& ev,
+                           const model::Object* parent_object, const model::Attribute& a,
+                           const model::Sighting& s);
+
 struct RedactOptions {
   bool include_deleted = false;
 };
@@ -80,6 +96,46 @@ struct RedactOptions {
 // the intel module). Returns false, leaving `ev` unspecified, when the event
 // itself is not visible.
 bool Redact(const Viewer& v, model::Event* ev, const RedactOptions& opts = {});
+
+// ---- local tags ----
+//
+// A local tag (model::Tag::local) is the holding organisation's own marking:
+// it is seen only by the org holding the event (event.org), never by other
+// readers of the event, and never leaves the node (STIX labels, event
+// summaries list shared tags only).
+
+// Whether `v` may see the local tags of an event held by `event_org_id`
+// (false for a viewer without an org).
+bool MaySeeLocalTags(const Viewer& v, int64_t event_org_id);
+// Whether tag `t` is shown where local tags are (`local_tags_visible`, from
+// MaySeeLocalTags) or are not visible: shared tags always, local tags only
+// when visible.
+bool ShowTag(const model::Tag& t, bool local_tags_visible);
+// Removes every local tag (event, attributes, object attributes) from `ev`
+// unless `v` may see them (MaySeeLocalTags(v, ev->org.id)).
+void RedactLocalTags(const Viewer& v, model::Event* ev);
+
+// ---- holders (changes to an existing event) ----
+//
+// Only the organisation holding an event (event.org) changes, publishes or
+// deletes it; another member cannot overwrite or remove intelligence it did
+// not import, whatever its role.
+
+// Whether org `org_id` holds an event held by `holder_org_id` (false for
+// org id 0).
+bool HoldsEvent(int64_t org_id, int64_t holder_org_id);
+// HoldsEvent as the Status of a write by a caller that may see the event:
+// Permission "event <event_uuid> is held by <holder_name>; only its holder
+// <verb> it" when refused. With `item` (e.g. "object indicator--..."), the
+// item asked for names the event: "<item> comes from event <event_uuid> held
+// by <holder_name>; only its holder <verb> it".
+Status CheckHolder(int64_t org_id, int64_t holder_org_id, std::string_view holder_name,
+                   std::string_view event_uuid, std::string_view verb,
+                   std::string_view item = {});
+// The note of an import that skips an event held by another organisation,
+// without naming the holder: "<what>: held by another organisation; only its
+// owner updates it".
+std::string NotHolderNote(std::string_view what);
 
 // Effective distribution of an item after inheritance (never kInherit).
 model::Distribution EffectiveDistribution(const model::Event& ev, const model::Object* obj,
@@ -123,11 +179,10 @@ bool MaySeeIncident(const Viewer& v, const IncidentAccess& a);
 // the affected org and the coordinator.
 bool MayManageIncident(const Viewer& v, const IncidentAccess& a);
 
-// The audience of a request for assistance.
-enum class RfaAudience { kAllMembers, kSharingGroup, kOrgs };
+// A request for assistance as the policy sees it (audience: model::RfaAudience).
 struct RfaAccess {
   int64_t requester_org_id = 0;
-  RfaAudience audience = RfaAudience::kOrgs;
+  model::RfaAudience audience = model::RfaAudience::kOrgs;
   int64_t sharing_group_id = 0;           // kSharingGroup
   std::vector<int64_t> audience_org_ids;  // kOrgs, any order
   IncidentAccess incident;

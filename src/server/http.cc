@@ -1,8 +1,6 @@
 #include "server/http.h"
 
-#include <cstdio>
-
-#include "util/util.h"
+#include "util/json_writer.h"
 
 namespace sanad::server {
 
@@ -17,36 +15,6 @@ bool NameEq(std::string_view a, std::string_view b) {
     if (x != y) return false;
   }
   return true;
-}
-
-// Length of the valid UTF-8 sequence at s[i], or 0.
-size_t Utf8Len(std::string_view s, size_t i) {
-  auto c = static_cast<unsigned char>(s[i]);
-  size_t n;
-  uint32_t cp;
-  if (c < 0x80) return 1;
-  if ((c & 0xE0) == 0xC0) {
-    n = 2;
-    cp = c & 0x1F;
-  } else if ((c & 0xF0) == 0xE0) {
-    n = 3;
-    cp = c & 0x0F;
-  } else if ((c & 0xF8) == 0xF0) {
-    n = 4;
-    cp = c & 0x07;
-  } else {
-    return 0;
-  }
-  if (i + n > s.size()) return 0;
-  for (size_t k = 1; k < n; ++k) {
-    auto d = static_cast<unsigned char>(s[i + k]);
-    if ((d & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (d & 0x3F);
-  }
-  if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-      cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-    return 0;
-  return n;
 }
 
 int HexVal(char c) {
@@ -77,58 +45,10 @@ std::vector<std::string> Request::QueryAll(std::string_view name) const {
   return out;
 }
 
-std::string JsonQuote(std::string_view s) {
-  std::string out;
-  out.reserve(s.size() + 2);
-  out += '"';
-  for (size_t i = 0; i < s.size();) {
-    auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      switch (c) {
-        case '"':
-          out += "\\\"";
-          break;
-        case '\\':
-          out += "\\\\";
-          break;
-        case '\n':
-          out += "\\n";
-          break;
-        case '\r':
-          out += "\\r";
-          break;
-        case '\t':
-          out += "\\t";
-          break;
-        default:
-          if (c < 0x20) {
-            char buf[8];
-            std::snprintf(buf, sizeof buf, "\\u%04x", c);
-            out += buf;
-          } else {
-            out += static_cast<char>(c);
-          }
-      }
-      ++i;
-      continue;
-    }
-    size_t n = Utf8Len(s, i);
-    if (n == 0) {
-      out += "\xEF\xBF\xBD";
-      ++i;
-    } else {
-      out.append(s.substr(i, n));
-      i += n;
-    }
-  }
-  out += '"';
-  return out;
-}
-
 std::string ErrorBody(std::string_view code, std::string_view message,
                       std::string_view details_json) {
-  std::string out = "{\"error\": {\"code\": " + JsonQuote(code) +
-                    ", \"message\": " + JsonQuote(message) + ", \"details\": ";
+  std::string out = "{\"error\": {\"code\": " + util::JsonQuote(code) +
+                    ", \"message\": " + util::JsonQuote(message) + ", \"details\": ";
   out.append(details_json.empty() ? std::string_view("{}") : details_json);
   out += "}}\n";
   return out;

@@ -78,8 +78,6 @@ std::string ErrorBody(std::string_view code, std::string_view message,
 void SetError(Response* r, int status, std::string_view code, std::string_view message,
               std::string_view details_json = "{}");
 
-// JSON string literal of `s` (quotes included); invalid UTF-8 bytes become U+FFFD.
-std::string JsonQuote(std::string_view s);
 // Percent-decodes `s`; '+' becomes a space when `plus_is_space`. Returns false
 // on a malformed escape.
 bool PercentDecode(std::string_view s, bool plus_is_space, std::string* out);

@@ -30,6 +30,7 @@
 #include <thread>
 #include <vector>
 
+#include "util/json_writer.h"
 #include "util/util.h"
 
 namespace sanad::server {
@@ -675,17 +676,18 @@ class Session : public SessionBase {
     if (!req_ || !res_) return;
     double secs = std::chrono::duration<double>(SteadyClock::now() - start_).count();
     std::string line =
-        "{\"time\": " + JsonQuote(util::FormatIso8601(util::Now())) +
-        ", \"request_id\": " + JsonQuote(req_->request_id) +
-        ", \"remote\": " + JsonQuote(req_->remote_ip) + ", \"method\": " + JsonQuote(req_->method) +
-        ", \"target\": " + JsonQuote(req_->target) +
+        "{\"time\": " + util::JsonQuote(util::FormatIso8601(util::Now())) +
+        ", \"request_id\": " + util::JsonQuote(req_->request_id) +
+        ", \"remote\": " + util::JsonQuote(req_->remote_ip) +
+        ", \"method\": " + util::JsonQuote(req_->method) +
+        ", \"target\": " + util::JsonQuote(req_->target) +
         ", \"status\": " + std::to_string(res_->status) + ", \"bytes\": " + std::to_string(bytes_) +
         ", \"duration_ms\": " + std::to_string(static_cast<int64_t>(secs * 1000)) +
         ", \"tls\": " + (kTls ? "true" : "false");
-    if (!res_->log_org.empty()) line += ", \"org\": " + JsonQuote(res_->log_org);
-    if (!res_->log_user.empty()) line += ", \"user\": " + JsonQuote(res_->log_user);
-    if (!res_->log_key.empty()) line += ", \"key\": " + JsonQuote(res_->log_key);
-    if (!res_->log_error.empty()) line += ", \"error\": " + JsonQuote(res_->log_error);
+    if (!res_->log_org.empty()) line += ", \"org\": " + util::JsonQuote(res_->log_org);
+    if (!res_->log_user.empty()) line += ", \"user\": " + util::JsonQuote(res_->log_user);
+    if (!res_->log_key.empty()) line += ", \"key\": " + util::JsonQuote(res_->log_key);
+    if (!res_->log_error.empty()) line += ", \"error\": " + util::JsonQuote(res_->log_error);
     line += "}";
     srv_->Logged(req_->method, res_->status, bytes_, secs, line);
   }
@@ -786,7 +788,7 @@ void ServerImpl::StartThreads() {
         } catch (const std::exception& e) {
           if (opts_.access_log)
             opts_.access_log(std::string("{\"error\": ") +
-                             JsonQuote(std::string("io thread: ") + e.what()) + "}");
+                             util::JsonQuote(std::string("io thread: ") + e.what()) + "}");
         }
       }
     });

@@ -6,6 +6,7 @@
 #include <unordered_set>
 
 #include "audit/audit.h"
+#include "policy/policy.h"
 #include "stix/convert_internal.h"
 #include "stix/stix.h"
 #include "util/util.h"
@@ -110,7 +111,8 @@ class Generator {
     bj::array l;
     for (auto& m : misp) l.emplace_back(m);
     for (const auto& t : tags)
-      if (t.exportable && !t.local && model::ClassifyTag(t.name) != model::TagKind::kTlp)
+      if (t.exportable && policy::ShowTag(t, /*local_tags_visible=*/false) &&
+          model::ClassifyTag(t.name) != model::TagKind::kTlp)
         l.emplace_back(t.name);
     return l;
   }
@@ -370,7 +372,7 @@ Status VisibleSightings(store::Store* s, const model::Event& ev, const policy::V
     }
   std::vector<model::Sighting> all;
   if (s && ev.id) {
-    SANAD_RETURN_IF_ERROR(s->ListEventSightings(ev.id, &all));
+    SANAD_RETURN_IF_ERROR(s->sightings().ListEventSightings(ev.id, &all));
   } else {
     for (const auto& [u, w] : by_uuid)
       for (auto x : w.attr->sightings) {
@@ -391,17 +393,9 @@ Status VisibleSightings(store::Store* s, const model::Event& ev, const policy::V
       if (it != by_uuid.end()) w = &it->second;
     }
     if (!w) continue;  // attribute hidden by the redaction
-    policy::AccessPath p;
-    p.event_owner_org_id = ev.org.id;
-    p.event_distribution = ev.distribution;
-    p.event_sharing_group_id = ev.sharing_group.id;
-    p.in_object = w->obj != nullptr;
-    if (w->obj) {
-      p.object_distribution = w->obj->distribution;
-      p.object_sharing_group_id = w->obj->sharing_group.id;
-    }
-    p.attribute_distribution = w->attr->distribution;
-    p.attribute_sharing_group_id = w->attr->sharing_group.id;
+    // The redaction decided which items travel (deleted ones included when
+    // asked for); the sighting policy decides on each sighting of them.
+    policy::AccessPath p = policy::AttributePath(ev, w->obj, *w->attr);
     p.deleted = false;
     if (policy::ViewSighting(*viewer, p, ev.orgc.id, x.org.id) != policy::SightingView::kDetails)
       continue;
@@ -534,7 +528,7 @@ StatusOr<std::vector<std::string>> EventToObjects(store::Store* s, const model::
         id["id"] = "identity--" + org.uuid;
         model::Timestamp created = 0;
         if (s && org.id) {
-          auto full = s->GetOrg(org.id);
+          auto full = s->community().GetOrg(org.id);
           if (full.ok()) created = full->created;
         }
         id["created"] = StixTime(created);
@@ -669,7 +663,7 @@ std::string MakeBundle(const std::vector<std::string>& objects) {
 
 Status ExportBundle(store::Store* s, const policy::Viewer& viewer, const store::EventQuery& q,
                     const ExportOptions& o, std::ostream& out, BundleStats* stats,
-                    const audit::Actor* actor) {
+                    const policy::Actor* actor) {
   ExportOptions opts = o;
   if (!opts.viewer) opts.viewer = &viewer;
   std::unordered_set<std::string> seen;
@@ -681,7 +675,7 @@ Status ExportBundle(store::Store* s, const policy::Viewer& viewer, const store::
   std::string bundle_id = UuidV5(kSanadNamespace, "export\n" + std::to_string(viewer.org_id) +
                                                       "\n" + std::to_string(util::Now()));
   out << "{\"type\":\"bundle\",\"id\":\"bundle--" << bundle_id << "\",\"objects\":[";
-  Status st = s->ScanEvents(viewer, q, [&](model::Event& ev) {
+  Status st = s->events().ScanEvents(viewer, q, [&](model::Event& ev) {
     auto objs = EventToObjects(s, ev, opts);
     if (!objs.ok()) {
       inner = objs.status().WithContext("event " + ev.uuid);

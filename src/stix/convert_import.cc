@@ -6,9 +6,11 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "audit/actions.h"
 #include "audit/audit.h"
 #include "model/canon.h"
 #include "model/types.h"
+#include "policy/policy.h"
 #include "stix/convert_internal.h"
 #include "stix/stix.h"
 #include "store/schema.h"
@@ -783,17 +785,17 @@ StatusOr<ParsedBundle> ParseBundle(std::string_view json, const ParseOptions& o)
 namespace {
 
 StatusOr<model::OrgRef> ResolveOrg(store::Store* s, const model::OrgRef& ref, ImportReport* r) {
-  auto found = s->FindOrg(ref.uuid);
+  auto found = s->community().FindOrg(ref.uuid);
   if (found.ok()) return model::OrgRef{found->id, found->uuid, found->name};
   model::Org ext;
   ext.uuid = ref.uuid;
   ext.name = ref.name.empty() ? "external " + ref.uuid.substr(0, 8)
                               : model::TruncateChars(ref.name, model::kMaxOrgNameChars - 11);
-  if (s->FindOrg(ext.name).ok()) ext.name += " (" + ref.uuid.substr(0, 8) + ")";
+  if (s->community().FindOrg(ext.name).ok()) ext.name += " (" + ref.uuid.substr(0, 8) + ")";
   ext.status = model::OrgStatus::kExternal;
   ext.kind = model::OrgKind::kObserver;
   ext.category = model::MembershipCategory::kAffiliate;
-  SANAD_RETURN_IF_ERROR(s->AddOrg(&ext).WithContext("creator identity--" + ref.uuid));
+  SANAD_RETURN_IF_ERROR(s->community().AddOrg(&ext).WithContext("creator identity--" + ref.uuid));
   r->external_orgs_created.push_back(ext.name + " " + ext.uuid);
   return model::OrgRef{ext.id, ext.uuid, ext.name};
 }
@@ -803,10 +805,10 @@ StatusOr<model::OrgRef> ResolveOrg(store::Store* s, const model::OrgRef& ref, Im
 Status DemoteForeign(store::Store* s, int64_t own_event_id, ParsedEvent* pe, ImportReport* r) {
   std::unordered_set<std::string> foreign;
   auto check = [&](const model::Attribute& a) -> Status {
-    auto id = s->FindAttributeId(a.uuid);
+    auto id = s->intel().FindAttributeId(a.uuid);
     if (!id.ok()) return Status::Ok();
-    std::vector<store::Store::IndexRow> rows;
-    SANAD_RETURN_IF_ERROR(s->UnfilteredGetAttributes({*id}, &rows));
+    std::vector<store::IndexRow> rows;
+    SANAD_RETURN_IF_ERROR(s->intel().UnfilteredGetAttributes({*id}, &rows));
     if (!rows.empty() && rows[0].event_id != own_event_id) foreign.insert(a.uuid);
     return Status::Ok();
   };
@@ -842,7 +844,7 @@ Status DemoteForeign(store::Store* s, int64_t own_event_id, ParsedEvent* pe, Imp
 }  // namespace
 
 StatusOr<ImportReport> ImportBundle(store::Store* s, std::string_view json, const ImportParams& p) {
-  auto org = s->GetOrg(p.org_id);
+  auto org = s->community().GetOrg(p.org_id);
   if (!org.ok()) return org.status();
   ParseOptions po;
   po.default_orgc = {org->id, org->uuid, org->name};
@@ -850,11 +852,11 @@ StatusOr<ImportReport> ImportBundle(store::Store* s, std::string_view json, cons
   auto parsed = ParseBundle(json, po);
   if (!parsed.ok()) return parsed.status();
   ImportReport r = std::move(parsed->report);
-  auto viewer = s->ViewerFor(p.org_id);
+  auto viewer = s->community().ViewerFor(p.org_id);
   if (!viewer.ok()) return viewer.status();
   model::SharingGroupRef group;
   if (p.distribution == model::Distribution::kSharingGroup) {
-    auto sg = s->GetSharingGroup(p.sharing_group_id);
+    auto sg = s->community().GetSharingGroup(p.sharing_group_id);
     if (!sg.ok()) return Status::Invalid("sharing group " + std::to_string(p.sharing_group_id) +
                                          " does not exist");
     if (!viewer->InGroup(sg->id))
@@ -864,10 +866,9 @@ StatusOr<ImportReport> ImportBundle(store::Store* s, std::string_view json, cons
   auto ss = store::NewStixStore(s);
   for (auto& pe : parsed->events) {
     model::Event& ev = pe.event;
-    auto head = s->FindEventHead(ev.uuid);
-    if (head.ok() && head->org_id != p.org_id) {
-      r.warnings.push_back("event " + ev.uuid +
-                           ": held by another organisation; only its owner updates it");
+    auto head = s->events().FindEventHead(ev.uuid);
+    if (head.ok() && !policy::HoldsEvent(p.org_id, head->org_id)) {
+      r.warnings.push_back(policy::NotHolderNote("event " + ev.uuid));
       r.unchanged++;
       continue;
     }
@@ -876,7 +877,7 @@ StatusOr<ImportReport> ImportBundle(store::Store* s, std::string_view json, cons
     if (!orgc.ok()) return orgc.status();
     ev.orgc = *orgc;
     if (!head.ok() && ev.orgc.id != p.org_id) {
-      auto creator = s->GetOrg(ev.orgc.id);
+      auto creator = s->community().GetOrg(ev.orgc.id);
       if (!creator.ok()) return creator.status();
       SANAD_RETURN_IF_ERROR(policy::CheckCreator(p.creators, p.org_id, *creator,
                                                  "event " + ev.uuid + " (created_by_ref)"));
@@ -899,7 +900,7 @@ StatusOr<ImportReport> ImportBundle(store::Store* s, std::string_view json, cons
       for (auto& x : o.references)
         if (!x.timestamp) x.timestamp = o.timestamp;
     }
-    auto outcome = s->UpsertEvent(&ev);
+    auto outcome = s->events().UpsertEvent(&ev);
     if (!outcome.ok()) return outcome.status().WithContext("event " + ev.uuid);
     if (*outcome == store::UpsertOutcome::kUnchanged) {
       r.unchanged++;
@@ -914,12 +915,14 @@ StatusOr<ImportReport> ImportBundle(store::Store* s, std::string_view json, cons
     (*outcome == store::UpsertOutcome::kCreated ? r.created : r.updated)++;
     if (p.actor)
       SANAD_RETURN_IF_ERROR(audit::Record(
-          s, *p.actor, *outcome == store::UpsertOutcome::kCreated ? "event.create" : "event.update",
+          s, *p.actor,
+          *outcome == store::UpsertOutcome::kCreated ? audit::action::kEventCreate
+                                                     : audit::action::kEventUpdate,
           "event", ev.uuid, ev.orgc.uuid, "stix21 import"));
     // Keep the originals, then fingerprint the mapped groups against what
     // Sanad exports for the event as stored.
     SANAD_RETURN_IF_ERROR(ss->PutEventObjects(ev.id, pe.objects));
-    auto stored = s->GetEvent(*viewer, ev.uuid, true);
+    auto stored = s->events().GetEvent(*viewer, ev.uuid, true);
     if (!stored.ok()) return stored.status().WithContext("event " + ev.uuid);
     std::vector<store::StixObject> rows;
     SANAD_RETURN_IF_ERROR(ss->ListEventObjects(stored->id, &rows));

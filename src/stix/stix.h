@@ -93,7 +93,7 @@ struct BundleStats {
 };
 Status ExportBundle(store::Store* s, const policy::Viewer& viewer, const store::EventQuery& q,
                     const ExportOptions& o, std::ostream& out, BundleStats* stats,
-                    const audit::Actor* actor = nullptr);
+                    const policy::Actor* actor = nullptr);
 
 // ---- import ----------------------------------------------------------------
 
@@ -146,7 +146,7 @@ struct ImportParams {
   // importing org must belong to it).
   int64_t sharing_group_id = 0;
   // When set, every created/updated event is recorded in the audit log.
-  const audit::Actor* actor = nullptr;
+  const policy::Actor* actor = nullptr;
   // Whose name a created event may carry as its creator (created_by_ref):
   // another member's identity is refused (Permission) unless this is sync;
   // external identities need kOwnOrExternal (policy::MayNameCreator).

@@ -19,7 +19,7 @@ namespace sanad::store::internal {
 const std::vector<std::string>& Migrations();
 
 // The migrations of the store's domain sections, each defined in the
-// section's own file (src/store/<section>_store.cc).
+// section's own file (src/store/sqlite/<section>_store.cc).
 const char* IncidentMigration();    // version 4
 const char* MembershipMigration();  // version 5
 const char* StixMigration();        // version 6

@@ -28,6 +28,20 @@ Status SqlStatus(sqlite3* db, int rc, std::string_view what) {
   }
 }
 
+namespace row_detail {
+Status ColumnsMismatch(std::string_view what, int read, int count) {
+  return Status::Internal(std::string(what) + ": the row reader took " + std::to_string(read) +
+                          " of the statement's " + std::to_string(count) + " columns");
+}
+}  // namespace row_detail
+
+Status ExpectRow(Query& q, std::string_view what, std::string_view not_found) {
+  Status st;
+  if (q.Next(&st, what)) return Status::Ok();
+  if (!st.ok()) return st;
+  return Status::NotFound(std::string(not_found));
+}
+
 Status ExecScript(sqlite3* db, const std::string& sql, std::string_view what) {
   char* err = nullptr;
   int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err);

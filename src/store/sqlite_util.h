@@ -15,7 +15,10 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 #include "util/status.h"
 
@@ -106,6 +109,7 @@ class Query {
   }
   // Raw step (SQLITE_ROW / SQLITE_DONE / error).
   int Step() { return sqlite3_step(s_); }
+  int ColumnCount() const { return sqlite3_column_count(s_); }
 
   int64_t Int(int c) const { return sqlite3_column_int64(s_, c); }
   bool Bool(int c) const { return sqlite3_column_int64(s_, c) != 0; }
@@ -156,6 +160,124 @@ class StmtCache {
   sqlite3* db_;
   std::unordered_map<const char*, Stmt> cache_;
 };
+
+// ---- reading rows ----
+//
+// A column list and the function that reads it are declared together: the
+// list is a macro of SQL text (statements are cached by the address of
+// their text, so it must be a literal), the reader takes a Row and reads the
+// columns in order. ForEachRow checks after every row that the readers took
+// exactly the statement's columns, so a list and its reader cannot drift
+// apart unnoticed (the check fails every test that reads such a row).
+
+// A cursor over the columns of the current row, read left to right.
+class Row {
+ public:
+  explicit Row(const Query& q) : q_(q) {}
+  int64_t Int() { return q_.Int(c_++); }
+  bool Bool() { return q_.Bool(c_++); }
+  std::string Text() { return q_.Text(c_++); }
+  std::optional<std::string> OptText() { return q_.OptText(c_++); }
+  std::string Blob() { return q_.Blob(c_++); }
+  bool NextIsNull() const { return q_.IsNull(c_); }
+  void Skip(int n = 1) { c_ += n; }
+  int position() const { return c_; }  // 0-based index of the next column
+  const Query& query() const { return q_; }
+
+ private:
+  const Query& q_;
+  int c_ = 0;
+};
+
+namespace row_detail {
+Status ColumnsMismatch(std::string_view what, int read, int count);
+}  // namespace row_detail
+
+// Runs `q` and calls `fn(Row&)` for each row. `fn` returns Status (an error
+// stops and is returned), bool (false stops; Ok is returned), StatusOr<bool>
+// (both) or void.
+template <class Fn>
+Status ForEachRow(Query& q, std::string_view what, Fn&& fn) {
+  Status st;
+  while (q.Next(&st, what)) {
+    Row r(q);
+    bool more = true;
+    using R = decltype(fn(r));
+    if constexpr (std::is_void_v<R>) {
+      fn(r);
+    } else if constexpr (std::is_same_v<R, bool>) {
+      more = fn(r);
+    } else if constexpr (std::is_same_v<R, StatusOr<bool>>) {
+      auto v = fn(r);
+      if (!v.ok()) return v.status();
+      more = *v;
+    } else {
+      Status s = fn(r);
+      if (!s.ok()) return s;
+    }
+    if (r.position() != q.ColumnCount()) {
+      return row_detail::ColumnsMismatch(what, r.position(), q.ColumnCount());
+    }
+    if (!more) return Status::Ok();
+  }
+  return st;
+}
+
+// Reads one T from `r` with `read`, which returns T or StatusOr<T>.
+template <class T, class Read>
+Status ReadInto(Row& r, Read& read, T* out) {
+  if constexpr (std::is_same_v<std::decay_t<decltype(read(r))>, T>) {
+    *out = read(r);
+  } else {
+    auto v = read(r);
+    if (!v.ok()) return v.status();
+    *out = std::move(*v);
+  }
+  return Status::Ok();
+}
+
+// Maps each row with `read(Row&)`, which returns T or StatusOr<T>, and
+// appends it to `out`.
+template <class T, class Read>
+Status AppendRows(Query& q, std::string_view what, Read&& read, std::vector<T>* out) {
+  return ForEachRow(q, what, [&](Row& r) -> Status {
+    T v;
+    Status s = ReadInto(r, read, &v);
+    if (s.ok()) out->push_back(std::move(v));
+    return s;
+  });
+}
+
+// The first row mapped by `read`; NotFound(`not_found`) when there is none.
+template <class T, class Read>
+StatusOr<T> OneRow(Query& q, std::string_view what, Read&& read, std::string_view not_found) {
+  std::optional<T> found;
+  Status err;
+  Status st = ForEachRow(q, what, [&](Row& r) {
+    found.emplace();
+    err = ReadInto(r, read, &*found);
+    return false;  // one row is enough
+  });
+  if (!st.ok()) return st;
+  if (!err.ok()) return err;
+  if (!found) return Status::NotFound(std::string(not_found));
+  return std::move(*found);
+}
+
+// Ok when `q` returns a row, NotFound(`not_found`) when it returns none.
+Status ExpectRow(Query& q, std::string_view what, std::string_view not_found);
+
+// Use(cache, sql): the cached statement `sql`, prepared on first use.
+inline StatusOr<Query> Use(StmtCache& c, const char* sql) { return c.Use(sql); }
+inline StatusOr<Query> Use(StmtCache* c, const char* sql) { return c->Use(sql); }
+
+// Declares `q`, a Query on the cached statement `sql` of the enclosing
+// object's `stmts_` (a StmtCache or StmtCache*), or returns its error. The
+// one definition for every backend file.
+#define SANAD_USE(q, sql)                                       \
+  auto q##_or = ::sanad::store::internal::Use(stmts_, (sql)); \
+  if (!q##_or.ok()) return q##_or.status();                     \
+  ::sanad::store::internal::Query& q = *q##_or
 
 // Executes one or more statements without results.
 Status ExecScript(sqlite3* db, const std::string& sql, std::string_view what);

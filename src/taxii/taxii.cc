@@ -239,7 +239,7 @@ class Refresher {
     model::Event ev;
     bool in = false;
     if (!acc->deleted) {
-      auto e = s_->GetEvent(AudienceViewer(col_), acc->uuid);
+      auto e = s_->events().GetEvent(AudienceViewer(col_), acc->uuid);
       if (e.ok()) {
         ev = std::move(*e);
         in = Admit(col_, &ev);
@@ -376,7 +376,7 @@ bool ParseTimestamp(std::string_view s, int64_t* us) {
 
 // ---- collections ----
 
-StatusOr<std::vector<Collection>> CollectionsFor(store::Store* s, const Caller& c) {
+StatusOr<std::vector<Collection>> CollectionsFor(store::Store* s, const policy::Actor& c) {
   std::vector<Collection> out;
   Collection community;
   community.id = kCommunityCollectionId;
@@ -402,7 +402,7 @@ StatusOr<std::vector<Collection>> CollectionsFor(store::Store* s, const Caller& 
   out.push_back(own);
 
   std::vector<model::SharingGroup> groups;
-  SANAD_RETURN_IF_ERROR(s->ListSharingGroups(&groups));
+  SANAD_RETURN_IF_ERROR(s->community().ListSharingGroups(&groups));
   for (const auto& g : groups) {
     if (!c.viewer.InGroup(g.id)) continue;
     Collection col;
@@ -430,7 +430,7 @@ StatusOr<std::vector<Collection>> CollectionsFor(store::Store* s, const Caller& 
   return out;
 }
 
-StatusOr<Collection> FindCollection(store::Store* s, const Caller& c, std::string_view id) {
+StatusOr<Collection> FindCollection(store::Store* s, const policy::Actor& c, std::string_view id) {
   auto all = CollectionsFor(s, c);
   if (!all.ok()) return all.status();
   std::string want = util::ToLower(id);
@@ -453,7 +453,7 @@ std::string CollectionJson(const Collection& col) {
 // ---- refresh ----
 
 StatusOr<bool> NeedsRefresh(store::Store* s, const Collection& col) {
-  auto gen = s->DataGeneration();
+  auto gen = s->intel().DataGeneration();
   if (!gen.ok()) return gen.status();
   auto ts = store::NewTaxiiStore(s);
   auto cs = ts->GetCollectionState(col.id);
@@ -487,7 +487,7 @@ Status Refresh(store::Store* s, const Collection& col, const Converter& convert,
   auto ts = store::NewTaxiiStore(s);
   // The generation first: a write committed after it is converted now or
   // by the next refresh (the stored generation stays older than it).
-  auto gen = s->DataGeneration();
+  auto gen = s->intel().DataGeneration();
   if (!gen.ok()) return gen.status();
   auto cs = ts->GetCollectionState(col.id);
   if (!cs.ok()) return cs.status();
@@ -722,7 +722,7 @@ StatusOr<bool> IdRefused(store::Store* s, store::TaxiiStore* ts, const model::Or
   bool foreign = false;
   if (type == "identity") {
     if (uuid == util::ToLower(writer.uuid)) return false;  // an organisation's own identity
-    auto org = s->FindOrg(uuid);
+    auto org = s->community().FindOrg(uuid);
     if (org.ok() && util::ToLower(org->uuid) == uuid && org->status != model::OrgStatus::kExternal)
       foreign = true;  // another member's identity, stored in events or not
     else if (!org.ok() && org.status().code() != Status::Code::kNotFound)
@@ -740,9 +740,9 @@ StatusOr<bool> IdRefused(store::Store* s, store::TaxiiStore* ts, const model::Or
 
 }  // namespace
 
-StatusOr<std::string> AddObjects(store::Store* s, const Collection& col, const Caller& c,
+StatusOr<std::string> AddObjects(store::Store* s, const Collection& col, const policy::Actor& c,
                                  std::string_view envelope, const Importer& import,
-                                 const audit::Actor& actor, MicroClock clock) {
+                                 MicroClock clock) {
   if (!col.can_write)
     return Status::Permission("collection " + col.id + " (" + col.title +
                               ") does not accept objects from this caller");
@@ -798,7 +798,7 @@ StatusOr<std::string> AddObjects(store::Store* s, const Collection& col, const C
 
   AddTarget target;
   target.org_id = c.org.id;
-  target.actor = &actor;
+  target.actor = &c;
   target.creators = c.creators;
   switch (col.kind) {
     case CollectionKind::kCommunity:
@@ -905,7 +905,7 @@ StatusOr<std::string> AddObjects(store::Store* s, const Collection& col, const C
   return text;
 }
 
-StatusOr<std::string> GetStatus(store::Store* s, const Caller& c, std::string_view id) {
+StatusOr<std::string> GetStatus(store::Store* s, const policy::Actor& c, std::string_view id) {
   // Another organisation's status answers exactly like an absent one.
   Status absent = Status::NotFound("no status resource " + std::string(id));
   auto r = store::NewTaxiiStore(s)->GetStatus(util::ToLower(id));
@@ -916,8 +916,8 @@ StatusOr<std::string> GetStatus(store::Store* s, const Caller& c, std::string_vi
 
 // ---- delete ----
 
-Status DeleteObject(store::Store* s, const Collection& col, const Caller& c,
-                    std::string_view stix_id, const audit::Actor& actor) {
+Status DeleteObject(store::Store* s, const Collection& col, const policy::Actor& c,
+                    std::string_view stix_id) {
   Filter f;
   f.all = true;
   f.limit = 1;
@@ -934,15 +934,14 @@ Status DeleteObject(store::Store* s, const Collection& col, const Caller& c,
 
   store::Transaction tx(s);
   SANAD_RETURN_IF_ERROR(tx.status());
-  auto ev = s->GetEvent(c.viewer, acc->uuid);
+  auto ev = s->events().GetEvent(c.viewer, acc->uuid);
   if (!ev.ok()) return ev.status().code() == Status::Code::kNotFound ? hidden : ev.status();
-  if (ev->org.id != c.org.id)
-    return Status::Permission("object " + std::string(stix_id) + " comes from event " + ev->uuid +
-                              " held by " + ev->org.name + "; only its holder deletes it");
+  SANAD_RETURN_IF_ERROR(policy::CheckHolder(c.org.id, ev->org.id, ev->org.name, ev->uuid,
+                                            "deletes", "object " + std::string(stix_id)));
   model::Timestamp now = util::Now();
   std::string kind;
   if (uuid == ev->uuid) {
-    SANAD_RETURN_IF_ERROR(s->SoftDeleteEvent(ev->id, now));
+    SANAD_RETURN_IF_ERROR(s->events().SoftDeleteEvent(ev->id, now));
     kind = "event";
   } else {
     auto mark = [&](model::Attribute& a) {
@@ -966,10 +965,10 @@ Status DeleteObject(store::Store* s, const Collection& col, const Caller& c,
                              " is not made from one MISP item (shared identities, markings and "
                              "observables go away with the items that produce them)");
     ev->timestamp = std::max(now, ev->timestamp + 1);
-    auto out = s->UpsertEvent(&*ev);
+    auto out = s->events().UpsertEvent(&*ev);
     if (!out.ok()) return out.status();
   }
-  SANAD_RETURN_IF_ERROR(audit::Record(s, actor, "taxii.delete", kind,
+  SANAD_RETURN_IF_ERROR(audit::Record(s, c, "taxii.delete", kind,
                                       kind == "event" ? ev->uuid : uuid, ev->orgc.uuid,
                                       "stix id " + std::string(stix_id)));
   return tx.Commit();

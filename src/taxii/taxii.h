@@ -35,6 +35,7 @@
 
 #include "audit/audit.h"
 #include "model/model.h"
+#include "policy/actor.h"
 #include "policy/policy.h"
 #include "store/store.h"
 #include "store/taxii_store.h"
@@ -78,23 +79,16 @@ struct Collection {
   bool can_write = false;  // for this caller
 };
 
-// The caller: its org, its viewer (groups), and whether it may write
-// (the key is not read-only and the user is not a reader).
-struct Caller {
-  model::Org org;
-  policy::Viewer viewer;
-  bool may_write = false;
-  // Whose name objects it adds may carry as creator (created_by_ref):
-  // policy::MayNameCreator; org-admins and admins may add on behalf of
-  // external sources.
-  policy::CreatorRule creators = policy::CreatorRule::kOwnOnly;
-};
+// The caller is the policy::Actor: its org, its viewer (groups), whether it
+// may write (may_write), whose name objects it adds may carry as creator
+// (created_by_ref, policy::MayNameCreator: creators), and, for the audit log,
+// its name.
 
 // The collections `c` may use, in the order community, own, groups, public.
-StatusOr<std::vector<Collection>> CollectionsFor(store::Store* s, const Caller& c);
+StatusOr<std::vector<Collection>> CollectionsFor(store::Store* s, const policy::Actor& c);
 // One of them by id or alias ("community", "own", "public"; any case);
 // NotFound when absent or not for `c` (indistinguishable).
-StatusOr<Collection> FindCollection(store::Store* s, const Caller& c, std::string_view id);
+StatusOr<Collection> FindCollection(store::Store* s, const policy::Actor& c, std::string_view id);
 // The collection resource JSON object text.
 std::string CollectionJson(const Collection& col);
 
@@ -113,7 +107,7 @@ struct AddTarget {
   int64_t org_id = 0;
   model::Distribution distribution = model::Distribution::kCommunity;
   int64_t sharing_group_id = 0;
-  const audit::Actor* actor = nullptr;
+  const policy::Actor* actor = nullptr;
   policy::CreatorRule creators = policy::CreatorRule::kOwnOnly;
 };
 // What an import did: notes (warnings, objects kept unmapped) and the
@@ -219,12 +213,12 @@ std::string DateAddedLast(const Page& p);
 // nothing). The writer's own identity and SharedStixId ids are never refused.
 // The answer is the same whether the writer may see the other organisation's
 // object or not.
-StatusOr<std::string> AddObjects(store::Store* s, const Collection& col, const Caller& c,
+StatusOr<std::string> AddObjects(store::Store* s, const Collection& col, const policy::Actor& c,
                                  std::string_view envelope, const Importer& import,
-                                 const audit::Actor& actor, MicroClock clock);
+                                 MicroClock clock);
 // A stored status resource, only for the org that made the request
 // (NotFound otherwise).
-StatusOr<std::string> GetStatus(store::Store* s, const Caller& c, std::string_view id);
+StatusOr<std::string> GetStatus(store::Store* s, const policy::Actor& c, std::string_view id);
 
 // ---- delete ----
 
@@ -234,8 +228,8 @@ StatusOr<std::string> GetStatus(store::Store* s, const Caller& c, std::string_vi
 // see the object, Permission when it does not own the event, Invalid when
 // the object is not backed by a deletable item (shared identities, markings).
 // One transaction; recorded in the audit log.
-Status DeleteObject(store::Store* s, const Collection& col, const Caller& c,
-                    std::string_view stix_id, const audit::Actor& actor);
+Status DeleteObject(store::Store* s, const Collection& col, const policy::Actor& c,
+                    std::string_view stix_id);
 
 // The discovery and API root resources; `base` is prepended to the API root
 // path ("" gives "/taxii2/api/").

@@ -39,14 +39,14 @@ inline std::string AddUserWithKey(store::Store* s, const std::string& email,
   u.email = email;
   u.org_id = org.id;
   u.role = role;
-  if (!s->AddUser(&u).ok()) return "";
-  store::ApiKey k;
+  if (!s->community().AddUser(&u).ok()) return "";
+  model::ApiKey k;
   std::string key = auth::GenerateApiKey();
   k.user_id = u.id;
   k.prefix = key.substr(0, 8);
   k.hash = auth::HashApiKey(key);
   k.created = util::Now();
-  if (!s->AddApiKey(&k).ok()) return "";
+  if (!s->community().AddApiKey(&k).ok()) return "";
   return key;
 }
 

@@ -24,6 +24,7 @@
 #include "http_client.h"
 #include "server/server.h"
 #include "store/store.h"
+#include "store_fixtures.h"
 #include "test_util.h"
 #include "util/util.h"
 
@@ -106,7 +107,7 @@ class ApiTest : public ::testing::Test {
 
   std::string AddKey(store::Store* s, int64_t user_id, int64_t expires = 0, bool ro = false,
                      const std::string& cidrs = "") {
-    store::ApiKey k;
+    model::ApiKey k;
     std::string key = auth::GenerateApiKey();
     k.user_id = user_id;
     k.prefix = key.substr(0, 8);
@@ -115,7 +116,7 @@ class ApiTest : public ::testing::Test {
     k.expires = expires;
     k.read_only = ro;
     k.allowed_cidrs = cidrs;
-    EXPECT_TRUE(s->AddApiKey(&k).ok());
+    EXPECT_TRUE(s->community().AddApiKey(&k).ok());
     return key;
   }
 
@@ -125,7 +126,7 @@ class ApiTest : public ::testing::Test {
     u.email = email;
     u.org_id = org.id;
     u.role = role;
-    EXPECT_TRUE(s->AddUser(&u).ok());
+    EXPECT_TRUE(s->community().AddUser(&u).ok());
     return AddKey(s, u.id);
   }
 
@@ -137,7 +138,7 @@ class ApiTest : public ::testing::Test {
       g.name = name;
       g.country = cc;
       g.is_chair = chair;
-      EXPECT_TRUE(store_->AddOrg(&g).ok());
+      EXPECT_TRUE(store_->community().AddOrg(&g).ok());
       return g;
     };
     alpha_ = org("Alpha CERT", "MY", true);
@@ -149,7 +150,7 @@ class ApiTest : public ::testing::Test {
     beta_orgadmin_ = AddUser(store_.get(), "boss@beta.example", beta_, model::Role::kOrgAdmin);
     beta_analyst_ = AddUser(store_.get(), "analyst@beta.example", beta_, model::Role::kAnalyst);
     gamma_analyst_ = AddUser(store_.get(), "analyst@gamma.example", gamma_, model::Role::kAnalyst);
-    auto u = store_->FindUser("analyst@alpha.example");
+    auto u = store_->community().FindUser("analyst@alpha.example");
     ASSERT_TRUE(u.ok());
     alpha_analyst_id_ = u->id;
   }
@@ -571,7 +572,7 @@ TEST_F(ApiTest, ExportStreamsWhatTheCallerMaySee) {
       a.to_ids = true;
       ev.attributes.push_back(a);
     }
-    ASSERT_TRUE(store_->UpsertEvent(&ev).ok());
+    ASSERT_TRUE(store_->events().UpsertEvent(&ev).ok());
   }
   auto r = Get(beta_analyst_, "/api/v1/events/export?format=misp");
   ASSERT_EQ(r.status, 200) << r.error;
@@ -639,7 +640,7 @@ TEST_F(ApiTest, MatchStreamsHitsOnlyForVisibleIndicators) {
   EXPECT_EQ(lines_of(ra.body).back().at("summary").at("hits").as_int64(), 4);
   // The AMBER hits were audited for beta.
   bool audited = false;
-  ASSERT_TRUE(store_->ScanAuditEntries([&](const store::AuditEntry& e) {
+  ASSERT_TRUE(store_->audit_log().ScanAuditEntries([&](const model::AuditEntry& e) {
                       if (e.action == "read.match" && e.org_uuid == beta_.uuid) audited = true;
                       return true;
                     })
@@ -700,7 +701,7 @@ TEST_F(ApiTest, ReadsProceedWhileAWriterHoldsTheLock) {
   model::Org o;
   o.name = "Uncommitted";
   o.country = "FR";
-  ASSERT_TRUE((*writer)->AddOrg(&o).ok());
+  ASSERT_TRUE((*writer)->community().AddOrg(&o).ok());
   auto r = Get(beta_analyst_, "/api/v1/events/" + uuid);
   EXPECT_EQ(r.status, 200);
   auto orgs = Parse(Get(beta_analyst_, "/api/v1/orgs").body);
@@ -948,15 +949,15 @@ TEST_F(ApiTest, KillDashNineLosesNothingAcknowledged) {
   ASSERT_GE(acknowledged.size(), 30u);
   auto s = store::Store::Open(dir_.path(), {});
   ASSERT_TRUE(s.ok()) << s.status().ToString();
-  auto v = (*s)->ViewerFor(alpha_.id);
+  auto v = (*s)->community().ViewerFor(alpha_.id);
   ASSERT_TRUE(v.ok());
   for (const auto& uuid : acknowledged) {
-    auto ev = (*s)->GetEvent(*v, uuid);
+    auto ev = (*s)->events().GetEvent(*v, uuid);
     ASSERT_TRUE(ev.ok()) << uuid << ": " << ev.status().ToString();
     EXPECT_EQ(ev->attributes.size(), static_cast<size_t>(kAttrs));
   }
   size_t total = 0;
-  ASSERT_TRUE((*s)->ScanEvents(*v, {}, [&](model::Event& ev) {
+  ASSERT_TRUE((*s)->events().ScanEvents(*v, {}, [&](model::Event& ev) {
                     EXPECT_EQ(ev.attributes.size(), static_cast<size_t>(kAttrs)) << ev.uuid;
                     ++total;
                     return true;

@@ -19,6 +19,7 @@
 #include "http_client.h"
 #include "server/server.h"
 #include "store/store.h"
+#include "store_fixtures.h"
 #include "test_util.h"
 #include "util/util.h"
 
@@ -195,7 +196,7 @@ TEST_F(EventWriteTest, MembersCreateEventsOnlyInTheirOwnName) {
   auto r = Send("POST", "/api/v1/events", alpha_, json::object{{"Event", external}});
   EXPECT_EQ(r.status, 403) << r.body;
   EXPECT_THAT(r.body, HasSubstr("external source"));
-  EXPECT_FALSE(store_->FindOrg(ext_uuid).ok()) << "a refused write created the external org";
+  EXPECT_FALSE(store_->community().FindOrg(ext_uuid).ok()) << "a refused write created the external org";
   // ... an org-admin may, and the answer says so.
   r = Send("POST", "/api/v1/events", alpha_admin_, json::object{{"Event", external}});
   ASSERT_EQ(r.status, 201) << r.body;

@@ -12,6 +12,7 @@
 #include "auth/auth.h"
 #include "server/http.h"
 #include "store/store.h"
+#include "store_fixtures.h"
 #include "test_util.h"
 #include "util/util.h"
 
@@ -44,16 +45,16 @@ class IncidentApiTest : public ::testing::Test {
     g.name = name;
     g.country = "MY";
     g.is_chair = chair;
-    EXPECT_TRUE(store_->AddOrg(&g).ok());
+    EXPECT_TRUE(store_->community().AddOrg(&g).ok());
     return g;
   }
-  model::Org FindOrg(const std::string& name) { return *store_->FindOrg(name); }
+  model::Org FindOrg(const std::string& name) { return *store_->community().FindOrg(name); }
   std::string Key(const model::Org& org, const std::string& email, model::Role role) {
     model::User u;
     u.email = email;
     u.org_id = org.id;
     u.role = role;
-    EXPECT_TRUE(store_->AddUser(&u).ok());
+    EXPECT_TRUE(store_->community().AddUser(&u).ok());
     auto k = auth::CreateApiKey(store_.get(), u.id, 0, false);
     EXPECT_TRUE(k.ok());
     return k->key;

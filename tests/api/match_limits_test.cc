@@ -23,6 +23,7 @@
 #include "http_client.h"
 #include "server/server.h"
 #include "store/store.h"
+#include "store_fixtures.h"
 #include "test_util.h"
 #include "util/util.h"
 
@@ -134,20 +135,20 @@ class MatchLimitsTest : public ::testing::Test {
     g.name = "Alpha CERT";
     g.country = "MY";
     g.is_chair = true;
-    ASSERT_TRUE(store_->AddOrg(&g).ok());
+    ASSERT_TRUE(store_->community().AddOrg(&g).ok());
     model::User u;
     u.email = "analyst@alpha.example";
     u.org_id = g.id;
     u.role = model::Role::kAnalyst;
-    ASSERT_TRUE(store_->AddUser(&u).ok());
-    store::ApiKey k;
+    ASSERT_TRUE(store_->community().AddUser(&u).ok());
+    model::ApiKey k;
     key_ = auth::GenerateApiKey();
     k.user_id = u.id;
     k.prefix = key_.substr(0, 8);
     k.hash = auth::HashApiKey(key_);
     k.created = util::Now();
     k.read_only = true;  // any key, read-only included, could post bombs
-    ASSERT_TRUE(store_->AddApiKey(&k).ok());
+    ASSERT_TRUE(store_->community().AddApiKey(&k).ok());
     api::Options ao;
     ao.data_dir = dir_.path();
     Status st = StartApi(ao, &metrics_, &api_, &server_);

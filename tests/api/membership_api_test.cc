@@ -17,6 +17,7 @@
 #include "http_client.h"
 #include "server/server.h"
 #include "store/store.h"
+#include "store_fixtures.h"
 #include "test_util.h"
 #include "util/util.h"
 
@@ -67,7 +68,7 @@ class MembershipApiTest : public ::testing::Test {
     g.kind = c == model::MembershipCategory::kCommercial ? model::OrgKind::kIndustry
                                                          : model::OrgKind::kNationalCert;
     g.is_chair = chair;
-    EXPECT_TRUE(store_->AddOrg(&g).ok());
+    EXPECT_TRUE(store_->community().AddOrg(&g).ok());
     return g;
   }
 
@@ -76,7 +77,7 @@ class MembershipApiTest : public ::testing::Test {
     u.email = email;
     u.org_id = org.id;
     u.role = role;
-    EXPECT_TRUE(store_->AddUser(&u).ok());
+    EXPECT_TRUE(store_->community().AddUser(&u).ok());
     auto k = auth::CreateApiKey(store_.get(), u.id, 0, false);
     EXPECT_TRUE(k.ok());
     return k->key;
@@ -171,7 +172,7 @@ TEST_F(MembershipApiTest, AdmissionWithTwoSponsorsAndAVote) {
   EXPECT_EQ(Str(rv.at("decisions").as_array()[0], {"kind"}), "rejection");
   ASSERT_EQ(rv.at("votes").as_array().size(), 1u);
   EXPECT_NE(reg.body.find("surveillance tools"), std::string::npos);
-  EXPECT_FALSE(store_->FindOrg("Delta Vendor").ok());
+  EXPECT_FALSE(store_->community().FindOrg("Delta Vendor").ok());
   // The rejected application keeps its record.
   auto kept = Do("GET", admin_, base + "/applications/" + uuid);
   ASSERT_EQ(kept.status, 200);
@@ -191,7 +192,7 @@ TEST_F(MembershipApiTest, SuspensionStopsTheKeys) {
   auto c = Do("POST", admin_, base + "/votes/" + vote + "/close");
   ASSERT_EQ(c.status, 200) << c.body;
   EXPECT_EQ(Str(Parse(c.body), {"status"}), "passed");
-  EXPECT_EQ(store_->FindOrg("Gamma Vendor")->status, model::OrgStatus::kSuspended);
+  EXPECT_EQ(store_->community().FindOrg("Gamma Vendor")->status, model::OrgStatus::kSuspended);
   auto denied = Do("GET", gamma_analyst_, base + "/register");
   EXPECT_EQ(denied.status, 401) << denied.body;
   EXPECT_EQ(Do("GET", gamma_analyst_, "/api/v1/events").status, 401);
@@ -213,7 +214,7 @@ TEST_F(MembershipApiTest, RulesAndBoardAndChair) {
   ASSERT_EQ(board.status, 201) << board.body;
   auto chair = Do("POST", admin_, base + "/chair", R"({"org": "Beta CERT"})");
   ASSERT_EQ(chair.status, 200) << chair.body;
-  EXPECT_TRUE(store_->FindOrg("Beta CERT")->is_chair);
+  EXPECT_TRUE(store_->community().FindOrg("Beta CERT")->is_chair);
 }
 
 TEST_F(MembershipApiTest, AudienceWarnings) {
@@ -293,7 +294,7 @@ TEST_F(MembershipApiTest, AnotherOrgsUserReadsLikeAnUnusableAddress) {
   EXPECT_NE(adm.body.find("Gamma Vendor"), std::string::npos) << adm.body;
   // A free address works, and nothing was added by the refusals.
   EXPECT_EQ(Do("POST", beta_boss_, "/api/v1/users", R"({"email": "new@beta.example"})").status, 201);
-  auto g = store_->FindUser("analyst@gamma.example");
+  auto g = store_->community().FindUser("analyst@gamma.example");
   ASSERT_TRUE(g.ok());
   EXPECT_EQ(g->org_id, gamma_.id);
 }

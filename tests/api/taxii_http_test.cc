@@ -23,6 +23,7 @@
 #include "server/server.h"
 #include "store/store.h"
 #include "taxii/taxii.h"
+#include "store_fixtures.h"
 #include "test_util.h"
 #include "util/util.h"
 
@@ -75,8 +76,8 @@ class TaxiiHttpTest : public ::testing::Test {
     beta_reader_ = AddUser("reader@beta.example", beta_, model::Role::kReader);
     group_.name = "Alpha and Beta";
     group_.owner = {alpha_.id, alpha_.uuid, alpha_.name};
-    ASSERT_TRUE(store_->AddSharingGroup(&group_).ok());
-    ASSERT_TRUE(store_->AddSharingGroupOrg(group_.id, beta_.id).ok());
+    ASSERT_TRUE(store_->community().AddSharingGroup(&group_).ok());
+    ASSERT_TRUE(store_->community().AddSharingGroupOrg(group_.id, beta_.id).ok());
 
     Status st = StartApi(api::Options{.data_dir = dir_.path()}, nullptr, &api_, &server_);
     ASSERT_TRUE(st.ok()) << st.ToString();
@@ -93,7 +94,7 @@ class TaxiiHttpTest : public ::testing::Test {
     g.name = name;
     g.country = "MY";
     g.is_chair = chair;
-    EXPECT_TRUE(store_->AddOrg(&g).ok());
+    EXPECT_TRUE(store_->community().AddOrg(&g).ok());
     return g;
   }
 
@@ -103,15 +104,15 @@ class TaxiiHttpTest : public ::testing::Test {
     u.email = email;
     u.org_id = org.id;
     u.role = role;
-    EXPECT_TRUE(store_->AddUser(&u).ok());
-    store::ApiKey k;
+    EXPECT_TRUE(store_->community().AddUser(&u).ok());
+    model::ApiKey k;
     std::string key = auth::GenerateApiKey();
     k.user_id = u.id;
     k.prefix = key.substr(0, 8);
     k.hash = auth::HashApiKey(key);
     k.created = util::Now();
     k.read_only = read_only;
-    EXPECT_TRUE(store_->AddApiKey(&k).ok());
+    EXPECT_TRUE(store_->community().AddApiKey(&k).ok());
     return key;
   }
 
@@ -142,7 +143,7 @@ class TaxiiHttpTest : public ::testing::Test {
     e.org = e.orgc = {owner.id, owner.uuid, owner.name};
     for (const auto& t : tags) e.tags.push_back({t, "", true, false});
     e.attributes = std::move(attrs);
-    auto r = store_->UpsertEvent(&e);
+    auto r = store_->events().UpsertEvent(&e);
     EXPECT_TRUE(r.ok()) << r.status().ToString();
     return e;
   }
@@ -262,7 +263,7 @@ TEST_F(TaxiiHttpTest, DiscoveryApiRootAndCollectionsWithAndWithoutTrailingSlash)
   auto pub = Get(beta_key_, Coll(taxii::kPublicCollectionId));
   EXPECT_FALSE(Parse(pub.body).at("can_write").as_bool());
   // Absolute API root URLs when the community says where it is reached.
-  ASSERT_TRUE(store_->SetSetting("taxii.base_url", "https://sanad.example.org/").ok());
+  ASSERT_TRUE(store_->settings().SetSetting("taxii.base_url", "https://sanad.example.org/").ok());
   auto abs = Get(beta_key_, "/taxii2/");
   EXPECT_EQ(Parse(abs.body).at("api_roots").at(0).as_string(),
             "https://sanad.example.org/taxii2/api/");
@@ -421,10 +422,10 @@ TEST_F(TaxiiHttpTest, FiltersObjectByIdAndVersions) {
     EXPECT_FALSE(r.Header("x-taxii-date-added-last").empty());
   }
   // A newer version of the event: two versions of the report.
-  model::Event upd = *store_->GetEvent(*store_->ViewerFor(alpha_.id), e.uuid);
+  model::Event upd = *store_->events().GetEvent(*store_->community().ViewerFor(alpha_.id), e.uuid);
   upd.timestamp = 1800000000;
   upd.info = "updated";
-  ASSERT_TRUE(store_->UpsertEvent(&upd).ok());
+  ASSERT_TRUE(store_->events().UpsertEvent(&upd).ok());
   auto v = Get(beta_key_, objs + report + "/versions/");
   ASSERT_EQ(v.status, 200) << v.body;
   EXPECT_EQ(v.Header("content-type"), kTaxii);
@@ -578,11 +579,11 @@ TEST_F(TaxiiHttpTest, ObjectsAddedToAGroupCollectionStayInTheGroup) {
   // Gamma (outside) sees it nowhere, and the event is stored for the group.
   ExpectTaxiiError(Get(gamma_key_, Coll(taxii::kCommunityCollectionId, "objects/") + report + "/"),
                    404);
-  auto head = store_->FindEventHead(report.substr(strlen("report--")));
+  auto head = store_->events().FindEventHead(report.substr(strlen("report--")));
   ASSERT_TRUE(head.ok()) << head.status().ToString();
-  auto gv = store_->ViewerFor(gamma_.id);
+  auto gv = store_->community().ViewerFor(gamma_.id);
   ASSERT_TRUE(gv.ok());
-  EXPECT_FALSE(store_->GetEvent(*gv, head->uuid).ok());
+  EXPECT_FALSE(store_->events().GetEvent(*gv, head->uuid).ok());
 }
 
 // ---- issue 15: ids of other organisations, hidden vs missing, honest status ----
@@ -760,7 +761,7 @@ TEST_F(TaxiiHttpTest, AmberReadsAreAudited) {
   ASSERT_EQ(r.status, 200) << r.body;
   int reads = 0;
   ASSERT_TRUE(store_
-                  ->ScanAuditEntries([&](const store::AuditEntry& e) {
+                  ->audit_log().ScanAuditEntries([&](const model::AuditEntry& e) {
                     if (e.action == "read.taxii" && e.object_uuid == amber.uuid &&
                         e.org_uuid == beta_.uuid)
                       ++reads;

@@ -29,6 +29,7 @@
 #include "model/canon.h"
 #include "server/server.h"
 #include "store/store.h"
+#include "store_fixtures.h"
 #include "test_util.h"
 #include "util/util.h"
 
@@ -235,7 +236,7 @@ class VisibilityPropertyTest : public ::testing::Test {
       g.name = "Org " + std::to_string(i);
       g.country = "SA";
       g.is_chair = i == 0;
-      ASSERT_TRUE(store_->AddOrg(&g).ok());
+      ASSERT_TRUE(store_->community().AddOrg(&g).ok());
       orgs_.push_back(g);
       std::string key = AddUserWithKey(store_.get(), "analyst@org" + std::to_string(i) + ".example",
                                        g, model::Role::kAnalyst);
@@ -247,11 +248,11 @@ class VisibilityPropertyTest : public ::testing::Test {
       int owner = Rand(0, kOrgs - 1);
       g.name = "Group " + std::to_string(i);
       g.owner = Ref(owner);
-      ASSERT_TRUE(store_->AddSharingGroup(&g).ok());
+      ASSERT_TRUE(store_->community().AddSharingGroup(&g).ok());
       std::set<int> m{owner};
       for (int o = 0; o < kOrgs; ++o) {
         if (o != owner && Chance(0.4)) {
-          ASSERT_TRUE(store_->AddSharingGroupOrg(g.id, orgs_[o].id).ok());
+          ASSERT_TRUE(store_->community().AddSharingGroupOrg(g.id, orgs_[o].id).ok());
           m.insert(o);
         }
       }
@@ -295,10 +296,10 @@ class VisibilityPropertyTest : public ::testing::Test {
         ev.objects.push_back(std::move(ob));
       }
       if (HasFatalFailure()) return;
-      auto up = store_->UpsertEvent(&ev);
+      auto up = store_->events().UpsertEvent(&ev);
       ASSERT_TRUE(up.ok()) << up.status().ToString();
       if (Chance(0.1)) {
-        ASSERT_TRUE(store_->SoftDeleteEvent(ev.id, 1700000100).ok());
+        ASSERT_TRUE(store_->events().SoftDeleteEvent(ev.id, 1700000100).ok());
         ref_.events[e].deleted = true;
       }
     }

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include "store_fixtures.h"
 #include "test_util.h"
 #include "util/util.h"
 
@@ -14,7 +15,9 @@ class AuditTest : public ::testing::Test {
   void SetUp() override {
     store_ = testing::NewStore(dir_.path());
     ASSERT_NE(store_, nullptr);
-    actor_ = {"ana@alpha.example", 1, "aaaaaaaa-0000-4000-8000-000000000001"};
+    actor_.name = "ana@alpha.example";
+    actor_.org.id = 1;
+    actor_.org.uuid = "aaaaaaaa-0000-4000-8000-000000000001";
     for (int i = 0; i < 5; ++i)
       ASSERT_TRUE(Record(store_.get(), actor_, "event.create", "event",
                          "e-" + std::to_string(i), "owner-" + std::to_string(i % 2), "d")
@@ -37,7 +40,7 @@ class AuditTest : public ::testing::Test {
 
   testing::TempDir dir_;
   std::unique_ptr<store::Store> store_;
-  Actor actor_;
+  policy::Actor actor_;
 };
 
 TEST_F(AuditTest, IntactChainVerifies) {
@@ -48,8 +51,8 @@ TEST_F(AuditTest, IntactChainVerifies) {
   EXPECT_EQ(r->head_hash.size(), 64u);
   int n = 0;
   ASSERT_TRUE(store_
-                  ->ScanAuditEntriesByOwner("owner-1",
-                                            [&](const store::AuditEntry& e) {
+                  ->audit_log().ScanAuditEntriesByOwner("owner-1",
+                                            [&](const model::AuditEntry& e) {
                                               EXPECT_EQ(e.owner_org_uuid, "owner-1");
                                               ++n;
                                               return true;
@@ -92,9 +95,9 @@ TEST_F(AuditTest, ReorderingIsDetected) {
 TEST_F(AuditTest, RecomputedHashWithoutTheChainIsDetected) {
   // An attacker who edits entry 4 and recomputes its own hash still breaks
   // the link from entry 5.
-  store::AuditEntry e4;
+  model::AuditEntry e4;
   ASSERT_TRUE(store_
-                  ->ScanAuditEntries([&](const store::AuditEntry& e) {
+                  ->audit_log().ScanAuditEntries([&](const model::AuditEntry& e) {
                     if (e.seq == 4) e4 = e;
                     return true;
                   })
@@ -109,7 +112,7 @@ TEST_F(AuditTest, RecomputedHashWithoutTheChainIsDetected) {
 }
 
 TEST(AuditEncodingTest, FieldsAreUnambiguous) {
-  store::AuditEntry a, b;
+  model::AuditEntry a, b;
   a.actor = "x;1:y";
   b.actor = "x";
   b.org_uuid = "y";

@@ -13,6 +13,7 @@
 
 #include "audit/audit.h"
 #include "audit/node_key.h"
+#include "store_fixtures.h"
 #include "test_util.h"
 #include "util/util.h"
 
@@ -24,7 +25,9 @@ class CheckpointTest : public ::testing::Test {
   void SetUp() override {
     store_ = testing::NewStore(dir_.path());
     ASSERT_NE(store_, nullptr);
-    actor_ = {"ana@alpha.example", 1, "aaaaaaaa-0000-4000-8000-000000000001"};
+    actor_.name = "ana@alpha.example";
+    actor_.org.id = 1;
+    actor_.org.uuid = "aaaaaaaa-0000-4000-8000-000000000001";
     key_ = NodeKey::Generate();
     Write(5);
   }
@@ -45,7 +48,7 @@ class CheckpointTest : public ::testing::Test {
     return o;
   }
 
-  VerifyResult VerifyAs(const NodeKey& key, std::vector<store::AuditCheckpoint> kept = {}) {
+  VerifyResult VerifyAs(const NodeKey& key, std::vector<model::AuditCheckpoint> kept = {}) {
     VerifyOptions o = Options(key);
     o.kept = std::move(kept);
     auto r = VerifyWithCheckpoints(store_.get(), o);
@@ -54,25 +57,25 @@ class CheckpointTest : public ::testing::Test {
   }
 
   // What `sanad audit verify` does: verify, sign a checkpoint, record the head.
-  store::AuditCheckpoint VerifyAndCheckpoint(const NodeKey& key) {
+  model::AuditCheckpoint VerifyAndCheckpoint(const NodeKey& key) {
     VerifyResult r = VerifyAs(key);
     EXPECT_TRUE(r.ok) << r.problem;
     auto c = MakeCheckpoint(store_.get(), key, actor_, r);
     EXPECT_TRUE(c.ok()) << c.status().ToString();
     RecordHead();
-    return c.ok() ? *c : store::AuditCheckpoint{};
+    return c.ok() ? *c : model::AuditCheckpoint{};
   }
 
   void RecordHead() {
-    auto last = store_->LastAuditEntry();
+    auto last = store_->audit_log().LastAuditEntry();
     ASSERT_TRUE(last.ok());
     ASSERT_TRUE(WriteHeadFile(HeadFile(), last->seq, util::ToHex(last->hash)).ok());
   }
 
-  std::vector<store::AuditEntry> Entries() {
-    std::vector<store::AuditEntry> out;
+  std::vector<model::AuditEntry> Entries() {
+    std::vector<model::AuditEntry> out;
     EXPECT_TRUE(store_
-                    ->ScanAuditEntries([&](const store::AuditEntry& e) {
+                    ->audit_log().ScanAuditEntries([&](const model::AuditEntry& e) {
                       out.push_back(e);
                       return true;
                     })
@@ -97,7 +100,7 @@ class CheckpointTest : public ::testing::Test {
   // The attack the unkeyed chain cannot show: edit entry `seq` and recompute
   // the hash of every entry from there on.
   void RewriteFrom(int64_t seq, const std::string& details) {
-    std::vector<store::AuditEntry> all = Entries();
+    std::vector<model::AuditEntry> all = Entries();
     std::string sql = "BEGIN;";
     std::string prev;
     for (auto& e : all) {
@@ -127,23 +130,23 @@ class CheckpointTest : public ::testing::Test {
 
   testing::TempDir dir_;
   std::unique_ptr<store::Store> store_;
-  Actor actor_;
+  policy::Actor actor_;
   NodeKey key_;
   int written_ = 0;
 };
 
 TEST_F(CheckpointTest, IntactLogWithCheckpointsVerifies) {
-  store::AuditCheckpoint c = VerifyAndCheckpoint(key_);
+  model::AuditCheckpoint c = VerifyAndCheckpoint(key_);
   EXPECT_EQ(c.seq, 5);
   EXPECT_TRUE(CheckpointSignatureValid(c));
   // The checkpoint is recorded in the chain itself.
-  auto last = store_->LastAuditEntry();
+  auto last = store_->audit_log().LastAuditEntry();
   ASSERT_TRUE(last.ok());
   EXPECT_EQ(last->seq, 6);
   EXPECT_EQ(last->action, kCheckpointAction);
   // Verifying again with nothing new adds no checkpoint (nor entry).
   EXPECT_EQ(VerifyAndCheckpoint(key_).seq, 5);
-  EXPECT_EQ(store_->LastAuditEntry()->seq, 6);
+  EXPECT_EQ(store_->audit_log().LastAuditEntry()->seq, 6);
   Write(3);
   EXPECT_EQ(VerifyAndCheckpoint(key_).seq, 9);
   VerifyResult r = VerifyAs(key_);
@@ -158,7 +161,7 @@ TEST_F(CheckpointTest, IntactLogWithCheckpointsVerifies) {
 }
 
 TEST_F(CheckpointTest, SignatureCoversEveryField) {
-  store::AuditCheckpoint c = SignCheckpoint(key_, 5, std::string(32, 'h'), 1763600000);
+  model::AuditCheckpoint c = SignCheckpoint(key_, 5, std::string(32, 'h'), 1763600000);
   ASSERT_TRUE(CheckpointSignatureValid(c));
   auto bad = c;
   bad.seq = 4;
@@ -218,15 +221,15 @@ TEST_F(CheckpointTest, RecomputedChainIsCaughtByTheSignedCheckpoint) {
   // Signing a new checkpoint without the node key does not help: a
   // checkpoint by another key is reported, and a forged signature too.
   NodeKey other = NodeKey::Generate();
-  auto head = store_->LastAuditEntry();
+  auto head = store_->audit_log().LastAuditEntry();
   ASSERT_TRUE(head.ok());
-  ASSERT_TRUE(store_->AddAuditCheckpoint(SignCheckpoint(other, head->seq, head->hash, 1)).ok());
+  ASSERT_TRUE(store_->audit_log().AddAuditCheckpoint(SignCheckpoint(other, head->seq, head->hash, 1)).ok());
   r = VerifyAs(key_);
   EXPECT_TRUE(Mentions(r, "not by this node's key")) << All(r);
 }
 
 TEST_F(CheckpointTest, AlteredCheckpointRowIsCaught) {
-  store::AuditCheckpoint c = VerifyAndCheckpoint(key_);
+  model::AuditCheckpoint c = VerifyAndCheckpoint(key_);
   Write(1);
   RewriteFrom(2, "forged");
   auto h = Entries()[4].hash;
@@ -295,7 +298,7 @@ TEST_F(CheckpointTest, TruncationIsCaught) {
 // (its operator) can delete all local evidence, or re-sign a rewritten
 // chain with a fresh key. A checkpoint kept by a peer still catches it.
 TEST_F(CheckpointTest, KeptCheckpointCatchesARewriteResignedWithAFreshKey) {
-  store::AuditCheckpoint kept = VerifyAndCheckpoint(key_);
+  model::AuditCheckpoint kept = VerifyAndCheckpoint(key_);
   Write(2);
   VerifyAndCheckpoint(key_);
   {
@@ -308,7 +311,7 @@ TEST_F(CheckpointTest, KeptCheckpointCatchesARewriteResignedWithAFreshKey) {
   // checkpoints, and signs fresh ones with a new key.
   RewriteFrom(2, "forged");
   Sql("DELETE FROM audit_checkpoints");
-  std::vector<store::AuditEntry> all = Entries();
+  std::vector<model::AuditEntry> all = Entries();
   // Drop the chain's own checkpoint records as well (entries 6 and 9) by
   // truncating to entry 5 and writing new entries on top.
   Sql("DELETE FROM audit_log WHERE seq > 5");
@@ -328,7 +331,7 @@ TEST_F(CheckpointTest, KeptCheckpointCatchesARewriteResignedWithAFreshKey) {
   EXPECT_EQ(r.kept_checked, 0);
 
   // A kept checkpoint that was itself altered is refused, not trusted.
-  store::AuditCheckpoint forged = kept;
+  model::AuditCheckpoint forged = kept;
   forged.hash = all[4].hash;
   r = VerifyAs(fresh, {forged});
   EXPECT_TRUE(Mentions(r, "has no valid signature")) << All(r);
@@ -336,7 +339,7 @@ TEST_F(CheckpointTest, KeptCheckpointCatchesARewriteResignedWithAFreshKey) {
 
 TEST_F(CheckpointTest, KeptCheckpointCatchesTruncation) {
   Write(5);
-  store::AuditCheckpoint kept = VerifyAndCheckpoint(key_);  // entry 10
+  model::AuditCheckpoint kept = VerifyAndCheckpoint(key_);  // entry 10
   Sql("DELETE FROM audit_log WHERE seq > 7; DELETE FROM audit_checkpoints");
   ASSERT_TRUE(std::filesystem::remove(HeadFile()));
   VerifyResult r = VerifyAs(key_, {kept});

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "store_fixtures.h"
 #include "test_util.h"
 #include "util/util.h"
 
@@ -15,10 +16,10 @@ class AuthTest : public ::testing::Test {
     ASSERT_NE(store_, nullptr);
     org_.name = "Alpha CERT";
     org_.country = "MY";
-    ASSERT_TRUE(store_->AddOrg(&org_).ok());
+    ASSERT_TRUE(store_->community().AddOrg(&org_).ok());
     user_.email = "a@alpha.example";
     user_.org_id = org_.id;
-    ASSERT_TRUE(store_->AddUser(&user_).ok());
+    ASSERT_TRUE(store_->community().AddUser(&user_).ok());
   }
   testing::TempDir dir_;
   std::unique_ptr<store::Store> store_;
@@ -53,7 +54,7 @@ TEST_F(AuthTest, ExpiredKeysAndInactiveOrgsAreRefused) {
   auto k2 = CreateApiKey(store_.get(), user_.id, 0, true);
   ASSERT_TRUE(k2.ok());
   org_.status = model::OrgStatus::kSuspended;
-  ASSERT_TRUE(store_->UpdateOrg(org_).ok());
+  ASSERT_TRUE(store_->community().UpdateOrg(org_).ok());
   EXPECT_FALSE(Authenticate(store_.get(), k2->key, util::Now()).ok());
 }
 

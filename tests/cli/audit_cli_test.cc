@@ -29,11 +29,11 @@ void Exec(const std::string& db_path, const std::string& sql) {
 // Edits entry `seq` and recomputes the hash of every later entry, as an
 // attacker with write access to the database would.
 void RewriteChainFrom(const std::string& dir, int64_t seq, const std::string& details) {
-  std::vector<store::AuditEntry> all;
+  std::vector<model::AuditEntry> all;
   {
     auto s = store::Store::Open(dir, store::OpenOptions{});
     ASSERT_TRUE(s.ok()) << s.status().ToString();
-    ASSERT_TRUE((*s)->ScanAuditEntries([&](const store::AuditEntry& e) {
+    ASSERT_TRUE((*s)->audit_log().ScanAuditEntries([&](const model::AuditEntry& e) {
                       all.push_back(e);
                       return true;
                     })

@@ -23,13 +23,13 @@ using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 using ::testing::UnorderedElementsAre;
 
-std::vector<std::string> Hits(const std::vector<store::Store::IndexRow>& rows,
+std::vector<std::string> Hits(const std::vector<store::IndexRow>& rows,
                               const std::string& text, MatchOptions opts = {}) {
   return MatchAll(Build(rows), text, opts);
 }
 
 TEST(DetectTest, IPv4HostsAndCidrs) {
-  std::vector<store::Store::IndexRow> rows = {
+  std::vector<store::IndexRow> rows = {
       Row(1, "ip-dst", "192.0.2.10"), Row(2, "ip-src", "198.51.100.0/24"),
       Row(3, "ip-dst", "198.51.0.0/16"), Row(4, "ip-dst|port", "203.0.113.5|443")};
   EXPECT_THAT(Hits(rows, "conn 192.0.2.10:443 -> x\n"), ElementsAre("1:5 exact 1 192.0.2.10"));
@@ -46,7 +46,7 @@ TEST(DetectTest, IPv4HostsAndCidrs) {
 }
 
 TEST(DetectTest, IPv6FormsAndMappedIPv4) {
-  std::vector<store::Store::IndexRow> rows = {Row(1, "ip-dst", "2001:db8::1"),
+  std::vector<store::IndexRow> rows = {Row(1, "ip-dst", "2001:db8::1"),
                                               Row(2, "ip-dst", "2001:db8:aa::/48"),
                                               Row(3, "ip-dst", "192.0.2.77")};
   EXPECT_THAT(Hits(rows, "a 2001:DB8:0:0:0:0:0:1 b\n"),
@@ -63,7 +63,7 @@ TEST(DetectTest, IPv6FormsAndMappedIPv4) {
 }
 
 TEST(DetectTest, HostnamesAndDomains) {
-  std::vector<store::Store::IndexRow> rows = {
+  std::vector<store::IndexRow> rows = {
       Row(1, "domain", "evil.example"), Row(2, "hostname", "c2.bad.test"),
       Row(3, "domain", "bücher.example"), Row(4, "domain|ip", "Relay.Example.ORG|192.0.2.1")};
   EXPECT_THAT(Hits(rows, "query EVIL.Example. A\n"), ElementsAre("1:6 exact 1 EVIL.Example"));
@@ -83,7 +83,7 @@ TEST(DetectTest, HostnamesAndDomains) {
 }
 
 TEST(DetectTest, UrlsExactAndHostFallback) {
-  std::vector<store::Store::IndexRow> rows = {
+  std::vector<store::IndexRow> rows = {
       Row(1, "url", "http://evil.example/dl/payload.exe"), Row(2, "domain", "evil.example"),
       Row(3, "url", "https://Shop.Example:8443/a%7eb?q=1"), Row(4, "url", "evil.test/x"),
       Row(5, "ip-dst", "192.0.2.9")};
@@ -112,7 +112,7 @@ TEST(DetectTest, EmailsAndHashes) {
   std::string md5 = "d41d8cd98f00b204e9800998ecf8427e";
   std::string sha1 = "da39a3ee5e6b4b0d3255bfef95601890afd80709";
   std::string sha256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
-  std::vector<store::Store::IndexRow> rows = {
+  std::vector<store::IndexRow> rows = {
       Row(1, "email-src", "Phish@Bad.Example"), Row(2, "domain", "spam.example"),
       Row(3, "md5", md5), Row(4, "filename|sha1", "a.exe|" + sha1), Row(5, "sha256", sha256)};
   EXPECT_THAT(Hits(rows, "from=<PHISH@bad.example>\n"),
@@ -129,7 +129,7 @@ TEST(DetectTest, EmailsAndHashes) {
 }
 
 TEST(DetectTest, TablesHonourPolicyToIdsAndWarninglists) {
-  std::vector<store::Store::IndexRow> rows = {
+  std::vector<store::IndexRow> rows = {
       Row(1, "ip-dst", "45.77.9.1"), Row(2, "ip-dst", "45.77.9.2", /*to_ids=*/false),
       Row(3, "ip-dst", "45.77.9.3"), Row(4, "ip-dst", "8.8.8.8"), Row(5, "ip-dst", "45.77.9.5")};
   rows[2].access.event_distribution = model::Distribution::kOrganisation;  // owner only
@@ -149,13 +149,13 @@ TEST(DetectTest, TablesHonourPolicyToIdsAndWarninglists) {
   EXPECT_THAT(MatchAll(set, log), ElementsAre("1:0 exact 1 45.77.9.1"));
   o.include_non_ids = true;
   o.include_warninglisted = true;
-  o.keep = [](const store::Store::IndexRow& r) { return r.attribute_id != 1; };
+  o.keep = [](const store::IndexRow& r) { return r.attribute_id != 1; };
   EXPECT_THAT(MatchAll(Build(rows, o), log),
               ElementsAre("1:10 exact 2 45.77.9.2", "1:30 exact 4 8.8.8.8"));
 }
 
 TEST(DetectTest, JsonLinesFields) {
-  std::vector<store::Store::IndexRow> rows = {Row(1, "domain", "evil.example"),
+  std::vector<store::IndexRow> rows = {Row(1, "domain", "evil.example"),
                                               Row(2, "ip-dst", "192.0.2.1"),
                                               Row(3, "url", "http://evil.example/a/b")};
   std::string log =
@@ -194,7 +194,7 @@ TEST(DetectTest, JsonLinesFields) {
 }
 
 TEST(DetectTest, CsvAndZeekFields) {
-  std::vector<store::Store::IndexRow> rows = {Row(1, "domain", "evil.example"),
+  std::vector<store::IndexRow> rows = {Row(1, "domain", "evil.example"),
                                               Row(2, "ip-dst", "192.0.2.1")};
   std::string csv =
       "time,src,host,comment\n1,192.0.2.1,evil.example,\"said \"\"evil.example\"\"\"\n";
@@ -476,7 +476,7 @@ TEST(DetectTest, UrlKeys) {
 
 TEST(DetectTest, ScanFindsSubstringLiteralsAndCachesTheDatabase) {
   sanad::testing::TempDir dir;
-  std::vector<store::Store::IndexRow> rows = {
+  std::vector<store::IndexRow> rows = {
       Row(1, "filename", "Invoice_2024.scr"),
       Row(2, "mutex", "Global\\xyzzy-lock"),
       Row(3, "user-agent", "EvilBot/1.0"),

@@ -19,9 +19,9 @@ inline constexpr int64_t kViewerOrg = 2;
 
 // A row of `type`/`raw` canonicalised like the store does, visible to the
 // community (distribution 1), to_ids on.
-inline store::Store::IndexRow Row(int64_t id, const std::string& type, const std::string& raw,
+inline store::IndexRow Row(int64_t id, const std::string& type, const std::string& raw,
                                   bool to_ids = true, int64_t event_id = 0) {
-  store::Store::IndexRow r;
+  store::IndexRow r;
   r.attribute_id = id;
   r.event_id = event_id != 0 ? event_id : 1000 + id % 7;
   r.type = type;
@@ -43,7 +43,7 @@ inline policy::Viewer Viewer() {
   return v;
 }
 
-inline std::shared_ptr<const IndicatorSet> Build(const std::vector<store::Store::IndexRow>& rows,
+inline std::shared_ptr<const IndicatorSet> Build(const std::vector<store::IndexRow>& rows,
                                                  BuildOptions opts = {},
                                                  BuildStats* stats = nullptr) {
   IndicatorSetBuilder b(Viewer(), std::move(opts));

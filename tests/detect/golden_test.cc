@@ -37,7 +37,7 @@ std::vector<std::string> Lines(const std::string& text) {
 }
 
 struct Case {
-  std::vector<store::Store::IndexRow> rows;
+  std::vector<store::IndexRow> rows;
   std::string input;
   MatchOptions opts;
   bool scan = false;

@@ -383,7 +383,7 @@ class Gen {
   std::mt19937 rng_;
 };
 
-std::string Perturb(Gen& g, const store::Store::IndexRow& r) {
+std::string Perturb(Gen& g, const store::IndexRow& r) {
   const std::string& v = r.canonical1;
   if (r.type == "ip-dst" || r.type == "ip-src") {
     model::IpPrefix p;
@@ -445,7 +445,7 @@ std::string Perturb(Gen& g, const store::Store::IndexRow& r) {
 
 TEST(ReferenceTest, FastPathAgreesWithReferenceOnRandomInput) {
   Gen g(20240601);
-  std::vector<store::Store::IndexRow> rows;
+  std::vector<store::IndexRow> rows;
   std::vector<RefIndicator> refs;
   int64_t id = 0;
   auto add = [&](const std::string& type, const std::string& raw) {

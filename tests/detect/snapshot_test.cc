@@ -12,6 +12,7 @@
 #include "intel/warninglist.h"
 #include "model/canon.h"
 #include "store/store.h"
+#include "store_fixtures.h"
 #include "test_util.h"
 #include "util/util.h"
 
@@ -50,7 +51,7 @@ class SnapshotTest : public ::testing::Test {
     e.org = e.orgc = {orgs_[owner].id, orgs_[owner].uuid, orgs_[owner].name};
     for (const auto& [type, value] : attrs)
       e.attributes.push_back(testing::NewAttribute(type, value, true, 10000));
-    auto r = store_->UpsertEvent(&e);
+    auto r = store_->events().UpsertEvent(&e);
     ASSERT_TRUE(r.ok()) << r.status().ToString();
   }
 
@@ -60,7 +61,7 @@ class SnapshotTest : public ::testing::Test {
   };
   Built BuildFor(int org, BuildOptions o = {}) {
     if (o.snapshot_dir.empty()) o.snapshot_dir = snap_dir_;
-    auto v = store_->ViewerFor(orgs_[org].id);
+    auto v = store_->community().ViewerFor(orgs_[org].id);
     EXPECT_TRUE(v.ok());
     Built b;
     auto s = BuildIndicatorSet(store_.get(), *v, o, &b.stats);
@@ -175,7 +176,7 @@ TEST_F(SnapshotTest, OptionsAndWarninglistsArePartOfTheKey) {
   EXPECT_EQ(b.stats.warninglisted, wl_first.stats.warninglisted + 1);
   // A time-dependent filter never uses snapshots.
   BuildOptions keep;
-  keep.keep = [](const store::Store::IndexRow&) { return true; };
+  keep.keep = [](const store::IndexRow&) { return true; };
   size_t files = SnapshotFiles();
   EXPECT_FALSE(BuildFor(0, keep).stats.from_snapshot);
   EXPECT_FALSE(BuildFor(0, keep).stats.from_snapshot);

@@ -14,7 +14,7 @@ using ::testing::IsEmpty;
 using ::testing::UnorderedElementsAre;
 
 TEST(StixPatternTables, SimplePatternsBecomeIndicators) {
-  std::vector<store::Store::IndexRow> rows = {
+  std::vector<store::IndexRow> rows = {
       Row(1, "stix2-pattern",
           "[ipv4-addr:value = '198.51.100.7' OR domain-name:value = 'Evil.Example']"),
       Row(2, "stix2-pattern",
@@ -52,7 +52,7 @@ TEST(StixPatternTables, SimplePatternsBecomeIndicators) {
 }
 
 TEST(StixPatternTables, OtherPatternsAndNonIdsRowsAreLeftOut) {
-  std::vector<store::Store::IndexRow> rows = {
+  std::vector<store::IndexRow> rows = {
       Row(1, "stix2-pattern",
           "[ipv4-addr:value = '198.51.100.7'] AND [domain-name:value = 'a.example']"),
       Row(2, "stix2-pattern", "[ipv4-addr:value = '198.51.100.8'] REPEATS 2 TIMES"),

@@ -187,7 +187,7 @@ void ExpectSame(const std::vector<std::string>& want, const std::vector<std::str
 // The tables of `inds` (hash types left out when !with_hashes).
 std::shared_ptr<const IndicatorSet> SetOf(
     const std::vector<std::pair<std::string, std::string>>& inds, bool with_hashes = true) {
-  std::vector<store::Store::IndexRow> rows;
+  std::vector<store::IndexRow> rows;
   int64_t id = 0;
   for (const auto& [type, value] : inds) {
     if (with_hashes || (type != "md5" && type != "sha1" && type != "sha256"))

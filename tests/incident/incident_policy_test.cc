@@ -39,17 +39,17 @@ TEST(IncidentPolicyTest, RequestAudiencesAndOffers) {
   r.requester_org_id = 1;
   r.incident.affected_org_id = 1;
   r.incident.coordinator_org_id = 2;
-  r.audience = RfaAudience::kOrgs;
+  r.audience = model::RfaAudience::kOrgs;
   r.audience_org_ids = {5, 6};
   EXPECT_TRUE(MaySeeRfa(V(5), r));
   EXPECT_FALSE(MaySeeRfa(V(7), r));
   EXPECT_TRUE(MaySeeRfa(V(2), r)) << "the coordinator sees requests of its incident";
   EXPECT_FALSE(InRfaAudience(V(2), r));
-  r.audience = RfaAudience::kSharingGroup;
+  r.audience = model::RfaAudience::kSharingGroup;
   r.sharing_group_id = 9;
   EXPECT_TRUE(MaySeeRfa(V(7, {3, 9}), r));
   EXPECT_FALSE(MaySeeRfa(V(5, {3}), r));
-  r.audience = RfaAudience::kAllMembers;
+  r.audience = model::RfaAudience::kAllMembers;
   EXPECT_TRUE(MaySeeRfa(V(8), r));
   EXPECT_FALSE(MaySeeRfa(V(0), r));
   // Offers: the offerer, the requester, the managers; not other helpers.
@@ -80,13 +80,13 @@ TEST(IncidentPolicyTest, TimelineNamesNonPartiesOnlyToManagersAndThemselves) {
     EXPECT_TRUE(incident::MayNameTimelineAuthor(V(4), a, party)) << party;
   EXPECT_TRUE(incident::MayNameTimelineAuthor(V(4), a, 0)) << "no author org";
 
-  store::TimelineEntry e;
+  model::TimelineEntry e;
   e.org_id = offerer;
   e.org = {offerer, "uuid-6", "Offering CERT"};
   e.actor = "user@offering.example";
   e.action = "rfa.offer";
   e.text = "an offer of help arrived on request 12345678";
-  store::TimelineEntry seen = incident::TimelineEntryFor(V(4), a, e);
+  model::TimelineEntry seen = incident::TimelineEntryFor(V(4), a, e);
   EXPECT_EQ(seen.org_id, 0);
   EXPECT_TRUE(seen.org.name.empty() && seen.org.uuid.empty() && seen.org.id == 0);
   EXPECT_TRUE(seen.actor.empty());
@@ -109,7 +109,7 @@ TEST(IncidentPolicyTest, AgreesWithANaiveRestatementOnRandomParties) {
     RfaAccess r;
     r.incident = a;
     r.requester_org_id = pick(2) ? a.affected_org_id : a.coordinator_org_id;
-    r.audience = static_cast<RfaAudience>(pick(3));
+    r.audience = static_cast<model::RfaAudience>(pick(3));
     r.sharing_group_id = 1 + pick(2);
     for (int k = pick(3); k > 0; --k) r.audience_org_ids.push_back(1 + pick(6));
     int64_t org = pick(7);  // 0 = no org
@@ -127,9 +127,10 @@ TEST(IncidentPolicyTest, AgreesWithANaiveRestatementOnRandomParties) {
                              in(a.reporting_org_ids, org) || in(a.participant_org_ids, org));
     bool manages = org != 0 && (org == a.affected_org_id || org == a.coordinator_org_id);
     bool audience =
-        org != 0 && (r.audience == RfaAudience::kAllMembers ||
-                     (r.audience == RfaAudience::kSharingGroup && in(groups, r.sharing_group_id)) ||
-                     (r.audience == RfaAudience::kOrgs && in(r.audience_org_ids, org)));
+        org != 0 &&
+        (r.audience == model::RfaAudience::kAllMembers ||
+         (r.audience == model::RfaAudience::kSharingGroup && in(groups, r.sharing_group_id)) ||
+         (r.audience == model::RfaAudience::kOrgs && in(r.audience_org_ids, org)));
     bool sees_rfa = org != 0 && (org == r.requester_org_id || audience || sees);
     bool sees_offer = org != 0 && (org == offerer || org == r.requester_org_id || manages);
     ASSERT_EQ(MaySeeIncident(v, a), sees) << i;

@@ -11,6 +11,7 @@
 #include "incident/json.h"
 #include "intel/correlation.h"
 #include "store/store.h"
+#include "store_fixtures.h"
 #include "test_util.h"
 #include "util/util.h"
 
@@ -44,11 +45,11 @@ class IncidentTest : public ::testing::Test {
     g.name = name;
     g.country = cc;
     g.is_chair = chair;
-    EXPECT_TRUE(s_->AddOrg(&g).ok());
+    EXPECT_TRUE(s_->community().AddOrg(&g).ok());
     return g;
   }
 
-  Caller C(const model::Org& o) { return LocalCaller(o); }
+  policy::Actor C(const model::Org& o) { return policy::LocalActor(o); }
 
   // Each domain call is wrapped in a transaction like the CLI and API do.
   template <class F>
@@ -79,7 +80,7 @@ class IncidentTest : public ::testing::Test {
     return f.ok() ? f->incident.uuid : "";
   }
 
-  store::Rfa Ask(const std::string& uuid, const std::string& audience = "all-members",
+  model::Rfa Ask(const std::string& uuid, const std::string& audience = "all-members",
                  std::vector<std::string> orgs = {}) {
     NewRfa r;
     r.incident_uuid = uuid;
@@ -89,12 +90,12 @@ class IncidentTest : public ::testing::Test {
     r.orgs = std::move(orgs);
     auto rfa = Tx([&] { return co_->CreateRfa(C(victim_), r); });
     EXPECT_TRUE(rfa.ok()) << rfa.status().ToString();
-    return rfa.ok() ? *rfa : store::Rfa{};
+    return rfa.ok() ? *rfa : model::Rfa{};
   }
 
   int64_t AuditCount(std::string_view action) {
     int64_t n = 0;
-    EXPECT_TRUE(s_->ScanAuditEntries([&](const store::AuditEntry& e) {
+    EXPECT_TRUE(s_->audit_log().ScanAuditEntries([&](const model::AuditEntry& e) {
                     if (e.action == action) ++n;
                     return true;
                   }).ok());
@@ -157,7 +158,7 @@ TEST_F(IncidentTest, ReportOpensAnIncidentCoordinatedByTheChair) {
   auto v = Tx([&] { return co_->Get(C(victim_), u); });
   ASSERT_TRUE(v.ok()) << v.status().ToString();
   const auto& inc = v->summary.incident;
-  EXPECT_EQ(inc.status, IncidentStatus::kNew);
+  EXPECT_EQ(inc.status, model::IncidentStatus::kNew);
   EXPECT_EQ(inc.coordinator_org.name, "Chair CERT");
   EXPECT_EQ(inc.affected_org.name, "Victim CERT");
   EXPECT_EQ(inc.affected_country, "EG");
@@ -200,35 +201,39 @@ TEST_F(IncidentTest, InvalidReportsNameTheFieldAndWriteNothing) {
 TEST_F(IncidentTest, LifecycleTransitionsAndTimestamps) {
   std::string u = Open();
   // Only the coordinator acknowledges.
-  EXPECT_EQ(
-      Tx([&] { return co_->SetStatus(C(victim_), u, IncidentStatus::kTriage); }).status().code(),
-      Code::kPermission);
+  EXPECT_EQ(Tx([&] { return co_->SetStatus(C(victim_), u, model::IncidentStatus::kTriage); })
+                .status()
+                .code(),
+            Code::kPermission);
   now_ = kT0 + 2 * kHour;
-  auto inc = Tx([&] { return co_->SetStatus(C(chair_), u, IncidentStatus::kTriage); });
+  auto inc = Tx([&] { return co_->SetStatus(C(chair_), u, model::IncidentStatus::kTriage); });
   ASSERT_TRUE(inc.ok()) << inc.status().ToString();
   EXPECT_EQ(inc->acknowledged, kT0 + 2 * kHour);
   // Illegal moves are conflicts naming both states.
-  auto bad = Tx([&] { return co_->SetStatus(C(victim_), u, IncidentStatus::kClosed); });
+  auto bad = Tx([&] { return co_->SetStatus(C(victim_), u, model::IncidentStatus::kClosed); });
   EXPECT_EQ(bad.status().code(), Code::kConflict);
   EXPECT_THAT(bad.status().message(), HasSubstr("from triage to closed"));
   // The affected member drives the response once acknowledged.
-  ASSERT_TRUE(Tx([&] { return co_->SetStatus(C(victim_), u, IncidentStatus::kInProgress); }).ok());
+  ASSERT_TRUE(
+      Tx([&] { return co_->SetStatus(C(victim_), u, model::IncidentStatus::kInProgress); }).ok());
   now_ = kT0 + 10 * kHour;
-  inc = Tx([&] { return co_->SetStatus(C(victim_), u, IncidentStatus::kContained); });
+  inc = Tx([&] { return co_->SetStatus(C(victim_), u, model::IncidentStatus::kContained); });
   ASSERT_TRUE(inc.ok());
   EXPECT_EQ(inc->contained, kT0 + 10 * kHour);
   now_ = kT0 + 2 * kDay;
-  inc = Tx([&] { return co_->SetStatus(C(victim_), u, IncidentStatus::kResolved, "restored"); });
+  inc = Tx(
+      [&] { return co_->SetStatus(C(victim_), u, model::IncidentStatus::kResolved, "restored"); });
   ASSERT_TRUE(inc.ok());
   EXPECT_EQ(inc->resolved, kT0 + 2 * kDay);
   EXPECT_EQ(inc->resolution, "restored");
   // Reopening clears the resolution time; containment is kept.
-  inc = Tx([&] { return co_->SetStatus(C(chair_), u, IncidentStatus::kInProgress); });
+  inc = Tx([&] { return co_->SetStatus(C(chair_), u, model::IncidentStatus::kInProgress); });
   ASSERT_TRUE(inc.ok());
   EXPECT_EQ(inc->resolved, 0);
   EXPECT_EQ(inc->contained, kT0 + 10 * kHour);
-  ASSERT_TRUE(Tx([&] { return co_->SetStatus(C(chair_), u, IncidentStatus::kResolved); }).ok());
-  inc = Tx([&] { return co_->SetStatus(C(chair_), u, IncidentStatus::kClosed); });
+  ASSERT_TRUE(
+      Tx([&] { return co_->SetStatus(C(chair_), u, model::IncidentStatus::kResolved); }).ok());
+  inc = Tx([&] { return co_->SetStatus(C(chair_), u, model::IncidentStatus::kClosed); });
   ASSERT_TRUE(inc.ok());
   EXPECT_NE(inc->closed, 0);
   // Closed incidents take no new work.
@@ -240,32 +245,36 @@ TEST_F(IncidentTest, LifecycleTransitionsAndTimestamps) {
 
 TEST_F(IncidentTest, ClosingCascadesToTasksRequestsAndOffers) {
   std::string u = Open();
-  ASSERT_TRUE(Tx([&] { return co_->SetStatus(C(chair_), u, IncidentStatus::kTriage); }).ok());
-  store::Rfa rfa = Ask(u);
+  ASSERT_TRUE(
+      Tx([&] { return co_->SetStatus(C(chair_), u, model::IncidentStatus::kTriage); }).ok());
+  model::Rfa rfa = Ask(u);
   auto offer = Tx([&] { return co_->Offer(C(helper_), rfa.uuid, "forensic team", 0); });
   ASSERT_TRUE(offer.ok()) << offer.status().ToString();
   auto task = Tx([&] { return co_->AddTask(C(victim_), {u, "image disks", "", "", "", 0}); });
   ASSERT_TRUE(task.ok()) << task.status().ToString();
   auto done = Tx([&] { return co_->AddTask(C(victim_), {u, "notify", "", "", "", 0}); });
-  ASSERT_TRUE(
-      Tx([&] { return co_->SetTaskStatus(C(victim_), done->uuid, TaskStatus::kDone); }).ok());
-  ASSERT_TRUE(
-      Tx([&] { return co_->SetStatus(C(chair_), u, IncidentStatus::kRejected, "test"); }).ok());
+  ASSERT_TRUE(Tx([&] {
+                return co_->SetTaskStatus(C(victim_), done->uuid, model::TaskStatus::kDone);
+              }).ok());
+  ASSERT_TRUE(Tx([&] {
+                return co_->SetStatus(C(chair_), u, model::IncidentStatus::kRejected, "test");
+              }).ok());
   auto v = Tx([&] { return co_->Get(C(victim_), u); });
   ASSERT_TRUE(v.ok());
   ASSERT_EQ(v->tasks.size(), 2u);
-  EXPECT_EQ(v->tasks[0].task.status, TaskStatus::kCancelled);
-  EXPECT_EQ(v->tasks[1].task.status, TaskStatus::kDone);  // finished tasks keep their status
+  EXPECT_EQ(v->tasks[0].task.status, model::TaskStatus::kCancelled);
+  EXPECT_EQ(v->tasks[1].task.status, model::TaskStatus::kDone);  // finished tasks keep their status
   ASSERT_EQ(v->rfas.size(), 1u);
-  EXPECT_EQ(v->rfas[0].rfa.status, RfaStatus::kClosed);
+  EXPECT_EQ(v->rfas[0].rfa.status, model::RfaStatus::kClosed);
   ASSERT_EQ(v->rfas[0].offers.size(), 1u);
-  EXPECT_EQ(v->rfas[0].offers[0].status, OfferStatus::kDeclined);
+  EXPECT_EQ(v->rfas[0].offers[0].status, model::OfferStatus::kDeclined);
   EXPECT_EQ(v->timeline.back().action, "incident.cascade");
   EXPECT_EQ(AuditCount("incident.cascade"), 1);
   // Rejected is terminal.
-  EXPECT_EQ(
-      Tx([&] { return co_->SetStatus(C(chair_), u, IncidentStatus::kTriage); }).status().code(),
-      Code::kConflict);
+  EXPECT_EQ(Tx([&] { return co_->SetStatus(C(chair_), u, model::IncidentStatus::kTriage); })
+                .status()
+                .code(),
+            Code::kConflict);
 }
 
 TEST_F(IncidentTest, DuplicateMergesReportsIntoTheSurvivor) {
@@ -279,11 +288,13 @@ TEST_F(IncidentTest, DuplicateMergesReportsIntoTheSurvivor) {
   std::string b = f->incident.uuid;
   // The helper does not see the first incident yet.
   EXPECT_EQ(Tx([&] { return co_->Get(C(helper_), a); }).status().code(), Code::kNotFound);
-  EXPECT_EQ(Tx([&] { return co_->SetStatus(C(chair_), b, IncidentStatus::kDuplicate, "", ""); })
-                .status()
-                .code(),
-            Code::kInvalid);
-  auto inc = Tx([&] { return co_->SetStatus(C(chair_), b, IncidentStatus::kDuplicate, "", a); });
+  EXPECT_EQ(
+      Tx([&] { return co_->SetStatus(C(chair_), b, model::IncidentStatus::kDuplicate, "", ""); })
+          .status()
+          .code(),
+      Code::kInvalid);
+  auto inc =
+      Tx([&] { return co_->SetStatus(C(chair_), b, model::IncidentStatus::kDuplicate, "", a); });
   ASSERT_TRUE(inc.ok()) << inc.status().ToString();
   EXPECT_EQ(inc->duplicate_of_uuid, a);
   auto v = Tx([&] { return co_->Get(C(helper_), a); });
@@ -317,7 +328,7 @@ TEST_F(IncidentTest, OnlyPartiesSeeAnIncident) {
 
 TEST_F(IncidentTest, ReadersAndNonManagersCannotChangeTheIncident) {
   std::string u = Open();
-  Caller reader = C(victim_);
+  policy::Actor reader = C(victim_);
   reader.may_write = false;
   EXPECT_EQ(Tx([&] { return co_->AddComment(reader, u, "x"); }).status().code(), Code::kPermission);
   // A reporter that is neither affected nor coordinator may comment but not
@@ -334,7 +345,7 @@ TEST_F(IncidentTest, ReadersAndNonManagersCannotChangeTheIncident) {
   EXPECT_EQ(Tx([&] { return co_->Update(C(other_), u, ch); }).status().code(), Code::kNotFound);
   auto inc = Tx([&] { return co_->Update(C(victim_), u, ch); });
   ASSERT_TRUE(inc.ok());
-  EXPECT_EQ(inc->severity, Severity::kCritical);
+  EXPECT_EQ(inc->severity, model::Severity::kCritical);
   ch = {};
   ch.coordinator = "Helper CERT";
   EXPECT_EQ(Tx([&] { return co_->Update(C(victim_), u, ch); }).status().code(), Code::kPermission);
@@ -342,7 +353,7 @@ TEST_F(IncidentTest, ReadersAndNonManagersCannotChangeTheIncident) {
 
 TEST_F(IncidentTest, RequestsReachTheirAudienceAndAcceptedHelpersJoin) {
   std::string u = Open("high", "red");
-  store::Rfa rfa = Ask(u, "orgs", {"Helper CERT", "Other CERT"});
+  model::Rfa rfa = Ask(u, "orgs", {"Helper CERT", "Other CERT"});
   // The audience sees the request, not the incident.
   auto seen = Tx([&] { return co_->GetRfa(C(helper_), rfa.uuid); });
   ASSERT_TRUE(seen.ok()) << seen.status().ToString();
@@ -388,10 +399,11 @@ TEST_F(IncidentTest, RequestsReachTheirAudienceAndAcceptedHelpersJoin) {
   ASSERT_TRUE(t.ok()) << t.status().ToString();
   EXPECT_EQ(Tx([&] { return co_->LogWork(C(helper_), t->uuid, "imaged srv1"); }).status().code(),
             Code::kOk);
-  EXPECT_EQ(Tx([&] { return co_->SetTaskStatus(C(helper_), t->uuid, TaskStatus::kInProgress); })
-                .status()
-                .code(),
-            Code::kOk);
+  EXPECT_EQ(
+      Tx([&] { return co_->SetTaskStatus(C(helper_), t->uuid, model::TaskStatus::kInProgress); })
+          .status()
+          .code(),
+      Code::kOk);
   EXPECT_EQ(Tx([&] { return co_->LogWork(C(other_), t->uuid, "x"); }).status().code(),
             Code::kNotFound);
   EXPECT_EQ(Tx([&] {
@@ -408,13 +420,14 @@ TEST_F(IncidentTest, RequestsReachTheirAudienceAndAcceptedHelpersJoin) {
 // request) names another helper only once its offer is accepted.
 TEST_F(IncidentTest, TimelineNamesOtherHelpersOnlyOnceAccepted) {
   std::string u = Open("high", "amber");
-  store::Rfa rfa = Ask(u);
+  model::Rfa rfa = Ask(u);
   auto as = [&](const model::Org& o, const std::string& user) {
-    Caller c = C(o);
-    c.actor.name = user;
+    policy::Actor c = C(o);
+    c.name = user;
     return c;
   };
-  Caller helper = as(helper_, "ana@helper.example"), other = as(other_, "omar@other.example");
+  policy::Actor helper = as(helper_, "ana@helper.example"),
+                other = as(other_, "omar@other.example");
   auto o1 = Tx([&] { return co_->Offer(helper, rfa.uuid, "forensics team", 0); });
   auto o2 = Tx([&] { return co_->Offer(other, rfa.uuid, "remote triage", 0); });
   ASSERT_TRUE(o1.ok() && o2.ok());
@@ -468,7 +481,7 @@ TEST_F(IncidentTest, TimelineNamesOtherHelpersOnlyOnceAccepted) {
 
 TEST_F(IncidentTest, WithdrawnRequestsDeclinePendingOffers) {
   std::string u = Open();
-  store::Rfa rfa = Ask(u);
+  model::Rfa rfa = Ask(u);
   auto o = Tx([&] { return co_->Offer(C(other_), rfa.uuid, "sinkhole", 0); });
   ASSERT_TRUE(o.ok());
   EXPECT_EQ(Tx([&] { return co_->WithdrawRfa(C(helper_), rfa.uuid); }).status().code(),
@@ -478,8 +491,8 @@ TEST_F(IncidentTest, WithdrawnRequestsDeclinePendingOffers) {
             Code::kConflict);
   auto rv = Tx([&] { return co_->GetRfa(C(other_), rfa.uuid); });
   ASSERT_TRUE(rv.ok());
-  EXPECT_EQ(rv->rfa.status, RfaStatus::kWithdrawn);
-  EXPECT_EQ(rv->offers[0].status, OfferStatus::kDeclined);
+  EXPECT_EQ(rv->rfa.status, model::RfaStatus::kWithdrawn);
+  EXPECT_EQ(rv->offers[0].status, model::OfferStatus::kDeclined);
   std::vector<RfaView> open;
   ASSERT_TRUE(co_->ListRfas(C(other_), true, &open).ok());
   EXPECT_TRUE(open.empty());
@@ -489,8 +502,8 @@ TEST_F(IncidentTest, SharingGroupAudience) {
   model::SharingGroup g;
   g.name = "nationals";
   g.owner = {victim_.id, victim_.uuid, victim_.name};
-  ASSERT_TRUE(s_->AddSharingGroup(&g).ok());
-  ASSERT_TRUE(s_->AddSharingGroupOrg(g.id, helper_.id).ok());
+  ASSERT_TRUE(s_->community().AddSharingGroup(&g).ok());
+  ASSERT_TRUE(s_->community().AddSharingGroupOrg(g.id, helper_.id).ok());
   std::string u = Open();
   NewRfa r{u, "takedown", "take down the phishing site", "sharing-group", "nationals", {}, 0};
   auto rfa = Tx([&] { return co_->CreateRfa(C(victim_), r); });
@@ -505,8 +518,8 @@ TEST_F(IncidentTest, SharingGroupAudience) {
 // ---- clocks ----
 
 TEST(ClockTest, StatesAgainstTargets) {
-  store::Incident inc;
-  inc.severity = Severity::kCritical;  // ack 1h, offer 4h, contain 24h, resolve 7d
+  model::Incident inc;
+  inc.severity = model::Severity::kCritical;  // ack 1h, offer 4h, contain 24h, resolve 7d
   inc.opened = kT0;
   SlaTargets sla = DefaultSla();
   auto c = ComputeClocks(inc, 0, 0, sla, kT0 + 30 * 60);
@@ -521,7 +534,7 @@ TEST(ClockTest, StatesAgainstTargets) {
   EXPECT_EQ(c[1].state, ClockState::kBreached);
   EXPECT_EQ(c[1].elapsed, 5 * kHour);
   EXPECT_EQ(c[2].state, ClockState::kRunning);
-  inc.status = IncidentStatus::kRejected;
+  inc.status = model::IncidentStatus::kRejected;
   inc.closed = kT0 + 8 * kHour;
   c = ComputeClocks(inc, 0, 0, sla, kT0 + 30 * kDay);
   EXPECT_EQ(c[2].state, ClockState::kNotApplicable);
@@ -543,12 +556,12 @@ TEST_F(IncidentTest, OverdueListingFollowsTheClockAndCommunitySettings) {
   EXPECT_TRUE(list.empty());
   // The chair tightens the medium acknowledgement target to 12h.
   EXPECT_EQ(Tx([&] {
-              return co_->SetSla(C(victim_), Severity::kMedium, ClockKind::kAcknowledge,
+              return co_->SetSla(C(victim_), model::Severity::kMedium, ClockKind::kAcknowledge,
                                  12 * kHour);
             }).code(),
             Code::kPermission);
   ASSERT_TRUE(Tx([&] {
-                return co_->SetSla(C(chair_), Severity::kMedium, ClockKind::kAcknowledge,
+                return co_->SetSla(C(chair_), model::Severity::kMedium, ClockKind::kAcknowledge,
                                    12 * kHour);
               }).ok());
   ASSERT_TRUE(co_->Overdue(C(chair_), &list).ok());
@@ -557,7 +570,8 @@ TEST_F(IncidentTest, OverdueListingFollowsTheClockAndCommunitySettings) {
   ASSERT_TRUE(co_->Overdue(C(outsider_), &list).ok());
   EXPECT_TRUE(list.empty()) << "overdue listings go through visibility";
   // Acknowledging late stops the clock as breached.
-  ASSERT_TRUE(Tx([&] { return co_->SetStatus(C(chair_), u, IncidentStatus::kTriage); }).ok());
+  ASSERT_TRUE(
+      Tx([&] { return co_->SetStatus(C(chair_), u, model::IncidentStatus::kTriage); }).ok());
   ASSERT_TRUE(co_->Overdue(C(chair_), &list).ok());
   EXPECT_TRUE(list.empty());
   auto v = Tx([&] { return co_->Get(C(chair_), u); });
@@ -575,9 +589,10 @@ TEST_F(IncidentTest, OverdueListingFollowsTheClockAndCommunitySettings) {
 TEST_F(IncidentTest, FirstOfferClockAndResponsivenessForTheChair) {
   std::string u = Open("critical");
   now_ = kT0 + 30 * 60;
-  ASSERT_TRUE(Tx([&] { return co_->SetStatus(C(chair_), u, IncidentStatus::kTriage); }).ok());
+  ASSERT_TRUE(
+      Tx([&] { return co_->SetStatus(C(chair_), u, model::IncidentStatus::kTriage); }).ok());
   now_ = kT0 + kHour;
-  store::Rfa rfa = Ask(u);
+  model::Rfa rfa = Ask(u);
   now_ = kT0 + 3 * kHour;
   auto o = Tx([&] { return co_->Offer(C(helper_), rfa.uuid, "analysis", 0); });
   ASSERT_TRUE(o.ok());
@@ -622,7 +637,7 @@ TEST_F(IncidentTest, PromoteSharesIndicatorsAndSeenShowsWhoElseReportedThem) {
   a.value = a.canonical = a.canonical1 = "198.51.100.7";
   a.timestamp = ev.timestamp;
   ev.attributes.push_back(a);
-  ASSERT_TRUE(s_->UpsertEvent(&ev).ok());
+  ASSERT_TRUE(s_->events().UpsertEvent(&ev).ok());
   // Promotion: a non-party cannot (the incident is hidden); the victim may.
   EXPECT_EQ(Tx([&] { return co_->Promote(C(helper_), u, {}, model::Distribution::kCommunity); })
                 .status()
@@ -630,8 +645,8 @@ TEST_F(IncidentTest, PromoteSharesIndicatorsAndSeenShowsWhoElseReportedThem) {
             Code::kNotFound);
   auto e = Tx([&] { return co_->Promote(C(victim_), u, {}, model::Distribution::kCommunity); });
   ASSERT_TRUE(e.ok()) << e.status().ToString();
-  auto viewer = s_->ViewerFor(outsider_.id);
-  auto shared = s_->GetEvent(*viewer, *e);
+  auto viewer = s_->community().ViewerFor(outsider_.id);
+  auto shared = s_->events().GetEvent(*viewer, *e);
   ASSERT_TRUE(shared.ok()) << "distribution 1 reaches the community";
   EXPECT_EQ(shared->orgc.name, "Victim CERT");
   EXPECT_THAT(shared->info, ::testing::Not(HasSubstr("ministry")));
@@ -642,7 +657,7 @@ TEST_F(IncidentTest, PromoteSharesIndicatorsAndSeenShowsWhoElseReportedThem) {
   priv.uuid = util::NewUuid();
   priv.distribution = model::Distribution::kOrganisation;
   priv.attributes[0].uuid = util::NewUuid();
-  ASSERT_TRUE(s_->UpsertEvent(&priv).ok());
+  ASSERT_TRUE(s_->events().UpsertEvent(&priv).ok());
   EXPECT_EQ(Tx([&] { return co_->Link(C(victim_), u, "event", priv.uuid); }).code(),
             Code::kNotFound);
   ASSERT_TRUE(Tx([&] { return co_->Link(C(victim_), u, "event", ev.uuid); }).ok());

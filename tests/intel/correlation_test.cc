@@ -11,6 +11,7 @@
 #include <set>
 
 #include "model/canon.h"
+#include "store_fixtures.h"
 #include "test_util.h"
 #include "util/util.h"
 
@@ -61,7 +62,7 @@ class IndexTest : public ::testing::Test {
     model::CanonicalValue cv;
     Status st = model::Canonicalise(type, value, &cv);
     EXPECT_TRUE(st.ok()) << type << " " << value << ": " << st.ToString();
-    Store::IndexRow r;
+    store::IndexRow r;
     r.attribute_id = ++next_id_;
     r.event_id = event;
     r.type = type;
@@ -108,7 +109,7 @@ class IndexTest : public ::testing::Test {
     return ids;
   }
 
-  std::vector<Store::IndexRow> rows_;
+  std::vector<store::IndexRow> rows_;
   std::unique_ptr<CorrelationIndex> index_;
   CorrelationSettings settings_;
   int64_t next_id_ = 100;
@@ -550,12 +551,12 @@ class StoreIndexTest : public ::testing::Test {
     e.distribution = d;
     e.org = e.orgc = model::OrgRef{owner.id, owner.uuid, owner.name};
     e.attributes = std::move(attrs);
-    auto r = store_->UpsertEvent(&e);
+    auto r = store_->events().UpsertEvent(&e);
     EXPECT_TRUE(r.ok()) << r.status().ToString();
     return e;
   }
   policy::Viewer ViewerOf(int i) {
-    auto v = store_->ViewerFor(orgs_[i].id);
+    auto v = store_->community().ViewerFor(orgs_[i].id);
     EXPECT_TRUE(v.ok());
     return *v;
   }
@@ -599,12 +600,12 @@ TEST_F(StoreIndexTest, SnapshotIsReusedUntilTheDataChanges) {
   EXPECT_EQ(r->total(), 1);  // Alpha does not
 
   // Settings come from the store.
-  ASSERT_TRUE(store_->SetSetting(kMaxEventsSetting, "0").ok());
+  ASSERT_TRUE(store_->settings().SetSetting(kMaxEventsSetting, "0").ok());
   EXPECT_EQ(LoadCorrelationSettings(store_.get()).status().code(), Status::Code::kInvalid);
-  ASSERT_TRUE(store_->SetSetting(kMaxEventsSetting, "5").ok());
-  Store::CorrelationExclusion ex;
+  ASSERT_TRUE(store_->settings().SetSetting(kMaxEventsSetting, "5").ok());
+  store::CorrelationExclusion ex;
   ex.value = "%.store.example";
-  ASSERT_TRUE(store_->AddCorrelationExclusion(&ex).ok());
+  ASSERT_TRUE(store_->intel().AddCorrelationExclusion(&ex).ok());
   settings = LoadCorrelationSettings(store_.get());
   ASSERT_TRUE(settings.ok());
   EXPECT_EQ(settings->max_events, 5);

@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "model/canon.h"
+#include "store_fixtures.h"
 #include "test_util.h"
 #include "util/util.h"
 
@@ -28,8 +29,8 @@ class SearchTest : public ::testing::Test {
     orgs_ = testing::AddOrgs(store_.get(), {"Alpha", "Beta", "Gamma"});
     group_.name = "Alpha and Beta";
     group_.owner = Ref(orgs_[0]);
-    ASSERT_TRUE(store_->AddSharingGroup(&group_).ok());
-    ASSERT_TRUE(store_->AddSharingGroupOrg(group_.id, orgs_[1].id).ok());
+    ASSERT_TRUE(store_->community().AddSharingGroup(&group_).ok());
+    ASSERT_TRUE(store_->community().AddSharingGroupOrg(group_.id, orgs_[1].id).ok());
 
     // Event 1 (Alpha, community, published, 2024-01-10, tags tlp:green + apt)
     e1_ = NewEvent(orgs_[0], "2024-01-10", Distribution::kCommunity);
@@ -82,10 +83,10 @@ class SearchTest : public ::testing::Test {
     return a;
   }
   void Upsert(model::Event* e) {
-    auto r = store_->UpsertEvent(e);
+    auto r = store_->events().UpsertEvent(e);
     ASSERT_TRUE(r.ok()) << r.status().ToString();
   }
-  policy::Viewer ViewerOf(int i) { return *store_->ViewerFor(orgs_[i].id); }
+  policy::Viewer ViewerOf(int i) { return *store_->community().ViewerFor(orgs_[i].id); }
 
   // Values of the hits.
   std::vector<std::string> Run(int org, const std::vector<std::string>& values,

@@ -1,14 +1,12 @@
 // intel/sighting.h: the decay score, decay settings, recording sightings by
 // uuid and by value through the visibility policy, reading them through the
-// sighting policy, and the export filter on score.
+// sighting policy.
 #include "intel/sighting.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <sstream>
-
-#include "formats/export.h"
+#include "store_fixtures.h"
 #include "test_util.h"
 #include "util/util.h"
 
@@ -18,7 +16,6 @@ namespace {
 using model::Distribution;
 using model::SightingType;
 using ::testing::HasSubstr;
-using ::testing::Not;
 
 #define ASSERT_OK(expr)                    \
   do {                                     \
@@ -132,7 +129,7 @@ class SightingStoreTest : public ::testing::Test {
     g.name = "AB";
     g.owner = Ref(a_);
     g.members = {Ref(b_)};
-    ASSERT_OK(s_->AddSharingGroup(&g));
+    ASSERT_OK(s_->community().AddSharingGroup(&g));
 
     model::Event e1 = Event(Distribution::kCommunity);
     e1.attributes.push_back(Attr("domain", "evil.example", "evil.example", ""));
@@ -140,11 +137,11 @@ class SightingStoreTest : public ::testing::Test {
     model::Attribute hidden = Attr("domain", "evil.example", "evil.example", "");
     hidden.distribution = Distribution::kOrganisation;
     e1.attributes.push_back(hidden);
-    ASSERT_TRUE(s_->UpsertEvent(&e1).ok());
+    ASSERT_TRUE(s_->events().UpsertEvent(&e1).ok());
     model::Event e2 = Event(Distribution::kSharingGroup);
     e2.sharing_group = {g.id, g.uuid, g.name};
     e2.attributes.push_back(Attr("domain", "evil.example", "evil.example", ""));
-    ASSERT_TRUE(s_->UpsertEvent(&e2).ok());
+    ASSERT_TRUE(s_->events().UpsertEvent(&e2).ok());
     e1_ = e1;
     e2_ = e2;
     community_ = e1.attributes[0];
@@ -157,7 +154,7 @@ class SightingStoreTest : public ::testing::Test {
     model::Org o;
     o.name = name;
     o.country = "JO";
-    Status st = s_->AddOrg(&o);
+    Status st = s_->community().AddOrg(&o);
     EXPECT_TRUE(st.ok()) << st.ToString();
     return o;
   }
@@ -185,7 +182,7 @@ class SightingStoreTest : public ::testing::Test {
     at.timestamp = kNow - 45 * kDay;
     return at;
   }
-  policy::Viewer ViewerOf(const model::Org& o) { return *s_->ViewerFor(o.id); }
+  policy::Viewer ViewerOf(const model::Org& o) { return *s_->community().ViewerFor(o.id); }
   std::vector<int64_t> Ids(const std::vector<model::Sighting>& v) {
     std::vector<int64_t> ids;
     for (const auto& s : v) ids.push_back(s.attribute_id);
@@ -312,9 +309,9 @@ TEST_F(SightingStoreTest, DecaySettings) {
   ASSERT_TRUE(cfg.ok());
   EXPECT_EQ(cfg->tau_days[0], 30);
   EXPECT_EQ(cfg->delta, 1);
-  ASSERT_OK(s_->SetSetting("decay.tau.ip", "60"));
-  ASSERT_OK(s_->SetSetting("decay.tau.hash", " 730.5 "));
-  ASSERT_OK(s_->SetSetting("decay.delta", "2"));
+  ASSERT_OK(s_->settings().SetSetting("decay.tau.ip", "60"));
+  ASSERT_OK(s_->settings().SetSetting("decay.tau.hash", " 730.5 "));
+  ASSERT_OK(s_->settings().SetSetting("decay.delta", "2"));
   cfg = LoadDecayConfig(s_.get());
   ASSERT_TRUE(cfg.ok()) << cfg.status().ToString();
   EXPECT_EQ(cfg->tau_days[static_cast<int>(DecayClass::kIp)], 60);
@@ -322,54 +319,12 @@ TEST_F(SightingStoreTest, DecaySettings) {
   EXPECT_EQ(cfg->tau_days[static_cast<int>(DecayClass::kDomain)], 90);
   EXPECT_EQ(cfg->delta, 2);
   for (const char* bad : {"0", "-3", "abc", "", "1e999", "5 days"}) {
-    ASSERT_OK(s_->SetSetting("decay.tau.url", bad));
+    ASSERT_OK(s_->settings().SetSetting("decay.tau.url", bad));
     auto r = LoadDecayConfig(s_.get());
     ASSERT_FALSE(r.ok()) << bad;
     EXPECT_EQ(r.status().code(), Status::Code::kInvalid);
     EXPECT_THAT(r.status().message(), HasSubstr("decay.tau.url"));
   }
-}
-
-TEST_F(SightingStoreTest, ExportMinScore) {
-  // evil.example (community) seen yesterday: 100 * (1 - 1/90). The IP is
-  // past its lifetime: 0. evil.example in E2 never seen: 50.
-  std::vector<model::Sighting> added;
-  NewSighting ns;
-  ns.time = kNow - kDay;
-  struct Clock {
-    Clock() {
-      util::SetClockForTesting([] { return kNow; });
-    }
-    ~Clock() { util::SetClockForTesting(nullptr); }
-  } clock;
-  ASSERT_OK(AddSighting(s_.get(), c_, {community_.uuid, ""}, ns, &added));
-  auto run = [&](const model::Org& as, std::optional<double> min) {
-    formats::ExportFilter f;
-    f.min_score = min;
-    std::ostringstream out;
-    formats::ExportStats stats;
-    Status st =
-        formats::Export(s_.get(), ViewerOf(as), formats::ExportFormat::kCsv, f, out, &stats);
-    EXPECT_TRUE(st.ok()) << st.ToString();
-    return out.str();
-  };
-  std::string all = run(b_, std::nullopt);
-  EXPECT_THAT(all, HasSubstr(composite_.uuid));
-  EXPECT_THAT(all, HasSubstr(group_.uuid));
-  std::string high = run(b_, 60.0);
-  EXPECT_THAT(high, HasSubstr(community_.uuid));
-  EXPECT_THAT(high, Not(HasSubstr(composite_.uuid)));
-  EXPECT_THAT(high, Not(HasSubstr(group_.uuid)));
-  std::string mid = run(b_, 50.0);
-  EXPECT_THAT(mid, HasSubstr(group_.uuid));
-  EXPECT_THAT(mid, Not(HasSubstr(composite_.uuid)));
-  // An expiration ends it for everyone.
-  NewSighting exp;
-  exp.type = SightingType::kExpiration;
-  exp.time = kNow - 10;
-  ASSERT_OK(AddSighting(s_.get(), a_, {community_.uuid, ""}, exp, &added));
-  EXPECT_THAT(run(b_, 1.0), Not(HasSubstr(community_.uuid)));
-  EXPECT_THAT(run(b_, 0.0), HasSubstr(community_.uuid));
 }
 
 }  // namespace

@@ -14,6 +14,7 @@
 #include "audit/audit.h"
 #include "auth/auth.h"
 #include "store/membership_store.h"
+#include "store_fixtures.h"
 #include "test_util.h"
 #include "util/util.h"
 
@@ -60,23 +61,23 @@ class MembershipTest : public ::testing::Test {
     o.kind = kind;
     o.category = cat;
     o.created = now_;
-    EXPECT_TRUE(s_->AddOrg(&o).ok());
+    EXPECT_TRUE(s_->community().AddOrg(&o).ok());
     if (chair) {
-      EXPECT_TRUE(s_->SetChair(o.id).ok());
+      EXPECT_TRUE(s_->community().SetChair(o.id).ok());
       o.is_chair = true;
     }
     return o;
   }
 
-  Actor As(const model::Org& o) {
-    Actor a;
+  policy::Actor As(const model::Org& o) {
+    policy::Actor a;
+    a.name = "cli";
     a.org = o;
-    a.audit = {"cli", o.id, o.uuid};
     return a;
   }
-  Actor Operator() {
-    Actor a;
-    a.audit = {"cli", 0, ""};
+  policy::Actor Operator() {
+    policy::Actor a;
+    a.name = "cli";
     return a;
   }
 
@@ -133,7 +134,7 @@ class MembershipTest : public ::testing::Test {
     return out;
   }
   model::Org Org(const std::string& name) {
-    auto o = s_->FindOrg(name);
+    auto o = s_->community().FindOrg(name);
     EXPECT_TRUE(o.ok()) << name;
     return o.ok() ? *o : model::Org{};
   }
@@ -317,7 +318,7 @@ TEST_F(MembershipTest, VoteAdmitsAndRecordsEveryBallot) {
   EXPECT_EQ(closed->vote.no, 1);
   EXPECT_EQ(closed->vote.abstain, 1);
   ASSERT_EQ(closed->ballots.size(), 5u);
-  auto org = s_->FindOrg("CyberShield");
+  auto org = s_->community().FindOrg("CyberShield");
   ASSERT_TRUE(org.ok());
   EXPECT_EQ(org->status, OrgStatus::kMember);
   EXPECT_EQ(org->category, MembershipCategory::kCommercial);
@@ -393,7 +394,7 @@ TEST_F(MembershipTest, VoteWithoutQuorumClosesAtItsTimeAndTheRejectionIsKept) {
   ASSERT_TRUE(rejected.ok());
   EXPECT_EQ(rejected->app.status, "rejected");
   EXPECT_EQ(rejected->sponsors.size(), 2u);  // the record is kept
-  EXPECT_FALSE(s_->FindOrg("Shady Vendor").ok());
+  EXPECT_FALSE(s_->community().FindOrg("Shady Vendor").ok());
 }
 
 TEST_F(MembershipTest, MajorityIsOfYesAndNoBallots) {
@@ -426,7 +427,7 @@ TEST_F(MembershipTest, ChairDecidesProfessionalApplications) {
   EXPECT_FALSE(s->vote.has_value());
   EXPECT_EQ(decide(id_, true).code(), Status::Code::kPermission);  // not the chair
   ASSERT_OK(decide(chair_, true));
-  auto org = s_->FindOrg("Gulf Energy CERT");
+  auto org = s_->community().FindOrg("Gulf Energy CERT");
   ASSERT_TRUE(org.ok());
   EXPECT_EQ(org->category, MembershipCategory::kProfessional);
   EXPECT_EQ(org->kind, OrgKind::kSectorCert);
@@ -492,12 +493,12 @@ TEST_F(MembershipTest, UndecidedApplicationsLapse) {
   auto lapsed = svc_->section()->GetApplication(app->app.uuid);
   ASSERT_TRUE(lapsed.ok());
   EXPECT_EQ(lapsed->status, "lapsed");
-  std::vector<store::MembershipDecision> d;
+  std::vector<model::MembershipDecision> d;
   ASSERT_OK(svc_->section()->ListDecisions(&d));
   ASSERT_EQ(d.size(), 1u);
   EXPECT_EQ(d[0].kind, "lapse");
   EXPECT_EQ(d[0].decided_by, "process");
-  auto last = s_->LastAuditEntry();
+  auto last = s_->audit_log().LastAuditEntry();
   ASSERT_TRUE(last.ok());
   EXPECT_EQ(last->action, "membership.lapse");
   EXPECT_EQ(last->actor, "sanad:clock");
@@ -510,7 +511,7 @@ TEST_F(MembershipTest, SuspensionNeedsTwoThirdsAndStopsKeys) {
   model::User u;
   u.email = "analyst@globalsec.example";
   u.org_id = vendor_.id;
-  ASSERT_OK(s_->AddUser(&u));
+  ASSERT_OK(s_->community().AddUser(&u));
   auto key = auth::CreateApiKey(s_.get(), u.id, 0, false);
   ASSERT_TRUE(key.ok());
   ASSERT_TRUE(auth::Authenticate(s_.get(), key->key, now_).ok());
@@ -519,7 +520,7 @@ TEST_F(MembershipTest, SuspensionNeedsTwoThirdsAndStopsKeys) {
   g.name = "vendor briefing";
   g.owner = {chair_.id, chair_.uuid, chair_.name};
   g.members = {{vendor_.id, vendor_.uuid, vendor_.name}};
-  ASSERT_OK(s_->AddSharingGroup(&g));
+  ASSERT_OK(s_->community().AddSharingGroup(&g));
   ASSERT_OK(Tx([&] { return svc_->SyncAudiences({"cli", 0, ""}).status(); }));
 
   EXPECT_EQ(Motion(tr_, Motion::kSuspension, "GlobalSec").status().code(),
@@ -551,7 +552,7 @@ TEST_F(MembershipTest, SuspensionNeedsTwoThirdsAndStopsKeys) {
   EXPECT_EQ(auth::Authenticate(s_.get(), key->key, now_).status().code(),
             Status::Code::kPermission);
   EXPECT_EQ(svc_->GetRegister(As(suspended)).status().code(), Status::Code::kPermission);
-  auto viewer = s_->ViewerFor(vendor_.id);
+  auto viewer = s_->community().ViewerFor(vendor_.id);
   ASSERT_TRUE(viewer.ok());
   EXPECT_TRUE(viewer->InGroup(g.id));
   auto gb = svc_->AudienceGroup("country-GB");
@@ -566,7 +567,7 @@ TEST_F(MembershipTest, SuspensionNeedsTwoThirdsAndStopsKeys) {
   ASSERT_OK(Tick());
   EXPECT_EQ(Org("GlobalSec").status, OrgStatus::kMember);
   EXPECT_TRUE(auth::Authenticate(s_.get(), key->key, now_).ok());
-  viewer = s_->ViewerFor(vendor_.id);
+  viewer = s_->community().ViewerFor(vendor_.id);
   ASSERT_TRUE(viewer.ok());
   EXPECT_TRUE(viewer->InGroup(*gb));
 }
@@ -576,20 +577,20 @@ TEST_F(MembershipTest, RevokedOrgLeavesEveryGroupWithHistoryKept) {
   g.name = "vendor briefing";
   g.owner = {chair_.id, chair_.uuid, chair_.name};
   g.members = {{vendor_.id, vendor_.uuid, vendor_.name}};
-  ASSERT_OK(s_->AddSharingGroup(&g));
+  ASSERT_OK(s_->community().AddSharingGroup(&g));
   ASSERT_OK(Tx([&] { return svc_->SyncAudiences({"cli", 0, ""}).status(); }));
-  auto gen = s_->DataGeneration();
+  auto gen = s_->intel().DataGeneration();
   ASSERT_TRUE(gen.ok());
   auto v = Motion(chair_, Motion::kRevocation, "GlobalSec");
   ASSERT_TRUE(v.ok());
   for (const auto* o : {&chair_, &id_, &sa_, &eg_, &my2_}) ASSERT_OK(Cast(*o, v->vote.uuid, "yes"));
   ASSERT_TRUE(Close(v->vote.uuid).ok());
   EXPECT_EQ(Org("GlobalSec").status, OrgStatus::kLeft);
-  auto viewer = s_->ViewerFor(vendor_.id);
+  auto viewer = s_->community().ViewerFor(vendor_.id);
   ASSERT_TRUE(viewer.ok());
   EXPECT_TRUE(viewer->sharing_groups.empty());
-  EXPECT_GT(*s_->DataGeneration(), *gen);
-  std::vector<store::GroupChange> changes;
+  EXPECT_GT(*s_->intel().DataGeneration(), *gen);
+  std::vector<model::GroupChange> changes;
   ASSERT_OK(svc_->section()->ListGroupChanges(vendor_.id, &changes));
   bool left_manual = false;
   for (const auto& c : changes)
@@ -611,7 +612,7 @@ TEST_F(MembershipTest, ChairHandoverIsRecorded) {
   ASSERT_OK(Tx([&] { return svc_->HandOverChair(As(chair_), "SA-CERT"); }));
   EXPECT_TRUE(Org("SA-CERT").is_chair);
   EXPECT_FALSE(Org("MY-CERT").is_chair);
-  std::vector<store::MembershipDecision> d;
+  std::vector<model::MembershipDecision> d;
   ASSERT_OK(svc_->section()->ListDecisions(&d));
   ASSERT_EQ(d.size(), 1u);
   EXPECT_EQ(d[0].details, "the chair passes from MY-CERT to SA-CERT");
@@ -626,7 +627,7 @@ TEST_F(MembershipTest, BoardElectionHasSeatsAndTerms) {
             Status::Code::kInvalid);
   EXPECT_EQ(Tx([&] { return svc_->RecordBoardElection(As(sa_), {"SA-CERT"}).status(); }).code(),
             Status::Code::kPermission);
-  StatusOr<store::BoardTerm> t = Status::Internal("unset");
+  StatusOr<model::BoardTerm> t = Status::Internal("unset");
   ASSERT_OK(Tx([&] {
     t = svc_->RecordBoardElection(As(chair_), {"SA-CERT", "EG-CERT"});
     return t.status();
@@ -650,13 +651,13 @@ TEST_F(MembershipTest, AudiencesFollowMembership) {
   EXPECT_GT(rep->groups_created, 3);
   auto national = svc_->AudienceGroup("national-certs");
   ASSERT_TRUE(national.ok());
-  auto g = s_->GetSharingGroup(*national);
+  auto g = s_->community().GetSharingGroup(*national);
   ASSERT_TRUE(g.ok());
   std::set<std::string> names;
   for (const auto& m : g->members) names.insert(m.name);
   EXPECT_EQ(names, (std::set<std::string>{"MY-CERT", "ID-CSIRT", "SA-CERT", "EG-CERT", "TR-CERT"}));
   EXPECT_EQ(g->owner.id, chair_.id);
-  auto my = s_->GetSharingGroup(*svc_->AudienceGroup("country-MY"));
+  auto my = s_->community().GetSharingGroup(*svc_->AudienceGroup("country-MY"));
   ASSERT_TRUE(my.ok());
   EXPECT_EQ(my->members.size(), 2u);
   // A second sync changes nothing.
@@ -730,7 +731,7 @@ TEST_F(MembershipTest, EveryActionIsAuditedAndFailuresWriteNothing) {
   ASSERT_TRUE(app.ok());
   ASSERT_TRUE(Sponsor(chair_, app->app.uuid).ok());
   std::vector<std::string> actions;
-  ASSERT_OK(s_->ScanAuditEntries([&](const store::AuditEntry& e) {
+  ASSERT_OK(s_->audit_log().ScanAuditEntries([&](const model::AuditEntry& e) {
     actions.push_back(e.action);
     return true;
   }));
@@ -745,11 +746,11 @@ TEST_F(MembershipTest, EveryActionIsAuditedAndFailuresWriteNothing) {
                  if (!a.ok()) return a.status();
                  return Status::Invalid("later step failed");
                }).ok());
-  std::vector<store::MembershipApplication> apps;
+  std::vector<model::MembershipApplication> apps;
   ASSERT_OK(svc_->section()->ListApplications(&apps));
   EXPECT_EQ(apps.size(), 1u);
   int entries = 0;
-  ASSERT_OK(s_->ScanAuditEntries([&](const store::AuditEntry&) {
+  ASSERT_OK(s_->audit_log().ScanAuditEntries([&](const model::AuditEntry&) {
     ++entries;
     return true;
   }));

@@ -16,6 +16,7 @@
 #include "http_client.h"
 #include "server/server.h"
 #include "test_util.h"
+#include "util/json_writer.h"
 #include "util/util.h"
 
 namespace sanad::testing {
@@ -605,7 +606,7 @@ TEST(HttpHelpers, ParseTargetAndJsonQuote) {
   EXPECT_EQ(q[2], (std::pair<std::string, std::string>("y", "1 2")));
   EXPECT_FALSE(server::ParseTarget("/bad%4", &path, &q));
   EXPECT_FALSE(server::ParseTarget("no-slash", &path, &q));
-  EXPECT_EQ(server::JsonQuote("a\"b\\\n\x01\xff"), "\"a\\\"b\\\\\\n\\u0001\xEF\xBF\xBD\"");
+  EXPECT_EQ(util::JsonQuote("a\"b\\\n\x01\xff"), "\"a\\\"b\\\\\\n\\u0001\xEF\xBF\xBD\"");
   EXPECT_EQ(server::ErrorBody("not_found", "gone"),
             "{\"error\": {\"code\": \"not_found\", \"message\": \"gone\", \"details\": {}}}\n");
 }

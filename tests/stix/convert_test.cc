@@ -39,12 +39,12 @@ struct Env {
     s = std::move(*st);
     a.name = "CERT-A";
     a.country = "FR";
-    EXPECT_TRUE(s->AddOrg(&a).ok());
+    EXPECT_TRUE(s->community().AddOrg(&a).ok());
     b.name = "CERT-B";
     b.country = "DE";
-    EXPECT_TRUE(s->AddOrg(&b).ok());
+    EXPECT_TRUE(s->community().AddOrg(&b).ok());
   }
-  policy::Viewer ViewerOf(const model::Org& org) { return *s->ViewerFor(org.id); }
+  policy::Viewer ViewerOf(const model::Org& org) { return *s->community().ViewerFor(org.id); }
   ImportReport Import(const std::string& json, const model::Org& org) {
     store::Transaction tx(s.get());
     ImportParams p;
@@ -60,7 +60,7 @@ struct Env {
     ExportOptions o;
     o.viewer = &v;
     std::vector<std::string> all;
-    Status st = s->ScanEvents(v, {}, [&](model::Event& ev) {
+    Status st = s->events().ScanEvents(v, {}, [&](model::Event& ev) {
       auto objs = EventToObjects(s.get(), ev, o);
       EXPECT_TRUE(objs.ok()) << objs.status().ToString();
       if (objs.ok()) all.insert(all.end(), objs->begin(), objs->end());
@@ -181,9 +181,9 @@ model::Event SampleEvent(const model::Org& owner) {
 TEST(StixExportTest, EventMapsToReportIndicatorsObservablesMarkings) {
   Env env;
   model::Event ev = SampleEvent(env.a);
-  ASSERT_TRUE(env.s->UpsertEvent(&ev).ok());
+  ASSERT_TRUE(env.s->events().UpsertEvent(&ev).ok());
   auto v = env.ViewerOf(env.a);
-  auto stored = env.s->GetEvent(v, ev.uuid);
+  auto stored = env.s->events().GetEvent(v, ev.uuid);
   ASSERT_TRUE(stored.ok());
   ExportOptions o;
   o.viewer = &v;
@@ -251,7 +251,7 @@ TEST(StixExportTest, ExportedObjectsValidateAgainstSchemas) {
                                                        model::SightingType::kSeen,
                                                        "ids",
                                                        1709650000});
-  ASSERT_TRUE(env.s->UpsertEvent(&ev).ok());
+  ASSERT_TRUE(env.s->events().UpsertEvent(&ev).ok());
   std::string bundle = env.Export(env.a);
   EXPECT_NE(bundle.find("\"type\":\"sighting\""), std::string::npos);
   EXPECT_EQ(Validate(bundle), "");
@@ -268,7 +268,7 @@ TEST(StixExportTest, SightingsFollowTheSightingPolicy) {
                                                        model::SightingType::kSeen,
                                                        "ids",
                                                        1709650000});
-  ASSERT_TRUE(env.s->UpsertEvent(&ev).ok());
+  ASSERT_TRUE(env.s->events().UpsertEvent(&ev).ok());
   EXPECT_NE(env.Export(env.a).find("\"type\":\"sighting\""), std::string::npos);
   // CERT-B sees the event (community) but only counts of CERT-A's sightings.
   std::string b = env.Export(env.b);
@@ -288,7 +288,7 @@ TEST(StixImportTest, MapsWhatItCanAndKeepsTheRest) {
   ASSERT_EQ(r.unmapped.size(), 3u);
   EXPECT_NE(r.unmapped[0].find("malware malware--3b4c5d6e"), std::string::npos) << r.unmapped[0];
   auto v = env.ViewerOf(env.a);
-  auto ev = env.s->GetEvent(v, "7c6b5a49-3e2d-4c1b-8a09-f8e7d6c5b4a3");
+  auto ev = env.s->events().GetEvent(v, "7c6b5a49-3e2d-4c1b-8a09-f8e7d6c5b4a3");
   ASSERT_TRUE(ev.ok()) << ev.status().ToString();
   EXPECT_EQ(ev->info, "Credential phishing wave");
   EXPECT_EQ(ev->orgc.uuid, "5d2a8e11-3c4b-4d6e-8f70-1a2b3c4d5e6f");
@@ -299,7 +299,7 @@ TEST(StixImportTest, MapsWhatItCanAndKeepsTheRest) {
   EXPECT_EQ(ev->attributes[1].type, "ip-dst");
   EXPECT_FALSE(ev->attributes[1].to_ids);
   std::vector<model::Sighting> sightings;
-  ASSERT_TRUE(env.s->ListEventSightings(ev->id, &sightings).ok());
+  ASSERT_TRUE(env.s->sightings().ListEventSightings(ev->id, &sightings).ok());
   ASSERT_EQ(sightings.size(), 1u);
   EXPECT_EQ(sightings[0].uuid, "5d6e7f80-91a2-4c3d-8e4f-5a6b7c8d9e0f");
   auto ss = store::NewStixStore(env.s.get());
@@ -343,13 +343,13 @@ TEST(StixImportTest, ChangedItemIsRegeneratedKeepingUnmappedProperties) {
   // Now change the attribute in MISP: the indicator is regenerated, and keeps
   // what Sanad does not map (name, kill_chain_phases, indicator_types).
   auto v = env.ViewerOf(env.a);
-  auto ev = env.s->GetEvent(v, "7c6b5a49-3e2d-4c1b-8a09-f8e7d6c5b4a3");
+  auto ev = env.s->events().GetEvent(v, "7c6b5a49-3e2d-4c1b-8a09-f8e7d6c5b4a3");
   ASSERT_TRUE(ev.ok());
   ev->timestamp += 100;
   ev->attributes[0].value = "changed.example.org";
   ev->attributes[0].canonical = ev->attributes[0].canonical1 = "changed.example.org";
   ev->attributes[0].timestamp = ev->timestamp;
-  ASSERT_TRUE(env.s->UpsertEvent(&*ev).ok());
+  ASSERT_TRUE(env.s->events().UpsertEvent(&*ev).ok());
   auto by = ById(env.Export(env.a));
   const auto& ind = by.at("indicator--1f2e3d4c-5b6a-4978-8695-a4b3c2d1e0f9");
   EXPECT_EQ(ind.at("pattern").as_string(), "[domain-name:value = 'changed.example.org']");
@@ -376,7 +376,7 @@ TEST(StixImportTest, StrictestMarkingOfAKeptObjectMarksTheEvent) {
   for (const auto& w : r.warnings) warned = warned || w.find("TLP:RED") != std::string::npos;
   EXPECT_TRUE(warned);
   auto v = env.ViewerOf(env.a);
-  auto ev = env.s->GetEvent(v, "7c6b5a49-3e2d-4c1b-8a09-f8e7d6c5b4a3");
+  auto ev = env.s->events().GetEvent(v, "7c6b5a49-3e2d-4c1b-8a09-f8e7d6c5b4a3");
   ASSERT_TRUE(ev.ok());
   EXPECT_EQ(model::StrictestTlp(ev->tags), model::Tlp::kRed);
 }

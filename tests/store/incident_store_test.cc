@@ -30,17 +30,17 @@ class IncidentStoreTest : public ::testing::Test {
       model::Org g;
       g.name = n;
       g.country = "MY";
-      ASSERT_TRUE(s_->AddOrg(&g).ok());
+      ASSERT_TRUE(s_->community().AddOrg(&g).ok());
       orgs_.push_back(g);
     }
   }
 
-  Incident NewIncident(int64_t affected, int64_t coordinator) {
-    Incident i;
+  model::Incident NewIncident(int64_t affected, int64_t coordinator) {
+    model::Incident i;
     i.title = "t";
     i.rsit_class = "availability";
     i.rsit_type = "ddos";
-    i.severity = Severity::kHigh;
+    i.severity = model::Severity::kHigh;
     i.tlp = model::Tlp::kAmberStrict;
     i.pap = model::Pap::kGreen;
     i.affected_org_id = affected;
@@ -59,45 +59,45 @@ class IncidentStoreTest : public ::testing::Test {
 
 TEST_F(IncidentStoreTest, SchemaVersionAndEnumNames) {
   EXPECT_EQ(s_->SchemaVersion(), kSchemaVersion);
-  IncidentStatus st;
+  model::IncidentStatus st;
   EXPECT_TRUE(Parse("In_Progress", &st));
-  EXPECT_EQ(st, IncidentStatus::kInProgress);
-  EXPECT_STREQ(Name(IncidentStatus::kDuplicate), "duplicate");
-  RfaKind k;
+  EXPECT_EQ(st, model::IncidentStatus::kInProgress);
+  EXPECT_STREQ(Name(model::IncidentStatus::kDuplicate), "duplicate");
+  model::RfaKind k;
   EXPECT_TRUE(Parse("sample-analysis", &k));
   EXPECT_FALSE(Parse("hack-back", &k));
-  policy::RfaAudience a;
+  model::RfaAudience a;
   EXPECT_TRUE(Parse("all", &a));
-  EXPECT_EQ(a, policy::RfaAudience::kAllMembers);
+  EXPECT_EQ(a, model::RfaAudience::kAllMembers);
 }
 
 TEST_F(IncidentStoreTest, IncidentRoundTripAndUpdate) {
-  Incident i = NewIncident(orgs_[0].id, orgs_[1].id);
+  model::Incident i = NewIncident(orgs_[0].id, orgs_[1].id);
   auto got = is_->FindIncident(util::ToLower(i.uuid));
   ASSERT_TRUE(got.ok());
   EXPECT_EQ(got->tlp, model::Tlp::kAmberStrict);
   EXPECT_EQ(got->pap, model::Pap::kGreen);
   EXPECT_EQ(got->affected_org.name, "A");
   EXPECT_EQ(got->coordinator_org.name, "B");
-  got->status = IncidentStatus::kContained;
+  got->status = model::IncidentStatus::kContained;
   got->contained = 200;
   got->tlp = model::Tlp::kNone;
   ASSERT_TRUE(is_->UpdateIncident(*got).ok());
   auto again = is_->GetIncident(i.id);
   ASSERT_TRUE(again.ok());
-  EXPECT_EQ(again->status, IncidentStatus::kContained);
+  EXPECT_EQ(again->status, model::IncidentStatus::kContained);
   EXPECT_EQ(again->contained, 200);
   EXPECT_EQ(again->tlp, model::Tlp::kNone);
   EXPECT_EQ(is_->FindIncident(util::NewUuid()).status().code(), Status::Code::kNotFound);
-  Incident dup = i;
+  model::Incident dup = i;
   dup.id = 0;
   EXPECT_EQ(is_->AddIncident(&dup).code(), Status::Code::kConflict);
 }
 
 TEST_F(IncidentStoreTest, ListingIsPrefilteredToInvolvedOrgs) {
-  Incident i1 = NewIncident(orgs_[0].id, orgs_[1].id);
-  Incident i2 = NewIncident(orgs_[1].id, orgs_[1].id);
-  IncidentReport r;
+  model::Incident i1 = NewIncident(orgs_[0].id, orgs_[1].id);
+  model::Incident i2 = NewIncident(orgs_[1].id, orgs_[1].id);
+  model::IncidentReport r;
   r.incident_id = i2.id;
   r.reporter_org_id = orgs_[2].id;
   r.entered_by_org_id = orgs_[2].id;
@@ -106,11 +106,11 @@ TEST_F(IncidentStoreTest, ListingIsPrefilteredToInvolvedOrgs) {
   r.indicators.push_back({0, 0, 0, "ip-dst", "192.0.2.1", "", true, 0, 0});
   r.attachments.push_back({0, 0, 0, "x.pcap", std::string(64, 'a'), 10});
   ASSERT_TRUE(is_->AddReport(&r).ok());
-  Participant p{i1.id, orgs_[3].id, 0, 150, {}};
+  model::Participant p{i1.id, orgs_[3].id, 0, 150, {}};
   ASSERT_TRUE(is_->AddParticipant(&p).ok());
   ASSERT_TRUE(is_->AddParticipant(&p).ok());  // idempotent
   auto ids = [&](int64_t org) {
-    std::vector<Incident> out;
+    std::vector<model::Incident> out;
     IncidentQuery q;
     q.involved_org_id = org;
     EXPECT_TRUE(is_->ListIncidents(q, &out).ok());
@@ -128,7 +128,7 @@ TEST_F(IncidentStoreTest, ListingIsPrefilteredToInvolvedOrgs) {
   EXPECT_EQ(acc->reporting_org_ids, std::vector<int64_t>({orgs_[2].id}));
   // Moving the reports carries indicators and attachments along.
   ASSERT_TRUE(is_->MoveReports(i2.id, i1.id).ok());
-  std::vector<IncidentReport> reps;
+  std::vector<model::IncidentReport> reps;
   ASSERT_TRUE(is_->ListReports(i1.id, &reps).ok());
   ASSERT_EQ(reps.size(), 1u);
   ASSERT_EQ(reps[0].indicators.size(), 1u);
@@ -138,12 +138,12 @@ TEST_F(IncidentStoreTest, ListingIsPrefilteredToInvolvedOrgs) {
 }
 
 TEST_F(IncidentStoreTest, RequestsOffersTasksTimelineCommentsLinks) {
-  Incident i = NewIncident(orgs_[0].id, orgs_[1].id);
-  Rfa r;
+  model::Incident i = NewIncident(orgs_[0].id, orgs_[1].id);
+  model::Rfa r;
   r.incident_id = i.id;
   r.requester_org_id = orgs_[0].id;
-  r.kind = RfaKind::kTakedown;
-  r.audience = policy::RfaAudience::kOrgs;
+  r.kind = model::RfaKind::kTakedown;
+  r.audience = model::RfaAudience::kOrgs;
   r.audience_org_ids = {orgs_[3].id, orgs_[2].id};
   r.created = 110;
   ASSERT_TRUE(is_->AddRfa(&r).ok());
@@ -151,46 +151,46 @@ TEST_F(IncidentStoreTest, RequestsOffersTasksTimelineCommentsLinks) {
   ASSERT_TRUE(got.ok());
   EXPECT_EQ(got->audience_org_ids, std::vector<int64_t>({orgs_[2].id, orgs_[3].id}));
   EXPECT_EQ(got->incident_uuid, i.uuid);
-  Offer o;
+  model::Offer o;
   o.rfa_id = r.id;
   o.org_id = orgs_[2].id;
   o.description = "we can";
   o.created = 120;
   ASSERT_TRUE(is_->AddOffer(&o).ok());
-  o.status = OfferStatus::kAccepted;
+  o.status = model::OfferStatus::kAccepted;
   o.decided = 130;
   ASSERT_TRUE(is_->UpdateOffer(o).ok());
   auto fo = is_->FindOffer(o.uuid);
   ASSERT_TRUE(fo.ok());
-  EXPECT_EQ(fo->status, OfferStatus::kAccepted);
+  EXPECT_EQ(fo->status, model::OfferStatus::kAccepted);
   EXPECT_EQ(fo->org.name, "C");
-  Task t;
+  model::Task t;
   t.incident_id = i.id;
   t.title = "block";
   t.assignee_org_id = orgs_[2].id;
   t.due = 500;
   t.created = 140;
   ASSERT_TRUE(is_->AddTask(&t).ok());
-  TaskLog lg{0, t.id, 150, "cli", orgs_[2].id, "started", {}};
+  model::TaskLog lg{0, t.id, 150, "cli", orgs_[2].id, "started", {}};
   ASSERT_TRUE(is_->AddTaskLog(&lg).ok());
-  std::vector<TaskLog> logs;
+  std::vector<model::TaskLog> logs;
   ASSERT_TRUE(is_->ListTaskLogs(t.id, &logs).ok());
   ASSERT_EQ(logs.size(), 1u);
   EXPECT_EQ(logs[0].org.name, "C");
-  std::vector<Task> tasks;
+  std::vector<model::Task> tasks;
   ASSERT_TRUE(is_->ListTasks(0, &tasks).ok());
   ASSERT_EQ(tasks.size(), 1u);
   EXPECT_EQ(tasks[0].incident_uuid, i.uuid);
-  TimelineEntry e{0, i.id, 160, "cli", orgs_[0].id, "x", "y", {}};
+  model::TimelineEntry e{0, i.id, 160, "cli", orgs_[0].id, "x", "y", {}};
   ASSERT_TRUE(is_->AddTimelineEntry(&e).ok());
-  Comment c;
+  model::Comment c;
   c.incident_id = i.id;
   c.time = 170;
   c.actor = "cli";
   c.org_id = orgs_[1].id;
   c.text = "hello";
   ASSERT_TRUE(is_->AddComment(&c).ok());
-  std::vector<Comment> cs;
+  std::vector<model::Comment> cs;
   ASSERT_TRUE(is_->ListComments(i.id, &cs).ok());
   EXPECT_EQ(cs.at(0).org.name, "B");
   std::string ev = util::NewUuid();
@@ -204,7 +204,7 @@ TEST_F(IncidentStoreTest, WritesFollowTheStoresTransactions) {
     ASSERT_TRUE(tx.status().ok());
     NewIncident(orgs_[0].id, orgs_[1].id);
   }  // rolled back
-  std::vector<Incident> out;
+  std::vector<model::Incident> out;
   ASSERT_TRUE(is_->ListIncidents({}, &out).ok());
   EXPECT_TRUE(out.empty());
   {

@@ -31,13 +31,13 @@ class MembershipStoreTest : public ::testing::Test {
       model::Org org;
       org.name = n;
       org.country = "JO";
-      ASSERT_OK(s_->AddOrg(&org));
+      ASSERT_OK(s_->community().AddOrg(&org));
       orgs_.push_back(org);
     }
   }
 
-  MembershipApplication App(const std::string& name) {
-    MembershipApplication a;
+  model::MembershipApplication App(const std::string& name) {
+    model::MembershipApplication a;
     a.name = name;
     a.country = "DE";
     a.kind = model::OrgKind::kIndustry;
@@ -61,10 +61,10 @@ TEST_F(MembershipStoreTest, SchemaVersionIncludesMembership) {
 }
 
 TEST_F(MembershipStoreTest, RulesAreAppendedAsVersions) {
-  MembershipRulesRow r{0, "{\"a\":1}", 10, "cli", ""};
+  model::MembershipRulesRow r{0, "{\"a\":1}", 10, "cli", ""};
   ASSERT_OK(ms_->AddRules(&r));
   EXPECT_EQ(r.version, 1);
-  MembershipRulesRow r2{0, "{\"a\":2}", 20, "x@y", "u"};
+  model::MembershipRulesRow r2{0, "{\"a\":2}", 20, "x@y", "u"};
   ASSERT_OK(ms_->AddRules(&r2));
   EXPECT_EQ(r2.version, 2);
   EXPECT_EQ(ms_->GetRules(0)->rules_json, "{\"a\":2}");
@@ -73,18 +73,18 @@ TEST_F(MembershipStoreTest, RulesAreAppendedAsVersions) {
 }
 
 TEST_F(MembershipStoreTest, ApplicationsSponsorsVotesBallotsRoundTrip) {
-  MembershipApplication a = App("Vendor");
+  model::MembershipApplication a = App("Vendor");
   ASSERT_OK(ms_->AddApplication(&a));
   EXPECT_FALSE(a.uuid.empty());
   ASSERT_OK(ms_->AddSponsor({a.id, orgs_[0].id, 101, "ok"}));
   EXPECT_EQ(ms_->AddSponsor({a.id, orgs_[0].id, 102, "again"}).code(), Status::Code::kConflict);
-  std::vector<MembershipSponsor> sp;
+  std::vector<model::MembershipSponsor> sp;
   ASSERT_OK(ms_->ListSponsors(a.id, &sp));
   ASSERT_EQ(sp.size(), 1u);
   EXPECT_EQ(sp[0].org_name, "alpha");
   EXPECT_EQ(sp[0].org_country, "JO");
 
-  MembershipVote v;
+  model::MembershipVote v;
   v.kind = "admission";
   v.application_id = a.id;
   v.opens = 100;
@@ -106,7 +106,7 @@ TEST_F(MembershipStoreTest, ApplicationsSponsorsVotesBallotsRoundTrip) {
   EXPECT_EQ(got->yes, 1);
   EXPECT_EQ(got->subject_name, "Vendor");  // the applicant's name for a new org
   EXPECT_EQ(got->application_uuid, a.uuid);
-  std::vector<MembershipVote> open;
+  std::vector<model::MembershipVote> open;
   ASSERT_OK(ms_->ListVotes(true, &open));
   EXPECT_TRUE(open.empty());
 
@@ -120,7 +120,7 @@ TEST_F(MembershipStoreTest, ApplicationsSponsorsVotesBallotsRoundTrip) {
   EXPECT_EQ(ga->org_id, orgs_[2].id);
   EXPECT_EQ(ga->category, model::MembershipCategory::kCommercial);
 
-  MembershipDecision d;
+  model::MembershipDecision d;
   d.time = 200;
   d.kind = "admission";
   d.subject_org_id = orgs_[2].id;
@@ -129,28 +129,28 @@ TEST_F(MembershipStoreTest, ApplicationsSponsorsVotesBallotsRoundTrip) {
   d.decided_by = "vote";
   d.actor = "cli";
   ASSERT_OK(ms_->AddDecision(&d));
-  std::vector<MembershipDecision> ds;
+  std::vector<model::MembershipDecision> ds;
   ASSERT_OK(ms_->ListDecisions(&ds));
   ASSERT_EQ(ds.size(), 1u);
   EXPECT_EQ(ds[0].subject_name, "gamma");
   EXPECT_EQ(ds[0].vote_uuid, v.uuid);
 
-  MembershipPeriod p{0, orgs_[2].id, model::MembershipCategory::kCommercial, 200, 0, d.id};
+  model::MembershipPeriod p{0, orgs_[2].id, model::MembershipCategory::kCommercial, 200, 0, d.id};
   ASSERT_OK(ms_->AddPeriod(&p));
   ASSERT_OK(ms_->EndPeriods(orgs_[2].id, 300));
-  std::vector<MembershipPeriod> ps;
+  std::vector<model::MembershipPeriod> ps;
   ASSERT_OK(ms_->ListPeriods(&ps));
   ASSERT_EQ(ps.size(), 1u);
   EXPECT_EQ(ps[0].until, 300);
 }
 
 TEST_F(MembershipStoreTest, BoardTermsKeepTheirSeats) {
-  BoardTerm t;
+  model::BoardTerm t;
   t.starts = 10;
   t.ends = 20;
   t.seats = {{orgs_[0].id, "", ""}, {orgs_[1].id, "", ""}};
   ASSERT_OK(ms_->AddBoardTerm(&t));
-  std::vector<BoardTerm> terms;
+  std::vector<model::BoardTerm> terms;
   ASSERT_OK(ms_->ListBoardTerms(&terms));
   ASSERT_EQ(terms.size(), 1u);
   ASSERT_EQ(terms[0].seats.size(), 2u);
@@ -162,24 +162,24 @@ TEST_F(MembershipStoreTest, LeavingAGroupBumpsTheGenerationAndIsRecorded) {
   g.name = "g";
   g.owner = {orgs_[0].id, orgs_[0].uuid, orgs_[0].name};
   g.members = {{orgs_[1].id, orgs_[1].uuid, orgs_[1].name}};
-  ASSERT_OK(s_->AddSharingGroup(&g));
+  ASSERT_OK(s_->community().AddSharingGroup(&g));
   ASSERT_OK(ms_->SetAudienceGroup("k", g.id));
   EXPECT_EQ(*ms_->GetAudienceGroup("k"), g.id);
-  int64_t gen = *s_->DataGeneration();
+  int64_t gen = *s_->intel().DataGeneration();
   ASSERT_OK(s_->Begin());
   ASSERT_OK(ms_->RemoveSharingGroupOrg(g.id, orgs_[1].id));
   ASSERT_OK(ms_->AddGroupChange({0, g.id, orgs_[1].id, "leave", 5, "test", "", ""}));
   ASSERT_OK(ms_->SetSharingGroupOwner(g.id, orgs_[2].id));
   ASSERT_OK(s_->Commit());
-  EXPECT_EQ(*s_->DataGeneration(), gen + 1);
+  EXPECT_EQ(*s_->intel().DataGeneration(), gen + 1);
   // Removing an absent member is a no-op that does not bump.
   ASSERT_OK(ms_->RemoveSharingGroupOrg(g.id, orgs_[1].id));
-  EXPECT_EQ(*s_->DataGeneration(), gen + 1);
+  EXPECT_EQ(*s_->intel().DataGeneration(), gen + 1);
   std::vector<int64_t> groups;
   ASSERT_OK(ms_->ListOrgGroups(orgs_[1].id, &groups));
   EXPECT_TRUE(groups.empty());
-  EXPECT_EQ(s_->GetSharingGroup(g.id)->owner.id, orgs_[2].id);
-  std::vector<GroupChange> ch;
+  EXPECT_EQ(s_->community().GetSharingGroup(g.id)->owner.id, orgs_[2].id);
+  std::vector<model::GroupChange> ch;
   ASSERT_OK(ms_->ListGroupChanges(orgs_[1].id, &ch));
   ASSERT_EQ(ch.size(), 1u);
   EXPECT_EQ(ch[0].group_name, "g");
@@ -188,10 +188,10 @@ TEST_F(MembershipStoreTest, LeavingAGroupBumpsTheGenerationAndIsRecorded) {
 
 TEST_F(MembershipStoreTest, RollbackLeavesNothing) {
   ASSERT_OK(s_->Begin());
-  MembershipApplication a = App("Gone");
+  model::MembershipApplication a = App("Gone");
   ASSERT_OK(ms_->AddApplication(&a));
   s_->Rollback();
-  std::vector<MembershipApplication> apps;
+  std::vector<model::MembershipApplication> apps;
   ASSERT_OK(ms_->ListApplications(&apps));
   EXPECT_TRUE(apps.empty());
 }

@@ -18,13 +18,13 @@ TEST(StixStoreTest, PutListUpsertDeleteCount) {
   model::Org org;
   org.name = "A";
   org.country = "FR";
-  ASSERT_TRUE((*s)->AddOrg(&org).ok());
+  ASSERT_TRUE((*s)->community().AddOrg(&org).ok());
   model::Event ev;
   ev.uuid = "11111111-1111-4111-8111-111111111111";
   ev.info = "e";
   ev.timestamp = 100;
   ev.org = ev.orgc = {org.id, org.uuid, org.name};
-  ASSERT_TRUE((*s)->UpsertEvent(&ev).ok());
+  ASSERT_TRUE((*s)->events().UpsertEvent(&ev).ok());
   auto ss = NewStixStore(s->get());
   EXPECT_EQ(ss->PutEventObjects(ev.id + 99, {{"malware--x", "malware", "{}", "", "", 0}}).code(),
             Status::Code::kInvalid);

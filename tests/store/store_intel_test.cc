@@ -45,7 +45,7 @@ model::Org AddOrg(Store* s, const std::string& name) {
   model::Org o;
   o.name = name;
   o.country = "JO";
-  Status st = s->AddOrg(&o);
+  Status st = s->community().AddOrg(&o);
   EXPECT_TRUE(st.ok()) << st.ToString();
   return o;
 }
@@ -78,20 +78,20 @@ model::Event Event(const model::Org& owner, model::Timestamp ts = 1000,
 }
 
 policy::Viewer ViewerOf(Store* s, const model::Org& o) {
-  auto v = s->ViewerFor(o.id);
+  auto v = s->community().ViewerFor(o.id);
   EXPECT_TRUE(v.ok()) << v.status().ToString();
   return v.ok() ? *v : policy::Viewer{};
 }
 
 int64_t Generation(Store* s) {
-  auto g = s->DataGeneration();
+  auto g = s->intel().DataGeneration();
   EXPECT_TRUE(g.ok()) << g.status().ToString();
   return g.ok() ? *g : -1;
 }
 
-std::vector<Store::IndexRow> ScanAll(Store* s) {
-  std::vector<Store::IndexRow> rows;
-  Status st = s->UnfilteredScanAttributes([&](const Store::IndexRow& r) {
+std::vector<IndexRow> ScanAll(Store* s) {
+  std::vector<IndexRow> rows;
+  Status st = s->intel().UnfilteredScanAttributes([&](const IndexRow& r) {
     rows.push_back(r);
     return true;
   });
@@ -99,7 +99,7 @@ std::vector<Store::IndexRow> ScanAll(Store* s) {
   return rows;
 }
 
-const Store::IndexRow* RowOf(const std::vector<Store::IndexRow>& rows, int64_t id) {
+const IndexRow* RowOf(const std::vector<IndexRow>& rows, int64_t id) {
   for (const auto& r : rows)
     if (r.attribute_id == id) return &r;
   return nullptr;
@@ -136,7 +136,7 @@ struct Fixture {
     sg.name = "AB";
     sg.owner = Ref(a);
     sg.members = {Ref(b)};
-    EXPECT_OK(s->AddSharingGroup(&sg));
+    EXPECT_OK(s->community().AddSharingGroup(&sg));
 
     ev = Event(a);
     ev.tags = {{"tlp:amber", "", true, false}};
@@ -168,7 +168,7 @@ struct Fixture {
     comp.tags = {{"tlp:red", "", true, false}};
     o.attributes.push_back(comp);
     ev.objects.push_back(o);
-    auto r = s->UpsertEvent(&ev);
+    auto r = s->events().UpsertEvent(&ev);
     EXPECT_TRUE(r.ok()) << r.status().ToString();
     plain = ev.attributes[0].id;
     org_only = ev.attributes[1].id;
@@ -195,7 +195,7 @@ TEST(StoreIntelMigration, VersionOneStoreOpensAndMigrates) {
     org = AddOrg(s->get(), "A");
     model::Event e = Event(org);
     e.attributes.push_back(Attr("evil.example"));
-    auto r = (*s)->UpsertEvent(&e);
+    auto r = (*s)->events().UpsertEvent(&e);
     // A v1 store has no generation counter yet: the bump is a no-op there.
     ASSERT_TRUE(r.ok()) << r.status().ToString();
     attr_id = e.attributes[0].id;
@@ -226,19 +226,19 @@ TEST(StoreIntelMigration, VersionOneStoreOpensAndMigrates) {
   EXPECT_EQ(Generation(st), 0);
   // Old data readable through the new methods.
   std::vector<model::Sighting> sightings;
-  ASSERT_OK(st->ListSightings(attr_id, &sightings));
+  ASSERT_OK(st->sightings().ListSightings(attr_id, &sightings));
   ASSERT_EQ(sightings.size(), 1u);
   EXPECT_EQ(sightings[0].type, model::SightingType::kFalsePositive);
   EXPECT_EQ(sightings[0].source, "ids");
   EXPECT_EQ(sightings[0].org.name, "A");
   EXPECT_EQ(ScanAll(st).size(), 1u);
   // New tables work.
-  ASSERT_OK(st->SetSetting("decay.tau.ip", "86400"));
-  Store::CorrelationExclusion x;
+  ASSERT_OK(st->settings().SetSetting("decay.tau.ip", "86400"));
+  CorrelationExclusion x;
   x.value = "8.8.8.8";
-  ASSERT_OK(st->AddCorrelationExclusion(&x));
+  ASSERT_OK(st->intel().AddCorrelationExclusion(&x));
   model::Event e2 = Event(org, 2000);
-  ASSERT_TRUE(st->UpsertEvent(&e2).ok());
+  ASSERT_TRUE(st->events().UpsertEvent(&e2).ok());
   EXPECT_EQ(Generation(st), 1);
   s->reset();
   EXPECT_EQ(RawInt(tmp.File("sanad.db"), "SELECT value FROM meta WHERE key='schema_version'"),
@@ -261,38 +261,38 @@ TEST(StoreIntel, DataGenerationCountsDataChanges) {
   model::SharingGroup sg;
   sg.name = "G";
   sg.owner = Ref(a);
-  ASSERT_OK(s->AddSharingGroup(&sg));
+  ASSERT_OK(s->community().AddSharingGroup(&sg));
   EXPECT_EQ(Generation(s.get()), 1);
-  ASSERT_OK(s->AddSharingGroupOrg(sg.id, b.id));
+  ASSERT_OK(s->community().AddSharingGroupOrg(sg.id, b.id));
   EXPECT_EQ(Generation(s.get()), 2);
-  ASSERT_OK(s->AddSharingGroupOrg(sg.id, b.id));
+  ASSERT_OK(s->community().AddSharingGroupOrg(sg.id, b.id));
   EXPECT_EQ(Generation(s.get()), 2) << "an idempotent re-add changes nothing";
 
   model::Event e = Event(a);
   e.attributes.push_back(Attr("x.example"));
-  ASSERT_EQ(*s->UpsertEvent(&e), UpsertOutcome::kCreated);
+  ASSERT_EQ(*s->events().UpsertEvent(&e), UpsertOutcome::kCreated);
   EXPECT_EQ(Generation(s.get()), 3);
   model::Event same = e;
-  ASSERT_EQ(*s->UpsertEvent(&same), UpsertOutcome::kUnchanged);
+  ASSERT_EQ(*s->events().UpsertEvent(&same), UpsertOutcome::kUnchanged);
   EXPECT_EQ(Generation(s.get()), 3);
   model::Event newer = e;
   newer.timestamp = 2000;
-  ASSERT_EQ(*s->UpsertEvent(&newer), UpsertOutcome::kUpdated);
+  ASSERT_EQ(*s->events().UpsertEvent(&newer), UpsertOutcome::kUpdated);
   EXPECT_EQ(Generation(s.get()), 4);
-  ASSERT_OK(s->SoftDeleteEvent(e.id, 3000));
+  ASSERT_OK(s->events().SoftDeleteEvent(e.id, 3000));
   EXPECT_EQ(Generation(s.get()), 5);
-  EXPECT_EQ(s->SoftDeleteEvent(e.id + 100, 3000).code(), Status::Code::kNotFound);
+  EXPECT_EQ(s->events().SoftDeleteEvent(e.id + 100, 3000).code(), Status::Code::kNotFound);
   EXPECT_EQ(Generation(s.get()), 5);
 
   // Settings, exclusions and sightings are not data changes.
-  ASSERT_OK(s->SetSetting("k", "v"));
-  Store::CorrelationExclusion x;
+  ASSERT_OK(s->settings().SetSetting("k", "v"));
+  CorrelationExclusion x;
   x.value = "1.1.1.1";
-  ASSERT_OK(s->AddCorrelationExclusion(&x));
+  ASSERT_OK(s->intel().AddCorrelationExclusion(&x));
   model::Sighting si;
   si.attribute_id = e.attributes[0].id;
   si.org = Ref(a);
-  ASSERT_OK(s->AddSighting(&si));
+  ASSERT_OK(s->sightings().AddSighting(&si));
   EXPECT_EQ(Generation(s.get()), 5);
 
   // A rolled-back write leaves the generation alone.
@@ -300,7 +300,7 @@ TEST(StoreIntel, DataGenerationCountsDataChanges) {
     Transaction tx(s.get());
     ASSERT_OK(tx.status());
     model::Event e2 = Event(a, 5000);
-    ASSERT_TRUE(s->UpsertEvent(&e2).ok());
+    ASSERT_TRUE(s->events().UpsertEvent(&e2).ok());
     EXPECT_EQ(Generation(s.get()), 6);  // inside the transaction
   }
   EXPECT_EQ(Generation(s.get()), 5);
@@ -363,10 +363,10 @@ TEST(StoreIntel, UnfilteredScanAttributesFillsAccessPaths) {
   model::Event upd = f.ev;
   upd.timestamp = 2000;
   upd.disable_correlation = true;
-  ASSERT_TRUE(f.s->UpsertEvent(&upd).ok());
+  ASSERT_TRUE(f.s->events().UpsertEvent(&upd).ok());
   rows = ScanAll(f.s.get());
   for (const auto& r : rows) EXPECT_TRUE(r.correlation_disabled) << r.attribute_id;
-  ASSERT_OK(f.s->SoftDeleteEvent(f.ev.id, 3000));
+  ASSERT_OK(f.s->events().SoftDeleteEvent(f.ev.id, 3000));
   rows = ScanAll(f.s.get());
   ASSERT_EQ(rows.size(), 6u) << "deleted rows are still scanned";
   for (const auto& r : rows) EXPECT_TRUE(r.access.deleted) << r.attribute_id;
@@ -375,9 +375,9 @@ TEST(StoreIntel, UnfilteredScanAttributesFillsAccessPaths) {
 TEST(StoreIntel, ScanStopsEarlyAndAllowsStoreUseInCallback) {
   Fixture f;
   int seen = 0;
-  ASSERT_OK(f.s->UnfilteredScanAttributes([&](const Store::IndexRow& r) {
+  ASSERT_OK(f.s->intel().UnfilteredScanAttributes([&](const IndexRow& r) {
     ++seen;
-    auto ctx = f.s->GetAttributeContext(ViewerOf(f.s.get(), f.a), r.attribute_id);
+    auto ctx = f.s->intel().GetAttributeContext(ViewerOf(f.s.get(), f.a), r.attribute_id);
     EXPECT_TRUE(ctx.ok()) << ctx.status().ToString();
     return seen < 2;
   }));
@@ -386,14 +386,14 @@ TEST(StoreIntel, ScanStopsEarlyAndAllowsStoreUseInCallback) {
 
 TEST(StoreIntel, UnfilteredGetAttributesSkipsMissingIds) {
   Fixture f;
-  std::vector<Store::IndexRow> rows;
-  ASSERT_OK(f.s->UnfilteredGetAttributes({f.composite, 999999, f.plain, f.plain}, &rows));
+  std::vector<IndexRow> rows;
+  ASSERT_OK(f.s->intel().UnfilteredGetAttributes({f.composite, 999999, f.plain, f.plain}, &rows));
   ASSERT_EQ(rows.size(), 2u);
   EXPECT_EQ(rows[0].attribute_id, f.plain);
   EXPECT_EQ(rows[1].attribute_id, f.composite);
   EXPECT_EQ(rows[1].access.object_sharing_group_id, f.sg.id);
   EXPECT_EQ(rows[1].canonical2, "443");
-  ASSERT_OK(f.s->UnfilteredGetAttributes({}, &rows));
+  ASSERT_OK(f.s->intel().UnfilteredGetAttributes({}, &rows));
   EXPECT_TRUE(rows.empty());
 }
 
@@ -405,7 +405,7 @@ TEST(StoreIntel, GetAttributeContextAppliesPolicyAndTlp) {
   auto vb = ViewerOf(f.s.get(), f.b);
   auto vc = ViewerOf(f.s.get(), f.c);
 
-  auto c = f.s->GetAttributeContext(va, f.org_only);
+  auto c = f.s->intel().GetAttributeContext(va, f.org_only);
   ASSERT_TRUE(c.ok()) << c.status().ToString();
   EXPECT_EQ(c->attribute.value, "secret.example");
   EXPECT_EQ(c->attribute.distribution, Distribution::kOrganisation);
@@ -420,19 +420,19 @@ TEST(StoreIntel, GetAttributeContextAppliesPolicyAndTlp) {
   EXPECT_EQ(c->event_orgc.name, "A");
   ASSERT_EQ(c->event_tags.size(), 1u);
   EXPECT_EQ(c->tlp, model::Tlp::kAmber) << "event amber is stricter than attribute green";
-  EXPECT_EQ(f.s->GetAttributeContext(vb, f.org_only).status().code(), Status::Code::kNotFound);
+  EXPECT_EQ(f.s->intel().GetAttributeContext(vb, f.org_only).status().code(), Status::Code::kNotFound);
 
-  auto o = f.s->GetAttributeContext(vb, f.composite);
+  auto o = f.s->intel().GetAttributeContext(vb, f.composite);
   ASSERT_TRUE(o.ok()) << o.status().ToString();
   EXPECT_EQ(o->object_uuid, f.ev.objects[0].uuid);
   EXPECT_EQ(o->object_name, "domain-ip");
   EXPECT_EQ(o->attribute.canonical2, "443");
   EXPECT_EQ(o->tlp, model::Tlp::kRed);
-  EXPECT_EQ(f.s->GetAttributeContext(vc, f.composite).status().code(), Status::Code::kNotFound);
+  EXPECT_EQ(f.s->intel().GetAttributeContext(vc, f.composite).status().code(), Status::Code::kNotFound);
 
-  EXPECT_EQ(f.s->GetAttributeContext(va, f.deleted).status().code(), Status::Code::kNotFound);
-  EXPECT_EQ(f.s->GetAttributeContext(va, 424242).status().code(), Status::Code::kNotFound);
-  auto plain = f.s->GetAttributeContext(vc, f.plain);
+  EXPECT_EQ(f.s->intel().GetAttributeContext(va, f.deleted).status().code(), Status::Code::kNotFound);
+  EXPECT_EQ(f.s->intel().GetAttributeContext(va, 424242).status().code(), Status::Code::kNotFound);
+  auto plain = f.s->intel().GetAttributeContext(vc, f.plain);
   ASSERT_TRUE(plain.ok());
   EXPECT_TRUE(plain->attribute.tags.empty());
   EXPECT_EQ(plain->tlp, model::Tlp::kAmber);
@@ -440,25 +440,25 @@ TEST(StoreIntel, GetAttributeContextAppliesPolicyAndTlp) {
 
 TEST(StoreIntel, FindAttributeIdAndByCanonical) {
   Fixture f;
-  auto id = f.s->FindAttributeId(f.ev.objects[0].attributes[1].uuid);
+  auto id = f.s->intel().FindAttributeId(f.ev.objects[0].attributes[1].uuid);
   ASSERT_TRUE(id.ok()) << id.status().ToString();
   EXPECT_EQ(*id, f.composite);
   std::string upper = f.ev.attributes[0].uuid;
   for (auto& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-  ASSERT_TRUE(f.s->FindAttributeId(upper).ok());
-  EXPECT_EQ(*f.s->FindAttributeId(upper), f.plain);
-  EXPECT_EQ(f.s->FindAttributeId(util::NewUuid()).status().code(), Status::Code::kNotFound);
+  ASSERT_TRUE(f.s->intel().FindAttributeId(upper).ok());
+  EXPECT_EQ(*f.s->intel().FindAttributeId(upper), f.plain);
+  EXPECT_EQ(f.s->intel().FindAttributeId(util::NewUuid()).status().code(), Status::Code::kNotFound);
 
   std::vector<int64_t> ids = {77};  // replaced
-  ASSERT_OK(f.s->FindAttributesByCanonical({"plain.example", "443", "", "plain.example"}, &ids));
+  ASSERT_OK(f.s->intel().FindAttributesByCanonical({"plain.example", "443", "", "plain.example"}, &ids));
   std::vector<int64_t> want = {f.plain, f.no_corr, f.composite};
   std::sort(want.begin(), want.end());
   EXPECT_EQ(ids, want);
-  ASSERT_OK(f.s->FindAttributesByCanonical({"10.0.0.1", "gone.example"}, &ids));
+  ASSERT_OK(f.s->intel().FindAttributesByCanonical({"10.0.0.1", "gone.example"}, &ids));
   want = {f.deleted, f.composite};
   std::sort(want.begin(), want.end());
   EXPECT_EQ(ids, want);
-  ASSERT_OK(f.s->FindAttributesByCanonical({"", "nothing.example"}, &ids));
+  ASSERT_OK(f.s->intel().FindAttributesByCanonical({"", "nothing.example"}, &ids));
   EXPECT_TRUE(ids.empty());
 }
 
@@ -467,37 +467,37 @@ TEST(StoreIntel, FindAttributeIdAndByCanonical) {
 TEST(StoreIntel, CorrelationExclusions) {
   TempDir tmp;
   auto s = MustOpen(tmp.path());
-  std::vector<Store::CorrelationExclusion> list;
-  ASSERT_OK(s->ListCorrelationExclusions(&list));
+  std::vector<CorrelationExclusion> list;
+  ASSERT_OK(s->intel().ListCorrelationExclusions(&list));
   EXPECT_TRUE(list.empty());
-  Store::CorrelationExclusion x;
+  CorrelationExclusion x;
   x.value = "8.8.8.8";
   x.comment = "public resolver";
-  ASSERT_OK(s->AddCorrelationExclusion(&x));
+  ASSERT_OK(s->intel().AddCorrelationExclusion(&x));
   EXPECT_GT(x.id, 0);
   EXPECT_GT(x.created, 0);
-  Store::CorrelationExclusion y;
+  CorrelationExclusion y;
   y.value = "%.Example.ORG";
   y.created = 1234;
-  ASSERT_OK(s->AddCorrelationExclusion(&y));
-  Store::CorrelationExclusion dup;
+  ASSERT_OK(s->intel().AddCorrelationExclusion(&y));
+  CorrelationExclusion dup;
   dup.value = "%.example.org";
-  Status st = s->AddCorrelationExclusion(&dup);
+  Status st = s->intel().AddCorrelationExclusion(&dup);
   EXPECT_EQ(st.code(), Status::Code::kConflict) << st.ToString();
   EXPECT_NE(st.message().find("%.example.org"), std::string::npos);
-  Store::CorrelationExclusion empty;
-  EXPECT_EQ(s->AddCorrelationExclusion(&empty).code(), Status::Code::kInvalid);
+  CorrelationExclusion empty;
+  EXPECT_EQ(s->intel().AddCorrelationExclusion(&empty).code(), Status::Code::kInvalid);
 
-  ASSERT_OK(s->ListCorrelationExclusions(&list));
+  ASSERT_OK(s->intel().ListCorrelationExclusions(&list));
   ASSERT_EQ(list.size(), 2u);
   EXPECT_EQ(list[0].value, "8.8.8.8");
   EXPECT_EQ(list[0].comment, "public resolver");
   EXPECT_EQ(list[1].value, "%.Example.ORG");
   EXPECT_EQ(list[1].created, 1234);
 
-  ASSERT_OK(s->RemoveCorrelationExclusion("8.8.8.8"));
-  EXPECT_EQ(s->RemoveCorrelationExclusion("8.8.8.8").code(), Status::Code::kNotFound);
-  ASSERT_OK(s->ListCorrelationExclusions(&list));
+  ASSERT_OK(s->intel().RemoveCorrelationExclusion("8.8.8.8"));
+  EXPECT_EQ(s->intel().RemoveCorrelationExclusion("8.8.8.8").code(), Status::Code::kNotFound);
+  ASSERT_OK(s->intel().ListCorrelationExclusions(&list));
   ASSERT_EQ(list.size(), 1u);
   EXPECT_EQ(list[0].value, "%.Example.ORG");
 }
@@ -505,23 +505,23 @@ TEST(StoreIntel, CorrelationExclusions) {
 TEST(StoreIntel, Settings) {
   TempDir tmp;
   auto s = MustOpen(tmp.path());
-  auto missing = s->GetSetting("correlation.max_events");
+  auto missing = s->settings().GetSetting("correlation.max_events");
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.status().code(), Status::Code::kNotFound);
   EXPECT_NE(missing.status().message().find("correlation.max_events"), std::string::npos);
-  ASSERT_OK(s->SetSetting("correlation.max_events", "50"));
-  EXPECT_EQ(*s->GetSetting("correlation.max_events"), "50");
-  ASSERT_OK(s->SetSetting("correlation.max_events", "75"));
-  EXPECT_EQ(*s->GetSetting("correlation.max_events"), "75");
-  ASSERT_OK(s->SetSetting("empty", ""));
-  EXPECT_EQ(*s->GetSetting("empty"), "");
-  EXPECT_EQ(s->SetSetting("", "x").code(), Status::Code::kInvalid);
+  ASSERT_OK(s->settings().SetSetting("correlation.max_events", "50"));
+  EXPECT_EQ(*s->settings().GetSetting("correlation.max_events"), "50");
+  ASSERT_OK(s->settings().SetSetting("correlation.max_events", "75"));
+  EXPECT_EQ(*s->settings().GetSetting("correlation.max_events"), "75");
+  ASSERT_OK(s->settings().SetSetting("empty", ""));
+  EXPECT_EQ(*s->settings().GetSetting("empty"), "");
+  EXPECT_EQ(s->settings().SetSetting("", "x").code(), Status::Code::kInvalid);
   {
     Transaction tx(s.get());
     ASSERT_OK(tx.status());
-    ASSERT_OK(s->SetSetting("correlation.max_events", "1"));
+    ASSERT_OK(s->settings().SetSetting("correlation.max_events", "1"));
   }
-  EXPECT_EQ(*s->GetSetting("correlation.max_events"), "75");
+  EXPECT_EQ(*s->settings().GetSetting("correlation.max_events"), "75");
 }
 
 // ---- sightings ------------------------------------------------------------------------
@@ -533,7 +533,7 @@ TEST(StoreIntel, AddAndListSightings) {
   s1.org = {f.b.id, "", ""};
   s1.source = "sensor-1";
   s1.date_sighting = 5000;
-  ASSERT_OK(f.s->AddSighting(&s1));
+  ASSERT_OK(f.s->sightings().AddSighting(&s1));
   EXPECT_GT(s1.id, 0);
   EXPECT_TRUE(util::IsUuid(s1.uuid));
   EXPECT_EQ(s1.attribute_uuid, f.ev.attributes[0].uuid);
@@ -547,40 +547,40 @@ TEST(StoreIntel, AddAndListSightings) {
   s2.org = Ref(f.a);
   s2.type = model::SightingType::kFalsePositive;
   s2.date_sighting = 4000;
-  ASSERT_OK(f.s->AddSighting(&s2));
+  ASSERT_OK(f.s->sightings().AddSighting(&s2));
   EXPECT_EQ(s2.uuid, "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee");
   EXPECT_EQ(s2.attribute_id, f.plain);
 
   model::Sighting now;
   now.attribute_id = f.composite;
   now.org = Ref(f.c);
-  ASSERT_OK(f.s->AddSighting(&now));
+  ASSERT_OK(f.s->sightings().AddSighting(&now));
   EXPECT_GT(now.date_sighting, 1600000000) << "date defaults to now";
 
   model::Sighting dup = s2;
   dup.id = 0;
-  EXPECT_EQ(f.s->AddSighting(&dup).code(), Status::Code::kConflict);
+  EXPECT_EQ(f.s->sightings().AddSighting(&dup).code(), Status::Code::kConflict);
   model::Sighting no_attr;
   no_attr.attribute_uuid = util::NewUuid();
   no_attr.org = Ref(f.a);
-  Status st = f.s->AddSighting(&no_attr);
+  Status st = f.s->sightings().AddSighting(&no_attr);
   EXPECT_EQ(st.code(), Status::Code::kNotFound);
   EXPECT_NE(st.message().find(no_attr.attribute_uuid), std::string::npos);
   model::Sighting no_org;
   no_org.attribute_id = f.plain;
-  EXPECT_EQ(f.s->AddSighting(&no_org).code(), Status::Code::kInvalid);
+  EXPECT_EQ(f.s->sightings().AddSighting(&no_org).code(), Status::Code::kInvalid);
   model::Sighting bad_org;
   bad_org.attribute_id = f.plain;
   bad_org.org.id = 9999;
-  EXPECT_EQ(f.s->AddSighting(&bad_org).code(), Status::Code::kNotFound);
+  EXPECT_EQ(f.s->sightings().AddSighting(&bad_org).code(), Status::Code::kNotFound);
   model::Sighting bad_uuid;
   bad_uuid.attribute_id = f.plain;
   bad_uuid.org = Ref(f.a);
   bad_uuid.uuid = "not-a-uuid";
-  EXPECT_EQ(f.s->AddSighting(&bad_uuid).code(), Status::Code::kInvalid);
+  EXPECT_EQ(f.s->sightings().AddSighting(&bad_uuid).code(), Status::Code::kInvalid);
 
   std::vector<model::Sighting> list;
-  ASSERT_OK(f.s->ListSightings(f.plain, &list));
+  ASSERT_OK(f.s->sightings().ListSightings(f.plain, &list));
   ASSERT_EQ(list.size(), 2u);
   EXPECT_EQ(list[0].uuid, s2.uuid) << "oldest first";
   EXPECT_EQ(list[0].type, model::SightingType::kFalsePositive);
@@ -590,15 +590,15 @@ TEST(StoreIntel, AddAndListSightings) {
   EXPECT_EQ(list[1].source, "sensor-1");
   EXPECT_EQ(list[1].date_sighting, 5000);
   EXPECT_EQ(list[1].org.uuid, f.b.uuid);
-  ASSERT_OK(f.s->ListSightings(f.org_only, &list));
+  ASSERT_OK(f.s->sightings().ListSightings(f.org_only, &list));
   EXPECT_TRUE(list.empty());
 
-  ASSERT_OK(f.s->ListEventSightings(f.ev.id, &list));
+  ASSERT_OK(f.s->sightings().ListEventSightings(f.ev.id, &list));
   ASSERT_EQ(list.size(), 3u);
   EXPECT_EQ(list[0].attribute_id, f.plain);
   EXPECT_EQ(list[1].attribute_id, f.plain);
   EXPECT_EQ(list[2].attribute_id, f.composite);
-  ASSERT_OK(f.s->ListEventSightings(f.ev.id + 1, &list));
+  ASSERT_OK(f.s->sightings().ListEventSightings(f.ev.id + 1, &list));
   EXPECT_TRUE(list.empty());
   EXPECT_EQ(f.s->GetStats()->sightings, 3);
 }
@@ -631,18 +631,18 @@ TEST(StoreIntel, UpsertEventStoresCarriedSightingsOnce) {
   oa.sightings = {os};
   o.attributes.push_back(oa);
   e.objects.push_back(o);
-  ASSERT_TRUE(s->UpsertEvent(&e).ok());
+  ASSERT_TRUE(s->events().UpsertEvent(&e).ok());
   EXPECT_EQ(e.attributes[0].sightings[0].attribute_id, e.attributes[0].id);
   EXPECT_TRUE(util::IsUuid(e.attributes[0].sightings[1].uuid));
 
   std::vector<model::Sighting> list;
-  ASSERT_OK(s->ListSightings(e.attributes[0].id, &list));
+  ASSERT_OK(s->sightings().ListSightings(e.attributes[0].id, &list));
   ASSERT_EQ(list.size(), 2u);
   EXPECT_EQ(list[0].uuid, with_uuid.uuid);
   EXPECT_EQ(list[0].org.id, b.id);
   EXPECT_EQ(list[1].org.id, 0) << "anonymous sighting";
   EXPECT_EQ(list[1].type, model::SightingType::kExpiration);
-  ASSERT_OK(s->ListSightings(e.objects[0].attributes[0].id, &list));
+  ASSERT_OK(s->sightings().ListSightings(e.objects[0].attributes[0].id, &list));
   ASSERT_EQ(list.size(), 1u);
   EXPECT_EQ(list[0].source, "honeypot");
 
@@ -654,8 +654,8 @@ TEST(StoreIntel, UpsertEventStoresCarriedSightingsOnce) {
   fresh.org = Ref(b);
   fresh.date_sighting = 400;
   again.attributes[0].sightings.push_back(fresh);
-  ASSERT_EQ(*s->UpsertEvent(&again), UpsertOutcome::kUpdated);
-  ASSERT_OK(s->ListSightings(e.attributes[0].id, &list));
+  ASSERT_EQ(*s->events().UpsertEvent(&again), UpsertOutcome::kUpdated);
+  ASSERT_OK(s->sightings().ListSightings(e.attributes[0].id, &list));
   ASSERT_EQ(list.size(), 3u);
   EXPECT_EQ(list[2].date_sighting, 400);
   EXPECT_EQ(s->GetStats()->sightings, 4);
@@ -668,10 +668,10 @@ TEST(StoreIntel, UpsertEventStoresCarriedSightingsOnce) {
   bs.date_sighting = 1;
   ba.sightings = {bs};
   bad.attributes.push_back(ba);
-  auto r = s->UpsertEvent(&bad);
+  auto r = s->events().UpsertEvent(&bad);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), Status::Code::kInvalid) << r.status().ToString();
-  EXPECT_FALSE(s->FindEventHead(bad.uuid).ok()) << "atomic outside a transaction";
+  EXPECT_FALSE(s->events().FindEventHead(bad.uuid).ok()) << "atomic outside a transaction";
 }
 
 // ---- speed probe ------------------------------------------------------------------------
@@ -704,14 +704,14 @@ TEST(StoreIntel, DISABLED_ScanSpeed) {
         }
       }
       e.objects.push_back(std::move(obj));
-      ASSERT_TRUE(s->UpsertEvent(&e).ok());
+      ASSERT_TRUE(s->events().UpsertEvent(&e).ok());
     }
     ASSERT_OK(tx.Commit());
   }
   for (int round = 0; round < 2; ++round) {
     auto t0 = std::chrono::steady_clock::now();
     size_t n = 0, in_obj = 0;
-    ASSERT_OK(s->UnfilteredScanAttributes([&](const Store::IndexRow& r) {
+    ASSERT_OK(s->intel().UnfilteredScanAttributes([&](const IndexRow& r) {
       ++n;
       in_obj += r.access.in_object;
       return true;

@@ -43,7 +43,7 @@ model::Org AddOrg(Store* s, const std::string& name) {
   model::Org o;
   o.name = name;
   o.country = "JO";
-  Status st = s->AddOrg(&o);
+  Status st = s->community().AddOrg(&o);
   EXPECT_TRUE(st.ok()) << st.ToString();
   return o;
 }
@@ -81,14 +81,14 @@ model::Event Event(const model::Org& owner, model::Timestamp ts = 1000,
 }
 
 policy::Viewer ViewerOf(Store* s, const model::Org& o) {
-  auto v = s->ViewerFor(o.id);
+  auto v = s->community().ViewerFor(o.id);
   EXPECT_TRUE(v.ok()) << v.status().ToString();
   return v.ok() ? *v : policy::Viewer{};
 }
 
 std::vector<model::Event> Scan(Store* s, const policy::Viewer& v, const EventQuery& q = {}) {
   std::vector<model::Event> out;
-  Status st = s->ScanEvents(v, q, [&](model::Event& e) {
+  Status st = s->events().ScanEvents(v, q, [&](model::Event& e) {
     out.push_back(e);
     return true;
   });
@@ -149,17 +149,17 @@ TEST(StoreOpen, RefusesMissingStoreAndCreatesOnRequest) {
   EXPECT_TRUE(std::filesystem::exists(dir + "/sanad.db"));
   auto again = Store::Open(dir, {});
   ASSERT_TRUE(again.ok()) << again.status().ToString();
-  auto org = (*again)->FindOrg("cert-a");
+  auto org = (*again)->community().FindOrg("cert-a");
   ASSERT_TRUE(org.ok()) << org.status().ToString();
 
   OpenOptions ro;
   ro.read_only = true;
   auto r = Store::Open(dir, ro);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
-  EXPECT_TRUE((*r)->FindOrg("CERT-A").ok());
+  EXPECT_TRUE((*r)->community().FindOrg("CERT-A").ok());
   model::Org o;
   o.name = "CERT-B";
-  EXPECT_FALSE((*r)->AddOrg(&o).ok());
+  EXPECT_FALSE((*r)->community().AddOrg(&o).ok());
 }
 
 TEST(StoreOpen, UsesWalAndForeignKeys) {
@@ -179,7 +179,7 @@ TEST(StoreOpen, UsesWalAndForeignKeys) {
   model::User u;
   u.email = "x@example.org";
   u.org_id = 999;
-  Status bad = s->AddUser(&u);
+  Status bad = s->community().AddUser(&u);
   EXPECT_EQ(bad.code(), Status::Code::kNotFound) << bad.ToString();
 }
 
@@ -227,7 +227,7 @@ TEST(StoreMigrations, ForwardMigrationKeepsData) {
     model::Org o = AddOrg(s->get(), "CERT-A");
     model::Event e = Event(o);
     e.attributes.push_back(Attr("evil.example"));
-    ASSERT_TRUE((*s)->UpsertEvent(&e).ok());
+    ASSERT_TRUE((*s)->events().UpsertEvent(&e).ok());
     event_uuid = e.uuid;
   }
   EXPECT_EQ(RawInt(tmp.File("sanad.db"), "SELECT value FROM meta WHERE key='schema_version'"),
@@ -243,9 +243,9 @@ TEST(StoreMigrations, ForwardMigrationKeepsData) {
     auto s = internal::OpenWithMigrations(tmp.path(), {}, v3);
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     EXPECT_EQ((*s)->SchemaVersion(), kSchemaVersion + 2);
-    auto org = (*s)->FindOrg("CERT-A");
+    auto org = (*s)->community().FindOrg("CERT-A");
     ASSERT_TRUE(org.ok());
-    auto ev = (*s)->GetEvent(ViewerOf(s->get(), *org), event_uuid);
+    auto ev = (*s)->events().GetEvent(ViewerOf(s->get(), *org), event_uuid);
     ASSERT_TRUE(ev.ok()) << ev.status().ToString();
     ASSERT_EQ(ev->attributes.size(), 1u);
     EXPECT_EQ(ev->attributes[0].value, "evil.example");
@@ -290,12 +290,12 @@ TEST(StoreOrgs, AddFindUpdateAndConflicts) {
   a.category = model::MembershipCategory::kAffiliate;
   a.status = model::OrgStatus::kApplicant;
   a.description = "Jordan";
-  ASSERT_OK(s->AddOrg(&a));
+  ASSERT_OK(s->community().AddOrg(&a));
   EXPECT_GT(a.id, 0);
   EXPECT_TRUE(util::IsUuid(a.uuid));
   EXPECT_GT(a.created, 0);
 
-  auto by_name = s->FindOrg("jo-cert");
+  auto by_name = s->community().FindOrg("jo-cert");
   ASSERT_TRUE(by_name.ok());
   EXPECT_EQ(by_name->id, a.id);
   EXPECT_EQ(by_name->kind, model::OrgKind::kSectorCert);
@@ -303,43 +303,43 @@ TEST(StoreOrgs, AddFindUpdateAndConflicts) {
   EXPECT_EQ(by_name->status, model::OrgStatus::kApplicant);
   EXPECT_EQ(by_name->description, "Jordan");
   EXPECT_EQ(by_name->created, a.created);
-  auto by_uuid = s->FindOrg(Upper(a.uuid));
+  auto by_uuid = s->community().FindOrg(Upper(a.uuid));
   ASSERT_TRUE(by_uuid.ok()) << by_uuid.status().ToString();
   EXPECT_EQ(by_uuid->id, a.id);
-  EXPECT_EQ(s->FindOrg("nobody").status().code(), Status::Code::kNotFound);
-  EXPECT_EQ(s->GetOrg(9999).status().code(), Status::Code::kNotFound);
+  EXPECT_EQ(s->community().FindOrg("nobody").status().code(), Status::Code::kNotFound);
+  EXPECT_EQ(s->community().GetOrg(9999).status().code(), Status::Code::kNotFound);
 
   model::Org dup_name;
   dup_name.name = "Jo-Cert";
-  Status st = s->AddOrg(&dup_name);
+  Status st = s->community().AddOrg(&dup_name);
   EXPECT_EQ(st.code(), Status::Code::kConflict);
   EXPECT_NE(st.message().find("named 'Jo-Cert'"), std::string::npos) << st.message();
   model::Org dup_uuid;
   dup_uuid.name = "Other";
   dup_uuid.uuid = a.uuid;
-  st = s->AddOrg(&dup_uuid);
+  st = s->community().AddOrg(&dup_uuid);
   EXPECT_EQ(st.code(), Status::Code::kConflict);
   EXPECT_NE(st.message().find("uuid"), std::string::npos) << st.message();
   model::Org bad_uuid;
   bad_uuid.name = "Bad";
   bad_uuid.uuid = "not-a-uuid";
-  EXPECT_EQ(s->AddOrg(&bad_uuid).code(), Status::Code::kInvalid);
+  EXPECT_EQ(s->community().AddOrg(&bad_uuid).code(), Status::Code::kInvalid);
 
   model::Org b = AddOrg(s.get(), "EG-CERT");
   a.name = "JO-CERT (renamed)";
   a.status = model::OrgStatus::kMember;
-  ASSERT_OK(s->UpdateOrg(a));
-  EXPECT_EQ(s->GetOrg(a.id)->name, "JO-CERT (renamed)");
-  EXPECT_EQ(s->GetOrg(a.id)->status, model::OrgStatus::kMember);
+  ASSERT_OK(s->community().UpdateOrg(a));
+  EXPECT_EQ(s->community().GetOrg(a.id)->name, "JO-CERT (renamed)");
+  EXPECT_EQ(s->community().GetOrg(a.id)->status, model::OrgStatus::kMember);
   a.name = "eg-cert";
-  EXPECT_EQ(s->UpdateOrg(a).code(), Status::Code::kConflict);
+  EXPECT_EQ(s->community().UpdateOrg(a).code(), Status::Code::kConflict);
   model::Org ghost = a;
   ghost.id = 4242;
   ghost.name = "ghost";
-  EXPECT_EQ(s->UpdateOrg(ghost).code(), Status::Code::kNotFound);
+  EXPECT_EQ(s->community().UpdateOrg(ghost).code(), Status::Code::kNotFound);
 
   std::vector<model::Org> all;
-  ASSERT_OK(s->ListOrgs(&all));
+  ASSERT_OK(s->community().ListOrgs(&all));
   ASSERT_EQ(all.size(), 2u);
   EXPECT_EQ(all[0].id, a.id);
   EXPECT_EQ(all[1].id, b.id);
@@ -351,23 +351,23 @@ TEST(StoreOrgs, ExactlyOneChair) {
   model::Org a;
   a.name = "A";
   a.is_chair = true;
-  ASSERT_OK(s->AddOrg(&a));
+  ASSERT_OK(s->community().AddOrg(&a));
   model::Org b;
   b.name = "B";
   b.is_chair = true;
-  Status st = s->AddOrg(&b);
+  Status st = s->community().AddOrg(&b);
   EXPECT_EQ(st.code(), Status::Code::kConflict);
   EXPECT_NE(st.message().find("already the chair"), std::string::npos) << st.message();
   b.is_chair = false;
-  ASSERT_OK(s->AddOrg(&b));
+  ASSERT_OK(s->community().AddOrg(&b));
 
-  ASSERT_OK(s->SetChair(b.id));
-  EXPECT_FALSE(s->GetOrg(a.id)->is_chair);
-  EXPECT_TRUE(s->GetOrg(b.id)->is_chair);
-  ASSERT_OK(s->SetChair(b.id));  // idempotent
-  EXPECT_TRUE(s->GetOrg(b.id)->is_chair);
-  EXPECT_EQ(s->SetChair(777).code(), Status::Code::kNotFound);
-  EXPECT_TRUE(s->GetOrg(b.id)->is_chair);
+  ASSERT_OK(s->community().SetChair(b.id));
+  EXPECT_FALSE(s->community().GetOrg(a.id)->is_chair);
+  EXPECT_TRUE(s->community().GetOrg(b.id)->is_chair);
+  ASSERT_OK(s->community().SetChair(b.id));  // idempotent
+  EXPECT_TRUE(s->community().GetOrg(b.id)->is_chair);
+  EXPECT_EQ(s->community().SetChair(777).code(), Status::Code::kNotFound);
+  EXPECT_TRUE(s->community().GetOrg(b.id)->is_chair);
 }
 
 TEST(StoreUsers, UsersAndApiKeys) {
@@ -379,48 +379,48 @@ TEST(StoreUsers, UsersAndApiKeys) {
   u.email = "analyst@a.example";
   u.org_id = a.id;
   u.role = model::Role::kOrgAdmin;
-  ASSERT_OK(s->AddUser(&u));
+  ASSERT_OK(s->community().AddUser(&u));
   EXPECT_GT(u.id, 0);
   model::User dup;
   dup.email = "ANALYST@a.example";
   dup.org_id = b.id;
-  EXPECT_EQ(s->AddUser(&dup).code(), Status::Code::kConflict);
+  EXPECT_EQ(s->community().AddUser(&dup).code(), Status::Code::kConflict);
   model::User v;
   v.email = "reader@b.example";
   v.org_id = b.id;
   v.role = model::Role::kReader;
   v.disabled = true;
-  ASSERT_OK(s->AddUser(&v));
+  ASSERT_OK(s->community().AddUser(&v));
 
-  auto found = s->FindUser("Analyst@A.example");
+  auto found = s->community().FindUser("Analyst@A.example");
   ASSERT_TRUE(found.ok());
   EXPECT_EQ(found->id, u.id);
   EXPECT_EQ(found->org_name, "A");
   EXPECT_EQ(found->role, model::Role::kOrgAdmin);
-  EXPECT_EQ(s->GetUser(v.id)->disabled, true);
-  EXPECT_EQ(s->FindUser("none@x").status().code(), Status::Code::kNotFound);
+  EXPECT_EQ(s->community().GetUser(v.id)->disabled, true);
+  EXPECT_EQ(s->community().FindUser("none@x").status().code(), Status::Code::kNotFound);
   std::vector<model::User> users;
-  ASSERT_OK(s->ListUsers(0, &users));
+  ASSERT_OK(s->community().ListUsers(0, &users));
   EXPECT_EQ(users.size(), 2u);
-  ASSERT_OK(s->ListUsers(b.id, &users));
+  ASSERT_OK(s->community().ListUsers(b.id, &users));
   ASSERT_EQ(users.size(), 1u);
   EXPECT_EQ(users[0].email, "reader@b.example");
 
-  ApiKey k;
+  model::ApiKey k;
   k.user_id = u.id;
   k.prefix = "abcd1234";
   k.hash = std::string("\x00\x01\xff", 3) + std::string(29, 'h');
   k.expires = 2000000000;
   k.read_only = true;
   k.allowed_cidrs = "10.0.0.0/8";
-  ASSERT_OK(s->AddApiKey(&k));
-  ApiKey k2 = k;
+  ASSERT_OK(s->community().AddApiKey(&k));
+  model::ApiKey k2 = k;
   k2.id = 0;
-  EXPECT_EQ(s->AddApiKey(&k2).code(), Status::Code::kConflict);
+  EXPECT_EQ(s->community().AddApiKey(&k2).code(), Status::Code::kConflict);
   k2.hash = std::string(32, 'z');
   k2.user_id = 9999;
-  EXPECT_EQ(s->AddApiKey(&k2).code(), Status::Code::kNotFound);
-  auto got = s->FindApiKeyByHash(k.hash);
+  EXPECT_EQ(s->community().AddApiKey(&k2).code(), Status::Code::kNotFound);
+  auto got = s->community().FindApiKeyByHash(k.hash);
   ASSERT_TRUE(got.ok()) << got.status().ToString();
   EXPECT_EQ(got->id, k.id);
   EXPECT_EQ(got->hash, k.hash);
@@ -429,12 +429,12 @@ TEST(StoreUsers, UsersAndApiKeys) {
   EXPECT_TRUE(got->read_only);
   EXPECT_EQ(got->allowed_cidrs, "10.0.0.0/8");
   EXPECT_FALSE(got->revoked);
-  EXPECT_EQ(s->FindApiKeyByHash(std::string("\x00\x01", 2)).status().code(),
+  EXPECT_EQ(s->community().FindApiKeyByHash(std::string("\x00\x01", 2)).status().code(),
             Status::Code::kNotFound);
-  std::vector<ApiKey> keys;
-  ASSERT_OK(s->ListApiKeys(u.id, &keys));
+  std::vector<model::ApiKey> keys;
+  ASSERT_OK(s->community().ListApiKeys(u.id, &keys));
   EXPECT_EQ(keys.size(), 1u);
-  ASSERT_OK(s->ListApiKeys(v.id, &keys));
+  ASSERT_OK(s->community().ListApiKeys(v.id, &keys));
   EXPECT_TRUE(keys.empty());
 }
 
@@ -448,7 +448,7 @@ TEST(StoreSharingGroups, MembershipAndViewer) {
   g1.name = "Gulf";
   g1.releasability = "members";
   g1.owner = Ref(b);
-  ASSERT_OK(s->AddSharingGroup(&g1));
+  ASSERT_OK(s->community().AddSharingGroup(&g1));
   EXPECT_GT(g1.id, 0);
   EXPECT_TRUE(util::IsUuid(g1.uuid));
   ASSERT_EQ(g1.members.size(), 1u);
@@ -460,43 +460,43 @@ TEST(StoreSharingGroups, MembershipAndViewer) {
   g2.name = "Levant";
   g2.owner = Ref(a);
   g2.members = {Ref(c)};
-  ASSERT_OK(s->AddSharingGroup(&g2));
+  ASSERT_OK(s->community().AddSharingGroup(&g2));
   ASSERT_EQ(g2.members.size(), 2u);
 
-  ASSERT_OK(s->AddSharingGroupOrg(g1.id, a.id));
-  ASSERT_OK(s->AddSharingGroupOrg(g1.id, a.id));  // idempotent
-  EXPECT_EQ(s->AddSharingGroupOrg(g1.id, 999).code(), Status::Code::kNotFound);
-  EXPECT_EQ(s->AddSharingGroupOrg(999, a.id).code(), Status::Code::kNotFound);
+  ASSERT_OK(s->community().AddSharingGroupOrg(g1.id, a.id));
+  ASSERT_OK(s->community().AddSharingGroupOrg(g1.id, a.id));  // idempotent
+  EXPECT_EQ(s->community().AddSharingGroupOrg(g1.id, 999).code(), Status::Code::kNotFound);
+  EXPECT_EQ(s->community().AddSharingGroupOrg(999, a.id).code(), Status::Code::kNotFound);
 
-  auto found = s->FindSharingGroup("gulf");
+  auto found = s->community().FindSharingGroup("gulf");
   ASSERT_TRUE(found.ok()) << found.status().ToString();
   EXPECT_EQ(found->id, g1.id);
   EXPECT_EQ(found->releasability, "members");
   ASSERT_EQ(found->members.size(), 2u);
   EXPECT_EQ(found->members[0].id, a.id);
   EXPECT_EQ(found->members[1].id, b.id);
-  EXPECT_EQ(s->FindSharingGroup(g2.uuid)->id, g2.id);
-  EXPECT_EQ(s->FindSharingGroup("nothing").status().code(), Status::Code::kNotFound);
+  EXPECT_EQ(s->community().FindSharingGroup(g2.uuid)->id, g2.id);
+  EXPECT_EQ(s->community().FindSharingGroup("nothing").status().code(), Status::Code::kNotFound);
   model::SharingGroup dup;
   dup.name = "Other";
   dup.uuid = g1.uuid;
   dup.owner = Ref(a);
-  EXPECT_EQ(s->AddSharingGroup(&dup).code(), Status::Code::kConflict);
+  EXPECT_EQ(s->community().AddSharingGroup(&dup).code(), Status::Code::kConflict);
   model::SharingGroup orphan;
   orphan.name = "Orphan";
   orphan.owner.id = 12345;
-  EXPECT_EQ(s->AddSharingGroup(&orphan).code(), Status::Code::kNotFound);
+  EXPECT_EQ(s->community().AddSharingGroup(&orphan).code(), Status::Code::kNotFound);
   std::vector<model::SharingGroup> all;
-  ASSERT_OK(s->ListSharingGroups(&all));
+  ASSERT_OK(s->community().ListSharingGroups(&all));
   ASSERT_EQ(all.size(), 2u);  // the failed adds left nothing behind
 
-  auto va = s->ViewerFor(a.id);
+  auto va = s->community().ViewerFor(a.id);
   ASSERT_TRUE(va.ok());
   EXPECT_EQ(va->org_id, a.id);
   EXPECT_EQ(va->sharing_groups, (std::vector<int64_t>{g1.id, g2.id}));
-  EXPECT_EQ(s->ViewerFor(b.id)->sharing_groups, (std::vector<int64_t>{g1.id}));
-  EXPECT_EQ(s->ViewerFor(c.id)->sharing_groups, (std::vector<int64_t>{g2.id}));
-  EXPECT_EQ(s->ViewerFor(999).status().code(), Status::Code::kNotFound);
+  EXPECT_EQ(s->community().ViewerFor(b.id)->sharing_groups, (std::vector<int64_t>{g1.id}));
+  EXPECT_EQ(s->community().ViewerFor(c.id)->sharing_groups, (std::vector<int64_t>{g2.id}));
+  EXPECT_EQ(s->community().ViewerFor(999).status().code(), Status::Code::kNotFound);
 }
 
 // ---- events ---------------------------------------------------------------------
@@ -514,26 +514,26 @@ TEST(StoreEvents, UpsertOutcomes) {
   model::Attribute older = Attr("stays.example", 1000);
   newer.tags = {{"old-attr-tag", "", true, false}};
   e.attributes = {keep, newer, older};
-  auto r = s->UpsertEvent(&e);
+  auto r = s->events().UpsertEvent(&e);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(*r, UpsertOutcome::kCreated);
   EXPECT_GT(e.id, 0);
   for (const auto& a2 : e.attributes) EXPECT_GT(a2.id, 0);
 
   model::Event same = e;
-  EXPECT_EQ(*s->UpsertEvent(&same), UpsertOutcome::kUnchanged);
+  EXPECT_EQ(*s->events().UpsertEvent(&same), UpsertOutcome::kUnchanged);
   model::Event old = e;
   old.timestamp = 900;
   old.info = "should not be stored";
-  EXPECT_EQ(*s->UpsertEvent(&old), UpsertOutcome::kSkippedOlder);
-  EXPECT_EQ(s->GetEvent(v, e.uuid)->info, "test event");
+  EXPECT_EQ(*s->events().UpsertEvent(&old), UpsertOutcome::kSkippedOlder);
+  EXPECT_EQ(s->events().GetEvent(v, e.uuid)->info, "test event");
 
-  auto head = s->FindEventHead(e.uuid);
+  auto head = s->events().FindEventHead(e.uuid);
   ASSERT_TRUE(head.ok());
   EXPECT_EQ(head->id, e.id);
   EXPECT_EQ(head->timestamp, 1000);
   EXPECT_EQ(head->org_id, a.id);
-  EXPECT_EQ(s->FindEventHead(util::NewUuid()).status().code(), Status::Code::kNotFound);
+  EXPECT_EQ(s->events().FindEventHead(util::NewUuid()).status().code(), Status::Code::kNotFound);
 
   // Update: newer event; one attribute newer, one older, one new, one missing.
   model::Event upd = Event(a, 2000);
@@ -549,14 +549,14 @@ TEST(StoreEvents, UpsertOutcomes) {
   o2.timestamp = 500;
   model::Attribute added = Attr("added.example", 2000);
   upd.attributes = {n2, o2, added};
-  r = s->UpsertEvent(&upd);
+  r = s->events().UpsertEvent(&upd);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(*r, UpsertOutcome::kUpdated);
   EXPECT_EQ(upd.id, e.id);
   EXPECT_EQ(upd.attributes[0].id, e.attributes[1].id);
   EXPECT_EQ(upd.attributes[1].id, e.attributes[2].id);
 
-  auto got = s->GetEvent(v, e.uuid);
+  auto got = s->events().GetEvent(v, e.uuid);
   ASSERT_TRUE(got.ok()) << got.status().ToString();
   EXPECT_EQ(got->info, "updated");
   EXPECT_EQ(got->timestamp, 2000);
@@ -586,13 +586,13 @@ TEST(StoreEvents, AttributeUuidConflicts) {
   model::Event e1 = Event(a);
   model::Attribute shared = Attr("one.example");
   e1.attributes = {shared};
-  ASSERT_TRUE(s->UpsertEvent(&e1).ok());
+  ASSERT_TRUE(s->events().UpsertEvent(&e1).ok());
 
   // A new event reusing the uuid: refused, and nothing of it is stored.
   model::Event e2 = Event(a);
   e2.tags = {{"brand-new-tag", "", true, false}};
   e2.attributes = {Attr("fine.example"), shared};
-  auto r = s->UpsertEvent(&e2);
+  auto r = s->events().UpsertEvent(&e2);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), Status::Code::kConflict);
   EXPECT_NE(r.status().message().find(shared.uuid), std::string::npos) << r.status().message();
@@ -600,7 +600,7 @@ TEST(StoreEvents, AttributeUuidConflicts) {
   EXPECT_NE(r.status().message().find("already in use on this node"), std::string::npos)
       << r.status().message();
   EXPECT_EQ(r.status().message().find(e1.uuid), std::string::npos) << r.status().message();
-  EXPECT_EQ(s->FindEventHead(e2.uuid).status().code(), Status::Code::kNotFound);
+  EXPECT_EQ(s->events().FindEventHead(e2.uuid).status().code(), Status::Code::kNotFound);
   auto stats = s->GetStats();
   EXPECT_EQ(stats->events, 1);
   EXPECT_EQ(stats->attributes, 1);
@@ -609,20 +609,20 @@ TEST(StoreEvents, AttributeUuidConflicts) {
   // The same tag works afterwards (the tag cache forgot the rolled-back id).
   model::Event e3 = Event(a);
   e3.tags = {{"brand-new-tag", "", true, false}};
-  ASSERT_TRUE(s->UpsertEvent(&e3).ok());
+  ASSERT_TRUE(s->events().UpsertEvent(&e3).ok());
 
   // An update of an existing event that steals the uuid is refused too.
   model::Event e3u = e3;
   e3u.timestamp += 10;
   e3u.attributes = {shared};
-  r = s->UpsertEvent(&e3u);
+  r = s->events().UpsertEvent(&e3u);
   EXPECT_EQ(r.status().code(), Status::Code::kConflict);
 
   // The same uuid twice inside one event.
   model::Event e4 = Event(a);
   model::Attribute twice = Attr("twice.example");
   e4.attributes = {twice, twice};
-  r = s->UpsertEvent(&e4);
+  r = s->events().UpsertEvent(&e4);
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.status().message().find("appears more than once"), std::string::npos)
       << r.status().message();
@@ -634,10 +634,10 @@ TEST(StoreEvents, AttributeUuidConflicts) {
   obj.name = "domain-ip";
   obj.timestamp = 1000;
   e5.objects = {obj};
-  ASSERT_TRUE(s->UpsertEvent(&e5).ok());
+  ASSERT_TRUE(s->events().UpsertEvent(&e5).ok());
   model::Event e6 = Event(a);
   e6.objects = {obj};
-  r = s->UpsertEvent(&e6);
+  r = s->events().UpsertEvent(&e6);
   EXPECT_EQ(r.status().code(), Status::Code::kConflict);
   EXPECT_NE(r.status().message().find("object uuid " + obj.uuid), std::string::npos)
       << r.status().message();
@@ -650,18 +650,18 @@ TEST(StoreEvents, RejectsUnresolvedReferences) {
   model::Org a = AddOrg(s.get(), "A");
   model::Event e = Event(a);
   e.orgc.id = 0;
-  EXPECT_EQ(s->UpsertEvent(&e).status().code(), Status::Code::kInvalid);
+  EXPECT_EQ(s->events().UpsertEvent(&e).status().code(), Status::Code::kInvalid);
   e = Event(a);
   e.orgc.id = 555;
-  EXPECT_EQ(s->UpsertEvent(&e).status().code(), Status::Code::kInvalid);
+  EXPECT_EQ(s->events().UpsertEvent(&e).status().code(), Status::Code::kInvalid);
   e = Event(a, 1000, Distribution::kSharingGroup);
-  EXPECT_EQ(s->UpsertEvent(&e).status().code(), Status::Code::kInvalid);
+  EXPECT_EQ(s->events().UpsertEvent(&e).status().code(), Status::Code::kInvalid);
   e = Event(a);
   model::Attribute at = Attr("x.example");
   at.distribution = Distribution::kSharingGroup;
   at.sharing_group.id = 77;
   e.attributes = {at};
-  auto r = s->UpsertEvent(&e);
+  auto r = s->events().UpsertEvent(&e);
   EXPECT_EQ(r.status().code(), Status::Code::kInvalid) << r.status().ToString();
   EXPECT_EQ(s->GetStats()->events, 0);
 }
@@ -706,7 +706,7 @@ TEST(StoreEvents, RichEventRoundTrip) {
   model::SharingGroup sg;
   sg.name = "Group";
   sg.owner = Ref(owner);
-  ASSERT_OK(s->AddSharingGroup(&sg));
+  ASSERT_OK(s->community().AddSharingGroup(&sg));
   model::SharingGroupRef sg_ref{sg.id, sg.uuid, sg.name};
 
   model::Event e = Event(owner, 1700000000, Distribution::kSharingGroup);
@@ -796,12 +796,12 @@ TEST(StoreEvents, RichEventRoundTrip) {
   file.references = {ref, ref2};
   e.objects = {file, net};
 
-  auto r = s->UpsertEvent(&e);
+  auto r = s->events().UpsertEvent(&e);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_TRUE(util::IsUuid(e.objects[0].references[1].uuid));
 
   auto v = ViewerOf(s.get(), owner);
-  auto got_or = s->GetEvent(v, e.uuid, /*include_deleted=*/true);
+  auto got_or = s->events().GetEvent(v, e.uuid, /*include_deleted=*/true);
   ASSERT_TRUE(got_or.ok()) << got_or.status().ToString();
   model::Event& g = *got_or;
   EXPECT_EQ(g.id, e.id);
@@ -879,12 +879,12 @@ TEST(StoreEvents, RichEventRoundTrip) {
   EXPECT_FALSE(g.objects[1].first_seen.has_value());
 
   // Without include_deleted the deleted attribute is not returned.
-  auto live = s->GetEvent(v, e.uuid);
+  auto live = s->events().GetEvent(v, e.uuid);
   ASSERT_TRUE(live.ok());
   EXPECT_EQ(Values(live->attributes), (std::vector<std::string>{"2001:DB8::1|443"}));
 
   // Lookups are case-insensitive on uuids.
-  EXPECT_TRUE(s->GetEvent(v, Upper(e.uuid)).ok());
+  EXPECT_TRUE(s->events().GetEvent(v, Upper(e.uuid)).ok());
 }
 
 TEST(StoreEvents, UuidsAreStoredInLowerCase) {
@@ -907,24 +907,24 @@ TEST(StoreEvents, UuidsAreStoredInLowerCase) {
   o.references = {r};
   e.attributes = {at};
   e.objects = {o};
-  ASSERT_TRUE(s->UpsertEvent(&e).ok());
+  ASSERT_TRUE(s->events().UpsertEvent(&e).ok());
   EXPECT_EQ(e.uuid, util::ToLower(e.uuid));
   EXPECT_EQ(e.attributes[0].uuid, util::ToLower(at.uuid));
-  auto g = s->GetEvent(v, Upper(e.uuid));
+  auto g = s->events().GetEvent(v, Upper(e.uuid));
   ASSERT_TRUE(g.ok());
   EXPECT_EQ(g->uuid, util::ToLower(e.uuid));
   ASSERT_EQ(g->objects.size(), 1u);
   ASSERT_EQ(g->objects[0].references.size(), 1u);  // the reference still resolves
   EXPECT_EQ(g->objects[0].references[0].referenced_uuid, util::ToLower(at.uuid));
   EXPECT_EQ(g->objects[0].uuid, util::ToLower(o.uuid));
-  EXPECT_TRUE(s->FindEventHead(Upper(e.uuid)).ok());
+  EXPECT_TRUE(s->events().FindEventHead(Upper(e.uuid)).ok());
 
   // The same uuid in another case is the same attribute.
   model::Event other = Event(a);
   model::Attribute dup = Attr("y.example");
   dup.uuid = Upper(at.uuid);
   other.attributes = {dup};
-  EXPECT_EQ(s->UpsertEvent(&other).status().code(), Status::Code::kConflict);
+  EXPECT_EQ(s->events().UpsertEvent(&other).status().code(), Status::Code::kConflict);
   EventQuery q;
   q.uuids = {Upper(e.uuid)};
   EXPECT_EQ(Scan(s.get(), v, q).size(), 1u);
@@ -947,7 +947,7 @@ TEST(StoreEvents, ObjectUpdateByTimestamp) {
   kept.name = "url";
   kept.timestamp = 100;
   e.objects = {o, kept};
-  ASSERT_TRUE(s->UpsertEvent(&e).ok());
+  ASSERT_TRUE(s->events().UpsertEvent(&e).ok());
 
   model::Event u = e;
   u.timestamp = 200;
@@ -961,10 +961,10 @@ TEST(StoreEvents, ObjectUpdateByTimestamp) {
   ref.relationship_type = "related-to";
   ref.timestamp = 200;
   u.objects[0].references = {ref};
-  auto r = s->UpsertEvent(&u);
+  auto r = s->events().UpsertEvent(&u);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(*r, UpsertOutcome::kUpdated);
-  auto g = s->GetEvent(v, e.uuid);
+  auto g = s->events().GetEvent(v, e.uuid);
   ASSERT_TRUE(g.ok());
   ASSERT_EQ(g->objects.size(), 2u);
   EXPECT_EQ(g->objects[0].comment, "v2");
@@ -984,7 +984,7 @@ TEST(StoreEvents, ScanEventsAppliesPolicyAndFilters) {
   sg.name = "AB";
   sg.owner = Ref(a);
   sg.members = {Ref(b)};
-  ASSERT_OK(s->AddSharingGroup(&sg));
+  ASSERT_OK(s->community().AddSharingGroup(&sg));
   model::SharingGroupRef sg_ref{sg.id, sg.uuid, sg.name};
 
   model::Event private_ev = Event(a, 100, Distribution::kOrganisation);
@@ -1009,12 +1009,12 @@ TEST(StoreEvents, ScanEventsAppliesPolicyAndFilters) {
   model::Event deleted = Event(c, 500, Distribution::kCommunity);
   deleted.info = "deleted";
   for (auto* e : {&private_ev, &community, &grouped, &by_c, &deleted}) {
-    auto r = s->UpsertEvent(e);
+    auto r = s->events().UpsertEvent(e);
     ASSERT_TRUE(r.ok()) << r.status().ToString();
   }
-  ASSERT_OK(s->SoftDeleteEvent(deleted.id, 600));
-  EXPECT_EQ(s->SoftDeleteEvent(98765, 600).code(), Status::Code::kNotFound);
-  EXPECT_TRUE(s->FindEventHead(deleted.uuid)->deleted);
+  ASSERT_OK(s->events().SoftDeleteEvent(deleted.id, 600));
+  EXPECT_EQ(s->events().SoftDeleteEvent(98765, 600).code(), Status::Code::kNotFound);
+  EXPECT_TRUE(s->events().FindEventHead(deleted.uuid)->deleted);
 
   auto infos = [](const std::vector<model::Event>& evs) {
     std::vector<std::string> v;
@@ -1038,14 +1038,14 @@ TEST(StoreEvents, ScanEventsAppliesPolicyAndFilters) {
   EXPECT_EQ(Values(for_c[0].attributes), (std::vector<std::string>{"public.example"}));
 
   // GetEvent: hidden and absent look the same.
-  auto hidden = s->GetEvent(vb, private_ev.uuid);
-  auto absent = s->GetEvent(vb, util::NewUuid());
+  auto hidden = s->events().GetEvent(vb, private_ev.uuid);
+  auto absent = s->events().GetEvent(vb, util::NewUuid());
   EXPECT_EQ(hidden.status().code(), Status::Code::kNotFound);
   EXPECT_EQ(absent.status().code(), Status::Code::kNotFound);
-  EXPECT_EQ(s->GetEvent(vc, grouped.uuid).status().code(), Status::Code::kNotFound);
-  EXPECT_TRUE(s->GetEvent(vb, grouped.uuid).ok());
-  EXPECT_EQ(s->GetEvent(vc, deleted.uuid).status().code(), Status::Code::kNotFound);
-  EXPECT_TRUE(s->GetEvent(vc, deleted.uuid, /*include_deleted=*/true).ok());
+  EXPECT_EQ(s->events().GetEvent(vc, grouped.uuid).status().code(), Status::Code::kNotFound);
+  EXPECT_TRUE(s->events().GetEvent(vb, grouped.uuid).ok());
+  EXPECT_EQ(s->events().GetEvent(vc, deleted.uuid).status().code(), Status::Code::kNotFound);
+  EXPECT_TRUE(s->events().GetEvent(vc, deleted.uuid, /*include_deleted=*/true).ok());
 
   // Filters.
   EventQuery q;
@@ -1069,7 +1069,7 @@ TEST(StoreEvents, ScanEventsAppliesPolicyAndFilters) {
 
   // The callback stops the scan.
   int seen = 0;
-  ASSERT_OK(s->ScanEvents(va, {}, [&](model::Event&) { return ++seen < 2; }));
+  ASSERT_OK(s->events().ScanEvents(va, {}, [&](model::Event&) { return ++seen < 2; }));
   EXPECT_EQ(seen, 2);
 }
 
@@ -1085,7 +1085,7 @@ TEST(StoreEvents, ScanPagesThroughManyEvents) {
       model::Event e =
           Event(a, 1000 + i, i % 3 == 0 ? Distribution::kOrganisation : Distribution::kCommunity);
       e.attributes = {Attr("e" + std::to_string(i) + ".example")};
-      ASSERT_TRUE(s->UpsertEvent(&e).ok());
+      ASSERT_TRUE(s->events().UpsertEvent(&e).ok());
     }
     ASSERT_OK(tx.Commit());
   }
@@ -1102,7 +1102,7 @@ TEST(StoreTransactions, RollbackLeavesStoreUnchanged) {
   model::Org a = AddOrg(s.get(), "A");
   model::Event first = Event(a);
   first.tags = {{"kept", "", true, false}};
-  ASSERT_TRUE(s->UpsertEvent(&first).ok());
+  ASSERT_TRUE(s->events().UpsertEvent(&first).ok());
   auto before = s->GetStats();
   ASSERT_TRUE(before.ok());
 
@@ -1115,12 +1115,12 @@ TEST(StoreTransactions, RollbackLeavesStoreUnchanged) {
     model::Event e = Event(a);
     e.tags = {{"ephemeral", "", true, false}, {"kept", "", true, false}};
     e.attributes = {Attr("x.example"), Attr("y.example")};
-    ASSERT_TRUE(s->UpsertEvent(&e).ok());
+    ASSERT_TRUE(s->events().UpsertEvent(&e).ok());
     rolled_back_uuid = e.uuid;
     model::Event upd = first;
     upd.timestamp += 1;
     upd.info = "changed";
-    ASSERT_TRUE(s->UpsertEvent(&upd).ok());
+    ASSERT_TRUE(s->events().UpsertEvent(&upd).ok());
     EXPECT_EQ(s->GetStats()->events, 2);
     // no Commit: the destructor rolls back
   }
@@ -1130,27 +1130,27 @@ TEST(StoreTransactions, RollbackLeavesStoreUnchanged) {
   EXPECT_EQ(after->events, before->events);
   EXPECT_EQ(after->attributes, before->attributes);
   EXPECT_EQ(after->tags, before->tags);
-  EXPECT_EQ(s->FindEventHead(rolled_back_uuid).status().code(), Status::Code::kNotFound);
-  EXPECT_EQ(s->GetEvent(ViewerOf(s.get(), a), first.uuid)->info, "test event");
-  EXPECT_EQ(s->FindOrg("B").status().code(), Status::Code::kNotFound);
+  EXPECT_EQ(s->events().FindEventHead(rolled_back_uuid).status().code(), Status::Code::kNotFound);
+  EXPECT_EQ(s->events().GetEvent(ViewerOf(s.get(), a), first.uuid)->info, "test event");
+  EXPECT_EQ(s->community().FindOrg("B").status().code(), Status::Code::kNotFound);
 
   // The tag created inside the rolled-back transaction can be created again.
   model::Event again = Event(a);
   again.tags = {{"ephemeral", "", true, false}};
-  auto r = s->UpsertEvent(&again);
+  auto r = s->events().UpsertEvent(&again);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
 
   // Explicit Begin/Rollback and a committed transaction.
   ASSERT_OK(s->Begin());
   AddOrg(s.get(), "C");
   s->Rollback();
-  EXPECT_EQ(s->FindOrg("C").status().code(), Status::Code::kNotFound);
+  EXPECT_EQ(s->community().FindOrg("C").status().code(), Status::Code::kNotFound);
   {
     Transaction tx(s.get());
     AddOrg(s.get(), "D");
     ASSERT_OK(tx.Commit());
   }
-  EXPECT_TRUE(s->FindOrg("D").ok());
+  EXPECT_TRUE(s->community().FindOrg("D").ok());
   EXPECT_EQ(s->Commit().code(), Status::Code::kInternal);
 }
 
@@ -1163,7 +1163,7 @@ TEST(StoreTransactions, ReadersSeeCommittedDataOnly) {
   Transaction tx(w.get());
   ASSERT_OK(tx.status());
   model::Event e = Event(a);
-  ASSERT_TRUE(w->UpsertEvent(&e).ok());
+  ASSERT_TRUE(w->events().UpsertEvent(&e).ok());
   // The reader is not blocked and does not see the uncommitted event.
   auto stats = (*r)->GetStats();
   ASSERT_TRUE(stats.ok()) << stats.status().ToString();
@@ -1210,7 +1210,7 @@ TEST(StoreBulk, FiftyThousandAttributesInOneTransaction) {
     Transaction tx(s.get());
     ASSERT_OK(tx.status());
     for (auto& e : events) {
-      auto r = s->UpsertEvent(&e);
+      auto r = s->events().UpsertEvent(&e);
       ASSERT_TRUE(r.ok()) << r.status().ToString();
       ASSERT_EQ(*r, UpsertOutcome::kCreated);
     }
@@ -1221,7 +1221,7 @@ TEST(StoreBulk, FiftyThousandAttributesInOneTransaction) {
   EXPECT_EQ(st->events, 100);
   EXPECT_EQ(st->attributes, 50000);
   EXPECT_EQ(st->tags, 2);
-  auto g = s->GetEvent(ViewerOf(s.get(), a), events[57].uuid);
+  auto g = s->events().GetEvent(ViewerOf(s.get(), a), events[57].uuid);
   ASSERT_TRUE(g.ok());
   ASSERT_EQ(g->attributes.size(), 500u);
   EXPECT_EQ(g->attributes[0].canonical2, "443");
@@ -1254,7 +1254,7 @@ TEST(StoreBulk, DISABLED_Throughput) {
     for (int i = 0; i < total / 100; ++i) {
       auto batch = BulkEvents(a, 1, 100, i);
       auto t0 = std::chrono::steady_clock::now();
-      auto r = s->UpsertEvent(&batch[0]);
+      auto r = s->events().UpsertEvent(&batch[0]);
       spent += std::chrono::steady_clock::now() - t0;
       ASSERT_TRUE(r.ok()) << r.status().ToString();
     }
@@ -1266,7 +1266,7 @@ TEST(StoreBulk, DISABLED_Throughput) {
               total / spent.count());
   auto t1 = std::chrono::steady_clock::now();
   size_t n = 0;
-  ASSERT_OK(s->ScanEvents(ViewerOf(s.get(), a), {}, [&](model::Event& e) {
+  ASSERT_OK(s->events().ScanEvents(ViewerOf(s.get(), a), {}, [&](model::Event& e) {
     n += e.attributes.size();
     return true;
   }));

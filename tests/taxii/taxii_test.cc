@@ -18,6 +18,7 @@
 #include "store/stix_store.h"
 #include "store/store.h"
 #include "store/taxii_store.h"
+#include "store_fixtures.h"
 #include "test_util.h"
 #include "util/util.h"
 
@@ -81,22 +82,22 @@ class TaxiiTest : public ::testing::Test {
     c_ = AddOrg("Gamma");
     group_.name = "AB group";
     group_.owner = {a_.id, a_.uuid, a_.name};
-    ASSERT_TRUE(s_->AddSharingGroup(&group_).ok());
-    ASSERT_TRUE(s_->AddSharingGroupOrg(group_.id, b_.id).ok());
+    ASSERT_TRUE(s_->community().AddSharingGroup(&group_).ok());
+    ASSERT_TRUE(s_->community().AddSharingGroupOrg(group_.id, b_.id).ok());
   }
 
   model::Org AddOrg(const std::string& name) {
     model::Org g;
     g.name = name;
     g.country = "MY";
-    EXPECT_TRUE(s_->AddOrg(&g).ok());
+    EXPECT_TRUE(s_->community().AddOrg(&g).ok());
     return g;
   }
 
-  Caller CallerOf(const model::Org& org) {
-    Caller c;
+  policy::Actor CallerOf(const model::Org& org) {
+    policy::Actor c;
     c.org = org;
-    c.viewer = *s_->ViewerFor(org.id);
+    c.viewer = *s_->community().ViewerFor(org.id);
     c.may_write = true;
     return c;
   }
@@ -131,12 +132,12 @@ class TaxiiTest : public ::testing::Test {
     e.org = e.orgc = {owner.id, owner.uuid, owner.name};
     for (const auto& t : tags) e.tags.push_back({t, "", true, false});
     e.attributes = std::move(attrs);
-    auto r = s_->UpsertEvent(&e);
+    auto r = s_->events().UpsertEvent(&e);
     EXPECT_TRUE(r.ok()) << r.status().ToString();
     return e;
   }
 
-  Collection Col(const Caller& c, const std::string& id) {
+  Collection Col(const policy::Actor& c, const std::string& id) {
     auto col = FindCollection(s_.get(), c, id);
     EXPECT_TRUE(col.ok()) << id << ": " << col.status().ToString();
     return col.ok() ? *col : Collection{};
@@ -207,7 +208,7 @@ TEST_F(TaxiiTest, CollectionsPerViewer) {
             Status::Code::kNotFound);
   EXPECT_EQ(FindCollection(s_.get(), CallerOf(c_), group_.uuid).status().code(),
             Status::Code::kNotFound);
-  Caller reader = CallerOf(b_);
+  policy::Actor reader = CallerOf(b_);
   reader.may_write = false;
   auto cr = CollectionsFor(s_.get(), reader);
   ASSERT_TRUE(cr.ok());
@@ -223,7 +224,7 @@ TEST_F(TaxiiTest, DateAddedIsUniqueAndIncreasingAndPagingVisitsEachObjectOnce) {
     AddEvent(
         a_, model::Distribution::kCommunity,
         {Attr("a" + std::to_string(i) + ".example"), Attr("b" + std::to_string(i) + ".example")});
-  Caller cb = CallerOf(b_);
+  policy::Actor cb = CallerOf(b_);
   Collection col = Col(cb, kCommunityCollectionId);
   Refresh(col);
   auto count = store::NewTaxiiStore(s_.get())->CountLatest(col.id);
@@ -281,7 +282,7 @@ TEST_F(TaxiiTest, RefreshInChunksResumesAfterAFailure) {
   const int n = static_cast<int>(kRefreshChunk) * 2 + 50;
   for (int i = 0; i < n; ++i)
     AddEvent(a_, model::Distribution::kCommunity, {Attr("c" + std::to_string(i) + ".example")});
-  Caller cb = CallerOf(b_);
+  policy::Actor cb = CallerOf(b_);
   Collection col = Col(cb, kCommunityCollectionId);
   // The conversion fails in the third chunk: the first two chunks stay
   // committed, the collection does not count as refreshed.
@@ -324,18 +325,18 @@ TEST_F(TaxiiTest, VersionsFiltersAndWithdrawal) {
   model::Attribute keep = Attr("keep.example");
   model::Attribute gone = Attr("gone.example");
   model::Event e = AddEvent(a_, model::Distribution::kCommunity, {keep, gone});
-  Caller cb = CallerOf(b_);
+  policy::Actor cb = CallerOf(b_);
   Collection col = Col(cb, kCommunityCollectionId);
   Refresh(col);
   // A new version of the event: keep changes, gone is deleted.
-  model::Event upd = *s_->GetEvent(CallerOf(a_).viewer, e.uuid);
+  model::Event upd = *s_->events().GetEvent(CallerOf(a_).viewer, e.uuid);
   upd.timestamp = 3000;
   for (auto& a : upd.attributes) {
     a.timestamp = 3000;
     if (a.uuid == gone.uuid) a.deleted = true;
     if (a.uuid == keep.uuid) a.comment = "changed";
   }
-  ASSERT_TRUE(s_->UpsertEvent(&upd).ok());
+  ASSERT_TRUE(s_->events().UpsertEvent(&upd).ok());
   Refresh(col);
 
   auto ids = ReadAll(col, cb.viewer);
@@ -405,7 +406,7 @@ TEST_F(TaxiiTest, CommunityCollectionServesOnlyWhatEveryMemberMaySee) {
       AddEvent(a_, model::Distribution::kOrganisation, {Attr("private.example")});
   model::Event group_ev = AddEvent(a_, model::Distribution::kSharingGroup, {Attr("group.example")});
   for (const model::Org* org : {&a_, &b_, &c_}) {
-    Caller c = CallerOf(*org);
+    policy::Actor c = CallerOf(*org);
     Collection col = Col(c, kCommunityCollectionId);
     Refresh(col);
     auto ids = ReadAll(col, c.viewer);
@@ -418,12 +419,12 @@ TEST_F(TaxiiTest, CommunityCollectionServesOnlyWhatEveryMemberMaySee) {
   }
   // The row check uses the event as stored now: an event made private after
   // the last refresh is not served, even before the next refresh.
-  Caller cb = CallerOf(b_);
+  policy::Actor cb = CallerOf(b_);
   Collection col = Col(cb, kCommunityCollectionId);
-  model::Event now_private = *s_->GetEvent(CallerOf(a_).viewer, community.uuid);
+  model::Event now_private = *s_->events().GetEvent(CallerOf(a_).viewer, community.uuid);
   now_private.distribution = model::Distribution::kOrganisation;
   now_private.timestamp = 5000;
-  ASSERT_TRUE(s_->UpsertEvent(&now_private).ok());
+  ASSERT_TRUE(s_->events().UpsertEvent(&now_private).ok());
   auto ids = ReadAll(col, cb.viewer);
   EXPECT_FALSE(Has(ids, "report--" + community.uuid));
   EXPECT_FALSE(Has(ids, "indicator--" + shared.uuid));
@@ -436,7 +437,7 @@ TEST_F(TaxiiTest, OwnCollectionIsTheOwnersAndRowsAreCheckedForOthers) {
   model::Attribute secret = Attr("secret.example", model::Distribution::kOrganisation);
   model::Event private_ev = AddEvent(a_, model::Distribution::kOrganisation, {secret});
   model::Event b_ev = AddEvent(b_, model::Distribution::kCommunity, {Attr("b.example")});
-  Caller ca = CallerOf(a_);
+  policy::Actor ca = CallerOf(a_);
   Collection own = Col(ca, a_.uuid);
   Refresh(own);
   auto ids = ReadAll(own, ca.viewer);
@@ -458,7 +459,7 @@ TEST_F(TaxiiTest, SharingGroupCollectionIsForMembersOnly) {
   model::Event mixed =
       AddEvent(a_, model::Distribution::kCommunity, {Attr("pub.example"), in_group});
   model::Event outside = AddEvent(a_, model::Distribution::kCommunity, {Attr("other.example")});
-  Caller cb = CallerOf(b_);
+  policy::Actor cb = CallerOf(b_);
   Collection col = Col(cb, group_.uuid);
   Refresh(col);
   auto ids = ReadAll(col, cb.viewer);
@@ -488,7 +489,7 @@ TEST_F(TaxiiTest, PublicCollectionHoldsOnlyClearData) {
   model::Event group_clear =
       AddEvent(a_, model::Distribution::kSharingGroup, {Attr("s.example")}, {"tlp:clear"});
   for (const model::Org* org : {&a_, &c_}) {
-    Caller c = CallerOf(*org);
+    policy::Actor c = CallerOf(*org);
     Collection col = Col(c, kPublicCollectionId);
     EXPECT_FALSE(col.can_write);
     Refresh(col);
@@ -502,7 +503,7 @@ TEST_F(TaxiiTest, PublicCollectionHoldsOnlyClearData) {
     EXPECT_FALSE(Has(ids, "report--" + group_clear.uuid));
   }
   auto st = AddObjects(s_.get(), Col(CallerOf(a_), kPublicCollectionId), CallerOf(a_),
-                       R"({"objects": []})", nullptr, audit::Actor{}, FrozenClock);
+                       R"({"objects": []})", nullptr, FrozenClock);
   EXPECT_EQ(st.status().code(), Status::Code::kPermission);
 }
 
@@ -510,7 +511,7 @@ TEST_F(TaxiiTest, SensitiveEventsAreReportedForTheAuditLog) {
   model::Event amber =
       AddEvent(a_, model::Distribution::kCommunity, {Attr("x.example")}, {"tlp:amber"});
   AddEvent(a_, model::Distribution::kCommunity, {Attr("y.example")}, {"tlp:green"});
-  Caller cb = CallerOf(b_);
+  policy::Actor cb = CallerOf(b_);
   Collection col = Col(cb, kCommunityCollectionId);
   Refresh(col);
   auto p = Read(s_.get(), col, cb.viewer, Filter{});
@@ -523,7 +524,7 @@ TEST_F(TaxiiTest, SensitiveEventsAreReportedForTheAuditLog) {
 // ---- add, status, delete ----
 
 TEST_F(TaxiiTest, AddObjectsAnswersAStatusAndStoresIt) {
-  Caller cb = CallerOf(b_);
+  policy::Actor cb = CallerOf(b_);
   Collection col = Col(cb, kCommunityCollectionId);
   std::string seen_bundle;
   AddTarget seen_target;
@@ -538,7 +539,7 @@ TEST_F(TaxiiTest, AddObjectsAnswersAStatusAndStoresIt) {
   std::string env = R"({"objects": [
       {"type": "indicator", "id": "indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f", "modified": "2026-01-01T00:00:00.000Z"},
       {"type": "x-thing", "id": "x-thing--1"}]})";
-  auto st = AddObjects(s_.get(), col, cb, env, ok, audit::Actor{}, FrozenClock);
+  auto st = AddObjects(s_.get(), col, cb, env, ok, FrozenClock);
   ASSERT_TRUE(st.ok()) << st.status().ToString();
   json::value v = json::parse(*st);
   EXPECT_EQ(v.at("status").as_string(), "complete");
@@ -560,18 +561,18 @@ TEST_F(TaxiiTest, AddObjectsAnswersAStatusAndStoresIt) {
   // A sharing-group collection writes distribution 4 with the group; the
   // own collection distribution 0.
   ASSERT_TRUE(
-      AddObjects(s_.get(), Col(cb, group_.uuid), cb, env, ok, audit::Actor{}, FrozenClock).ok());
+      AddObjects(s_.get(), Col(cb, group_.uuid), cb, env, ok, FrozenClock).ok());
   EXPECT_EQ(seen_target.distribution, model::Distribution::kSharingGroup);
   EXPECT_EQ(seen_target.sharing_group_id, group_.id);
   ASSERT_TRUE(
-      AddObjects(s_.get(), Col(cb, b_.uuid), cb, env, ok, audit::Actor{}, FrozenClock).ok());
+      AddObjects(s_.get(), Col(cb, b_.uuid), cb, env, ok, FrozenClock).ok());
   EXPECT_EQ(seen_target.distribution, model::Distribution::kOrganisation);
 
   // A failed import: every object fails with the reason, nothing written.
   Importer bad = [](store::Store*, std::string_view, const AddTarget&) -> StatusOr<ImportOutcome> {
     return Status::Permission("held by someone else");
   };
-  auto failed = AddObjects(s_.get(), col, cb, env, bad, audit::Actor{}, FrozenClock);
+  auto failed = AddObjects(s_.get(), col, cb, env, bad, FrozenClock);
   ASSERT_TRUE(failed.ok());
   json::value fv = json::parse(*failed);
   EXPECT_EQ(fv.at("failure_count").as_int64(), 2);
@@ -582,7 +583,7 @@ TEST_F(TaxiiTest, AddObjectsAnswersAStatusAndStoresIt) {
                               R"({"objects": [{"type": "indicator"}]})",
                               R"({"objects": [{"id": "indicator--1"}]})", "not json"})
     EXPECT_EQ(
-        AddObjects(s_.get(), col, cb, bad_env, ok, audit::Actor{}, FrozenClock).status().code(),
+        AddObjects(s_.get(), col, cb, bad_env, ok, FrozenClock).status().code(),
         Status::Code::kInvalid)
         << bad_env;
 }
@@ -656,7 +657,7 @@ TEST_F(TaxiiTest, IdsHeldByAnotherOrganisationAreRefusedAlike) {
   k.type = "x-custom";
   k.json = R"({"type":"x-custom","id":")" + kept_id + R"("})";
   ASSERT_TRUE(store::NewStixStore(s_.get())->PutEventObjects(hidden_ev.id, {k}).ok());
-  Caller ca = CallerOf(a_), cb = CallerOf(b_);
+  policy::Actor ca = CallerOf(a_), cb = CallerOf(b_);
   Refresh(Col(ca, a_.uuid));
   Refresh(Col(cb, kCommunityCollectionId));
   // An id only an object-log row of Alpha's hidden event carries.
@@ -710,7 +711,7 @@ TEST_F(TaxiiTest, IdsHeldByAnotherOrganisationAreRefusedAlike) {
   for (const char* coll : {kCommunityCollectionId, "own"}) {
     RecordingImporter rec;
     std::string env = json::serialize(json::object{{"objects", objs}});
-    auto st = AddObjects(s_.get(), Col(cb, coll), cb, env, rec.Get(), audit::Actor{}, FrozenClock);
+    auto st = AddObjects(s_.get(), Col(cb, coll), cb, env, rec.Get(), FrozenClock);
     ASSERT_TRUE(st.ok()) << st.status().ToString();
     Outcome o = ReadStatus(*st);
     EXPECT_EQ(o.total, static_cast<int64_t>(foreign.size() + 4));
@@ -727,7 +728,7 @@ TEST_F(TaxiiTest, IdsHeldByAnotherOrganisationAreRefusedAlike) {
 
     RecordingImporter rec2;
     auto again = AddObjects(s_.get(), Col(cb, coll), cb, copy_envelope, rec2.Get(),
-                            audit::Actor{}, FrozenClock);
+                            FrozenClock);
     ASSERT_TRUE(again.ok());
     EXPECT_EQ(ReadStatus(*again).success_count, 1) << *again;
   }
@@ -735,7 +736,7 @@ TEST_F(TaxiiTest, IdsHeldByAnotherOrganisationAreRefusedAlike) {
   RecordingImporter rec;
   std::string env = R"({"objects": [)" +
                     Indicator("indicator--" + hidden.uuid, "2030-01-01T00:00:00.000Z") + "]}";
-  auto own = AddObjects(s_.get(), Col(ca, "own"), ca, env, rec.Get(), audit::Actor{}, FrozenClock);
+  auto own = AddObjects(s_.get(), Col(ca, "own"), ca, env, rec.Get(), FrozenClock);
   ASSERT_TRUE(own.ok());
   EXPECT_EQ(ReadStatus(*own).success_count, 1) << *own;
 }
@@ -744,7 +745,7 @@ TEST_F(TaxiiTest, IdsHeldByAnotherOrganisationAreRefusedAlike) {
 // import did not write, and the older duplicates of an id, are failures with
 // a message; counts add up.
 TEST_F(TaxiiTest, StatusListsObjectsNotWritten) {
-  Caller cb = CallerOf(b_);
+  policy::Actor cb = CallerOf(b_);
   std::string a = "indicator--" + util::NewUuid(), b = "indicator--" + util::NewUuid();
   RecordingImporter rec;
   rec.outcome.not_written = {{a, "not added: a newer version is stored"}};
@@ -753,7 +754,7 @@ TEST_F(TaxiiTest, StatusListsObjectsNotWritten) {
                     Indicator(b, "2027-01-01T00:00:00.000Z") + "," +
                     Indicator(b, "2026-06-01T00:00:00.000Z") + "]}";
   auto st = AddObjects(s_.get(), Col(cb, kCommunityCollectionId), cb, env, rec.Get(),
-                       audit::Actor{}, FrozenClock);
+                       FrozenClock);
   ASSERT_TRUE(st.ok());
   json::value v = json::parse(*st);
   EXPECT_EQ(v.at("total_count").as_int64(), 4);
@@ -776,7 +777,7 @@ TEST_F(TaxiiTest, StatusListsObjectsNotWritten) {
 }
 
 TEST_F(TaxiiTest, CollectionsAnswerToTheirAliases) {
-  Caller ca = CallerOf(a_);
+  policy::Actor ca = CallerOf(a_);
   EXPECT_EQ(Col(ca, "community").id, kCommunityCollectionId);
   EXPECT_EQ(Col(ca, "COMMUNITY").id, kCommunityCollectionId);
   EXPECT_EQ(Col(ca, "own").id, a_.uuid);
@@ -787,12 +788,12 @@ TEST_F(TaxiiTest, CollectionsAnswerToTheirAliases) {
 
 // Another organisation's status answers exactly like an absent one.
 TEST_F(TaxiiTest, AnotherOrganisationsStatusReadsLikeAnAbsentOne) {
-  Caller cb = CallerOf(b_);
+  policy::Actor cb = CallerOf(b_);
   RecordingImporter rec;
   auto st = AddObjects(s_.get(), Col(cb, "own"), cb,
                        R"({"objects": [)" + Indicator("indicator--" + util::NewUuid(),
                                                       "2026-01-01T00:00:00.000Z") + "]}",
-                       rec.Get(), audit::Actor{}, FrozenClock);
+                       rec.Get(), FrozenClock);
   ASSERT_TRUE(st.ok());
   std::string id = Upper(std::string(json::parse(*st).at("id").as_string()));
   std::string absent = Upper(util::NewUuid());
@@ -810,23 +811,22 @@ TEST_F(TaxiiTest, OnlyTheOwnerDeletesAndTheObjectIsWithdrawn) {
   model::Attribute a1 = Attr("one.example");
   model::Attribute a2 = Attr("two.example");
   model::Event e = AddEvent(a_, model::Distribution::kCommunity, {a1, a2});
-  Caller ca = CallerOf(a_), cb = CallerOf(b_);
+  policy::Actor ca = CallerOf(a_), cb = CallerOf(b_);
   Collection col = Col(cb, kCommunityCollectionId);
   Refresh(col);
-  audit::Actor actor{"analyst@beta.example", b_.id, b_.uuid};
-  EXPECT_EQ(DeleteObject(s_.get(), col, cb, "indicator--" + a1.uuid, actor).code(),
+  EXPECT_EQ(DeleteObject(s_.get(), col, cb, "indicator--" + a1.uuid).code(),
             Status::Code::kPermission);
-  EXPECT_EQ(DeleteObject(s_.get(), col, ca, "indicator--" + util::NewUuid(), actor).code(),
+  EXPECT_EQ(DeleteObject(s_.get(), col, ca, "indicator--" + util::NewUuid()).code(),
             Status::Code::kNotFound);
-  EXPECT_EQ(DeleteObject(s_.get(), col, ca, "identity--" + a_.uuid, actor).code(),
+  EXPECT_EQ(DeleteObject(s_.get(), col, ca, "identity--" + a_.uuid).code(),
             Status::Code::kInvalid);
-  ASSERT_TRUE(DeleteObject(s_.get(), col, ca, "indicator--" + a1.uuid, actor).ok());
+  ASSERT_TRUE(DeleteObject(s_.get(), col, ca, "indicator--" + a1.uuid).ok());
   Refresh(col);
   auto ids = ReadAll(col, cb.viewer);
   EXPECT_FALSE(Has(ids, "indicator--" + a1.uuid));
   EXPECT_TRUE(Has(ids, "indicator--" + a2.uuid));
   // Deleting the report deletes the event: everything of it goes.
-  ASSERT_TRUE(DeleteObject(s_.get(), col, ca, "report--" + e.uuid, actor).ok());
+  ASSERT_TRUE(DeleteObject(s_.get(), col, ca, "report--" + e.uuid).ok());
   Refresh(col);
   ids = ReadAll(col, cb.viewer);
   EXPECT_FALSE(Has(ids, "report--" + e.uuid));

@@ -1,7 +1,5 @@
-// JSON forms of membership records (CLI --json and API bodies).
-#include <boost/json.hpp>
+#include "membership/json.h"
 
-#include "membership/membership.h"
 #include "util/util.h"
 
 namespace sanad::membership {
@@ -14,7 +12,9 @@ json::value Time(int64_t t) {
   return t ? json::value(util::FormatIso8601(t)) : json::value(nullptr);
 }
 
-json::object AppObject(const ApplicationView& v) {
+}  // namespace
+
+json::object ToJson(const ApplicationView& v) {
   const auto& a = v.app;
   boost::system::error_code ec;
   json::value profile = json::parse(a.profile_json, ec);
@@ -46,7 +46,7 @@ json::object AppObject(const ApplicationView& v) {
   return o;
 }
 
-json::object VoteObject(const VoteView& vv) {
+json::object ToJson(const VoteView& vv) {
   const auto& v = vv.vote;
   json::object o{{"uuid", v.uuid},
                  {"kind", v.kind},
@@ -76,7 +76,7 @@ json::object VoteObject(const VoteView& vv) {
   return o;
 }
 
-json::object TermObject(const store::BoardTerm& t) {
+json::object ToJson(const model::BoardTerm& t) {
   json::array seats;
   for (const auto& s : t.seats) seats.push_back(json::object{{"uuid", s.uuid}, {"name", s.name}});
   return {{"uuid", t.uuid},
@@ -85,27 +85,19 @@ json::object TermObject(const store::BoardTerm& t) {
           {"seats", std::move(seats)}};
 }
 
-}  // namespace
-
-std::string ApplicationJson(const ApplicationView& v) { return json::serialize(AppObject(v)); }
-
-std::string ApplicationsJson(const std::vector<ApplicationView>& v) {
+json::object ToJson(const std::vector<ApplicationView>& v) {
   json::array a;
-  for (const auto& x : v) a.push_back(AppObject(x));
-  return json::serialize(json::object{{"applications", std::move(a)}});
+  for (const auto& x : v) a.push_back(ToJson(x));
+  return {{"applications", std::move(a)}};
 }
 
-std::string VoteJson(const VoteView& v) { return json::serialize(VoteObject(v)); }
-
-std::string VotesJson(const std::vector<VoteView>& v) {
+json::object ToJson(const std::vector<VoteView>& v) {
   json::array a;
-  for (const auto& x : v) a.push_back(VoteObject(x));
-  return json::serialize(json::object{{"votes", std::move(a)}});
+  for (const auto& x : v) a.push_back(ToJson(x));
+  return {{"votes", std::move(a)}};
 }
 
-std::string BoardTermJson(const store::BoardTerm& t) { return json::serialize(TermObject(t)); }
-
-std::string RegisterJson(const Register& r) {
+json::object ToJson(const Register& r) {
   json::array members;
   for (const auto& m : r.members) {
     json::array sponsors;
@@ -137,7 +129,7 @@ std::string RegisterJson(const Register& r) {
     decisions.push_back(std::move(o));
   }
   json::array votes;
-  for (const auto& v : r.votes) votes.push_back(VoteObject(v));
+  for (const auto& v : r.votes) votes.push_back(ToJson(v));
   json::array changes;
   for (const auto& c : r.group_changes)
     changes.push_back(json::object{{"time", Time(c.time)},
@@ -150,16 +142,16 @@ std::string RegisterJson(const Register& r) {
                  {"decisions", std::move(decisions)},
                  {"votes", std::move(votes)},
                  {"sharing_group_changes", std::move(changes)}};
-  o["board"] = r.board ? json::value(TermObject(*r.board)) : json::value(nullptr);
-  return json::serialize(o);
+  o["board"] = r.board ? json::value(ToJson(*r.board)) : json::value(nullptr);
+  return o;
 }
 
-std::string WarningsJson(const std::vector<AudienceWarning>& w) {
+json::object ToJson(const std::vector<AudienceWarning>& w) {
   json::array a;
   for (const auto& x : w)
     a.push_back(
         json::object{{"item", x.item}, {"tlp", model::TlpLabel(x.tlp)}, {"message", x.message}});
-  return json::serialize(json::object{{"warnings", std::move(a)}});
+  return {{"warnings", std::move(a)}};
 }
 
 StatusOr<ApplicationInput> ParseApplicationJson(std::string_view text) {

@@ -1,35 +1,14 @@
-// Hits as readers see them (detect.h: HitResolver, HitJson).
-#include <boost/json.hpp>
-
+// HitResolver (detect.h): what a reader may learn of the attribute behind a
+// hit, loaded through the policy once per attribute.
 #include "detect/detect.h"
 
 namespace sanad::detect {
-
-std::string HitJson(const Hit& h, const Indicator& ind, const HitContext& ctx) {
-  namespace json = boost::json;
-  json::object o{{"file", ctx.source},
-                 {"line", h.line},
-                 {"offset", h.offset},
-                 {"observable", h.observable},
-                 {"match", MatchKindName(h.kind)}};
-  if (!h.field.empty()) o["field"] = h.field;
-  o["attribute_uuid"] = ctx.attribute_uuid;
-  o["event_uuid"] = ctx.event_uuid;
-  o["type"] = ind.type;
-  o["value"] = ind.value;
-  if (ctx.tlp.empty()) {
-    o["tlp"] = nullptr;
-  } else {
-    o["tlp"] = ctx.tlp;
-  }
-  return json::serialize(o);
-}
 
 StatusOr<const HitResolver::Info*> HitResolver::Resolve(int64_t attribute_id) {
   auto it = cache_.find(attribute_id);
   if (it != cache_.end()) return &it->second;
   Info r;
-  auto c = s_->GetAttributeContext(v_, attribute_id);
+  auto c = s_->intel().GetAttributeContext(v_, attribute_id);
   if (c.ok()) {
     r.visible = true;
     r.attribute_uuid = c->attribute.uuid;

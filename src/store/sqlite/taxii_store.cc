@@ -1,6 +1,6 @@
 #include "store/taxii_store.h"
 
-#include "store/schema.h"
+#include "store/sqlite/internal.h"
 
 namespace sanad::store {
 
@@ -69,59 +69,61 @@ CREATE TABLE taxii_status (
 )sql";
 }
 
-}  // namespace internal
-
 namespace {
 
-using internal::Query;
-using internal::Stmt;
+int64_t ReadInt(Row& r) { return r.Int(); }
+std::string ReadText(Row& r) { return r.Text(); }
 
-constexpr const char kGetColl[] =
-    "SELECT generation, last_added FROM taxii_collections WHERE collection = ?1";
+#define COLLECTION_STATE_SELECT "SELECT generation, last_added FROM taxii_collections "
+
+TaxiiStore::CollectionState ReadCollectionState(Row& r) { return {r.Int(), r.Int()}; }
+
+constexpr const char kGetColl[] = COLLECTION_STATE_SELECT "WHERE collection = ?1";
 constexpr const char kSetColl[] =
     "INSERT INTO taxii_collections (collection, generation, last_added) VALUES (?1, ?2, ?3) "
     "ON CONFLICT(collection) DO UPDATE SET generation = ?2, last_added = ?3";
 
-// Changed events: never seen and a candidate, or seen with another timestamp.
-constexpr const char kChangedAll[] =
-    "SELECT e.id FROM events e LEFT JOIN taxii_event_state s "
-    "ON s.collection = ?1 AND s.event_id = e.id "
-    "WHERE (s.event_id IS NOT NULL AND s.timestamp <> e.timestamp) OR "
-    "(s.event_id IS NULL AND e.deleted = 0 AND e.distribution IN (1, 2, 3)) ORDER BY e.id";
-constexpr const char kChangedGroup[] =
-    "SELECT e.id FROM events e LEFT JOIN taxii_event_state s "
-    "ON s.collection = ?1 AND s.event_id = e.id "
-    "WHERE (s.event_id IS NOT NULL AND s.timestamp <> e.timestamp) OR "
-    "(s.event_id IS NULL AND e.deleted = 0 AND ((e.distribution = 4 AND e.sharing_group_id = ?2) "
+// Changed events: seen with another timestamp, or never seen and a candidate
+// of the source (the condition given).
+#define CHANGED_EVENTS(candidate)                                     \
+  "SELECT e.id FROM events e LEFT JOIN taxii_event_state s "          \
+  "ON s.collection = ?1 AND s.event_id = e.id "                       \
+  "WHERE (s.event_id IS NOT NULL AND s.timestamp <> e.timestamp) OR " \
+  "(s.event_id IS NULL AND e.deleted = 0 AND " candidate ") ORDER BY e.id"
+constexpr const char kChangedAll[] = CHANGED_EVENTS("e.distribution IN (1, 2, 3)");
+constexpr const char kChangedGroup[] = CHANGED_EVENTS(
+    "((e.distribution = 4 AND e.sharing_group_id = ?2) "
     "OR (e.distribution IN (1, 2, 3) AND (EXISTS (SELECT 1 FROM attributes a WHERE a.event_id = "
     "e.id AND a.distribution = 4 AND a.sharing_group_id = ?2) OR EXISTS (SELECT 1 FROM objects o "
-    "WHERE o.event_id = e.id AND o.distribution = 4 AND o.sharing_group_id = ?2))))) "
-    "ORDER BY e.id";
-constexpr const char kChangedOrg[] =
-    "SELECT e.id FROM events e LEFT JOIN taxii_event_state s "
-    "ON s.collection = ?1 AND s.event_id = e.id "
-    "WHERE (s.event_id IS NOT NULL AND s.timestamp <> e.timestamp) OR "
-    "(s.event_id IS NULL AND e.deleted = 0 AND e.org_id = ?2) ORDER BY e.id";
-constexpr const char kChangedClear[] =
-    "SELECT e.id FROM events e LEFT JOIN taxii_event_state s "
-    "ON s.collection = ?1 AND s.event_id = e.id "
-    "WHERE (s.event_id IS NOT NULL AND s.timestamp <> e.timestamp) OR "
-    "(s.event_id IS NULL AND e.deleted = 0 AND e.distribution IN (1, 2, 3) AND EXISTS (SELECT 1 "
+    "WHERE o.event_id = e.id AND o.distribution = 4 AND o.sharing_group_id = ?2))))");
+constexpr const char kChangedOrg[] = CHANGED_EVENTS("e.org_id = ?2");
+constexpr const char kChangedClear[] = CHANGED_EVENTS(
+    "e.distribution IN (1, 2, 3) AND EXISTS (SELECT 1 "
     "FROM event_tags et JOIN tags t ON t.id = et.tag_id WHERE et.event_id = e.id AND "
-    "lower(t.name) IN ('tlp:clear', 'tlp:white'))) ORDER BY e.id";
+    "lower(t.name) IN ('tlp:clear', 'tlp:white'))");
 
 constexpr const char kPutState[] =
     "INSERT INTO taxii_event_state (collection, event_id, timestamp, present, sensitive, "
     "event_uuid, orgc_uuid) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
     "ON CONFLICT(collection, event_id) DO UPDATE SET timestamp = ?3, present = ?4, "
     "sensitive = ?5, event_uuid = ?6, orgc_uuid = ?7";
-constexpr const char kGetState[] =
-    "SELECT timestamp, present, sensitive, event_uuid, orgc_uuid FROM taxii_event_state "
-    "WHERE collection = ?1 AND event_id = ?2";
+#define EVENT_STATE_SELECT \
+  "SELECT event_id, timestamp, present, sensitive, event_uuid, orgc_uuid FROM taxii_event_state "
+
+TaxiiEventState ReadEventState(Row& r) {
+  return {r.Int(), r.Int(), r.Bool(), r.Bool(), r.Text(), r.Text()};
+}
+
+constexpr const char kGetState[] = EVENT_STATE_SELECT "WHERE collection = ?1 AND event_id = ?2";
 
 #define TAXII_ROW_COLUMNS                                                                     \
   "seq, collection, stix_id, type, spec_version, version, version_us, date_added, event_id, " \
   "latest, first, withdrawn, hash, object"
+
+TaxiiObjectRow ReadObjectRow(Row& r) {
+  return {r.Int(), r.Text(), r.Text(), r.Text(), r.Text(), r.Text(), r.Int(),
+          r.Int(), r.Int(),  r.Bool(), r.Bool(), r.Bool(), r.Blob(), r.Text()};
+}
 
 constexpr const char kVersions[] = "SELECT " TAXII_ROW_COLUMNS
                                    " FROM taxii_objects WHERE collection = ?1 AND stix_id = ?2 "
@@ -152,9 +154,15 @@ constexpr const char kOther[] =
     "event_id <> ?3 ORDER BY event_id DESC LIMIT 1";
 constexpr const char kCountLatest[] =
     "SELECT COUNT(*) FROM taxii_objects WHERE collection = ?1 AND latest = 1 AND withdrawn = 0";
-constexpr const char kAccess[] =
-    "SELECT org_id, distribution, COALESCE(sharing_group_id, 0), deleted, uuid, timestamp FROM "
-    "events WHERE id = ?1";
+#define EVENT_ACCESS_SELECT                                                                    \
+  "SELECT org_id, distribution, COALESCE(sharing_group_id, 0), deleted, uuid, timestamp FROM " \
+  "events "
+
+TaxiiEventAccess ReadEventAccess(Row& r) {
+  return {r.Int(), static_cast<int>(r.Int()), r.Int(), r.Bool(), r.Text(), r.Int()};
+}
+
+constexpr const char kAccess[] = EVENT_ACCESS_SELECT "WHERE id = ?1";
 // ?1: the id with its uuid part lower-cased, ?2: that uuid, ?3: the id as given.
 constexpr const char kHolders[] =
     "SELECT e.org_id, '' FROM events e WHERE e.uuid = ?2 "
@@ -171,56 +179,32 @@ constexpr const char kHolders[] =
 constexpr const char kPutStatus[] =
     "INSERT INTO taxii_status (id, collection, org_id, request_us, json) VALUES (?1, ?2, ?3, ?4, "
     "?5) ON CONFLICT(id) DO UPDATE SET json = ?5";
-constexpr const char kGetStatus[] =
-    "SELECT id, collection, org_id, request_us, json FROM taxii_status WHERE id = ?1";
+#define STATUS_SELECT "SELECT id, collection, org_id, request_us, json FROM taxii_status "
 
-std::string ToLowerAscii(std::string s) {
-  for (auto& c : s)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return s;
+TaxiiStore::StatusResource ReadStatus(Row& r) {
+  return {r.Text(), r.Text(), r.Int(), r.Int(), r.Text()};
 }
 
-void ReadRow(const Query& q, TaxiiObjectRow* r) {
-  r->seq = q.Int(0);
-  r->collection = q.Text(1);
-  r->stix_id = q.Text(2);
-  r->type = q.Text(3);
-  r->spec_version = q.Text(4);
-  r->version = q.Text(5);
-  r->version_us = q.Int(6);
-  r->date_added = q.Int(7);
-  r->event_id = q.Int(8);
-  r->latest = q.Bool(9);
-  r->first = q.Bool(10);
-  r->withdrawn = q.Bool(11);
-  r->hash = q.Blob(12);
-  r->json = q.Text(13);
-}
+constexpr const char kGetStatus[] = STATUS_SELECT "WHERE id = ?1";
+
+TaxiiStore::StixIdHolder ReadHolder(Row& r) { return {r.Int(), r.Text()}; }
 
 class SqliteTaxiiStore : public TaxiiStore {
  public:
-  explicit SqliteTaxiiStore(Store* s)
-      : db_(internal::ConnectionOf(s)), stmts_(internal::StatementsOf(s)) {}
+  explicit SqliteTaxiiStore(Store* s) : db_(ConnectionOf(s)), stmts_(StatementsOf(s)) {}
 
   StatusOr<CollectionState> GetCollectionState(std::string_view collection) override {
-    auto q = stmts_->Use(kGetColl);
-    if (!q.ok()) return q.status();
-    q->Bind(1, collection);
-    Status st;
-    CollectionState cs;
-    if (q->Next(&st, "taxii: collection state")) {
-      cs.generation = q->Int(0);
-      cs.last_added = q->Int(1);
-    }
-    if (!st.ok()) return st;
+    SANAD_USE(q, kGetColl);
+    q.Bind(1, collection);
+    auto cs = OneRow<CollectionState>(q, "taxii: collection state", ReadCollectionState, "");
+    if (cs.status().code() == Status::Code::kNotFound) return CollectionState{};
     return cs;
   }
 
   Status SetCollectionState(std::string_view collection, const CollectionState& cs) override {
-    auto q = stmts_->Use(kSetColl);
-    if (!q.ok()) return q.status();
-    q->Bind(1, collection).Bind(2, cs.generation).Bind(3, cs.last_added);
-    return q->Exec("taxii: set collection state");
+    SANAD_USE(q, kSetColl);
+    q.Bind(1, collection).Bind(2, cs.generation).Bind(3, cs.last_added);
+    return q.Exec("taxii: set collection state");
   }
 
   Status ChangedEvents(std::string_view collection, const TaxiiSource& src,
@@ -241,143 +225,93 @@ class SqliteTaxiiStore : public TaxiiStore {
         sql = kChangedClear;
         break;
     }
-    auto q = stmts_->Use(sql);
-    if (!q.ok()) return q.status();
-    q->Bind(1, collection);
-    if (src.kind == TaxiiSource::kSharingGroup || src.kind == TaxiiSource::kOrg) q->Bind(2, src.id);
-    Status st;
-    while (q->Next(&st, "taxii: changed events")) event_ids->push_back(q->Int(0));
-    return st;
+    SANAD_USE(q, sql);
+    q.Bind(1, collection);
+    if (src.kind == TaxiiSource::kSharingGroup || src.kind == TaxiiSource::kOrg) q.Bind(2, src.id);
+    return AppendRows(q, "taxii: changed events", ReadInt, event_ids);
   }
 
   Status PutEventState(std::string_view collection, const TaxiiEventState& s) override {
-    auto q = stmts_->Use(kPutState);
-    if (!q.ok()) return q.status();
-    q->Bind(1, collection)
-        .Bind(2, s.event_id)
-        .Bind(3, s.timestamp)
-        .Bind(4, s.present)
-        .Bind(5, s.sensitive)
-        .Bind(6, s.event_uuid)
-        .Bind(7, s.orgc_uuid);
-    return q->Exec("taxii: put event state");
+    SANAD_USE(q, kPutState);
+    q.Bind(1, collection).Bind(2, s.event_id).Bind(3, s.timestamp).Bind(4, s.present);
+    q.Bind(5, s.sensitive).Bind(6, s.event_uuid).Bind(7, s.orgc_uuid);
+    return q.Exec("taxii: put event state");
   }
 
   StatusOr<TaxiiEventState> GetEventState(std::string_view collection, int64_t event_id) override {
-    auto q = stmts_->Use(kGetState);
-    if (!q.ok()) return q.status();
-    q->Bind(1, collection).Bind(2, event_id);
-    Status st;
-    if (!q->Next(&st, "taxii: event state")) {
-      if (!st.ok()) return st;
-      return Status::NotFound("no taxii state for event " + std::to_string(event_id));
-    }
-    TaxiiEventState s;
-    s.event_id = event_id;
-    s.timestamp = q->Int(0);
-    s.present = q->Bool(1);
-    s.sensitive = q->Bool(2);
-    s.event_uuid = q->Text(3);
-    s.orgc_uuid = q->Text(4);
-    return s;
+    SANAD_USE(q, kGetState);
+    q.Bind(1, collection).Bind(2, event_id);
+    return OneRow<TaxiiEventState>(q, "taxii: event state", ReadEventState,
+                                   "no taxii state for event " + std::to_string(event_id));
   }
 
   Status ObjectVersions(std::string_view collection, std::string_view stix_id,
                         std::vector<TaxiiObjectRow>* out) override {
     out->clear();
-    auto q = stmts_->Use(kVersions);
-    if (!q.ok()) return q.status();
-    q->Bind(1, collection).Bind(2, stix_id);
-    Status st;
-    while (q->Next(&st, "taxii: object versions")) {
-      out->emplace_back();
-      ReadRow(*q, &out->back());
-    }
-    return st;
+    SANAD_USE(q, kVersions);
+    q.Bind(1, collection).Bind(2, stix_id);
+    return AppendRows(q, "taxii: object versions", ReadObjectRow, out);
   }
 
   Status InsertObject(TaxiiObjectRow* r) override {
     {
-      auto q = stmts_->Use(kInsertObj);
-      if (!q.ok()) return q.status();
-      q->Bind(1, r->collection)
-          .Bind(2, r->stix_id)
-          .Bind(3, r->type)
-          .Bind(4, r->spec_version)
-          .Bind(5, r->version)
-          .Bind(6, r->version_us)
-          .Bind(7, r->date_added)
-          .Bind(8, r->event_id)
-          .Bind(9, r->withdrawn)
-          .BindBlob(10, r->hash)
-          .Bind(11, r->json);
-      SANAD_RETURN_IF_ERROR(q->Exec("taxii: insert object"));
+      SANAD_USE(q, kInsertObj);
+      q.Bind(1, r->collection).Bind(2, r->stix_id).Bind(3, r->type).Bind(4, r->spec_version);
+      q.Bind(5, r->version).Bind(6, r->version_us).Bind(7, r->date_added).Bind(8, r->event_id);
+      q.Bind(9, r->withdrawn).BindBlob(10, r->hash).Bind(11, r->json);
+      SANAD_RETURN_IF_ERROR(q.Exec("taxii: insert object"));
       r->seq = sqlite3_last_insert_rowid(db_);
     }
     return Flags(r->collection, r->stix_id);
   }
 
   Status ReplaceObject(const TaxiiObjectRow& r) override {
-    auto q = stmts_->Use(kReplaceObj);
-    if (!q.ok()) return q.status();
-    q->Bind(1, r.seq)
-        .Bind(2, r.type)
-        .Bind(3, r.spec_version)
-        .Bind(4, r.version)
-        .Bind(5, r.version_us)
-        .Bind(6, r.date_added)
-        .Bind(7, r.event_id)
-        .BindBlob(8, r.hash)
-        .Bind(9, r.json);
-    SANAD_RETURN_IF_ERROR(q->Exec("taxii: replace object"));
+    {
+      SANAD_USE(q, kReplaceObj);
+      q.Bind(1, r.seq).Bind(2, r.type).Bind(3, r.spec_version).Bind(4, r.version);
+      q.Bind(5, r.version_us).Bind(6, r.date_added).Bind(7, r.event_id).BindBlob(8, r.hash);
+      q.Bind(9, r.json);
+      SANAD_RETURN_IF_ERROR(q.Exec("taxii: replace object"));
+    }
     return Flags(r.collection, r.stix_id);
   }
 
   Status SetWithdrawn(std::string_view collection, std::string_view stix_id, bool withdrawn,
                       int64_t anchor) override {
-    auto q = stmts_->Use(kWithdraw);
-    if (!q.ok()) return q.status();
-    q->Bind(1, collection).Bind(2, stix_id).Bind(3, withdrawn).Bind(4, anchor);
-    return q->Exec("taxii: withdraw");
+    SANAD_USE(q, kWithdraw);
+    q.Bind(1, collection).Bind(2, stix_id).Bind(3, withdrawn).Bind(4, anchor);
+    return q.Exec("taxii: withdraw");
   }
 
   Status EventObjectIds(std::string_view collection, int64_t event_id,
                         std::vector<std::string>* ids) override {
     ids->clear();
-    auto q = stmts_->Use(kEventIds);
-    if (!q.ok()) return q.status();
-    q->Bind(1, collection).Bind(2, event_id);
-    Status st;
-    while (q->Next(&st, "taxii: event object ids")) ids->push_back(q->Text(0));
-    return st;
+    SANAD_USE(q, kEventIds);
+    q.Bind(1, collection).Bind(2, event_id);
+    return AppendRows(q, "taxii: event object ids", ReadText, ids);
   }
 
   Status SetEventObjectIds(std::string_view collection, int64_t event_id,
                            const std::vector<std::string>& ids) override {
     {
-      auto q = stmts_->Use(kDelEventIds);
-      if (!q.ok()) return q.status();
-      q->Bind(1, collection).Bind(2, event_id);
-      SANAD_RETURN_IF_ERROR(q->Exec("taxii: clear event object ids"));
+      SANAD_USE(q, kDelEventIds);
+      q.Bind(1, collection).Bind(2, event_id);
+      SANAD_RETURN_IF_ERROR(q.Exec("taxii: clear event object ids"));
     }
     for (const auto& id : ids) {
-      auto q = stmts_->Use(kAddEventId);
-      if (!q.ok()) return q.status();
-      q->Bind(1, collection).Bind(2, event_id).Bind(3, id);
-      SANAD_RETURN_IF_ERROR(q->Exec("taxii: add event object id"));
+      SANAD_USE(q, kAddEventId);
+      q.Bind(1, collection).Bind(2, event_id).Bind(3, id);
+      SANAD_RETURN_IF_ERROR(q.Exec("taxii: add event object id"));
     }
     return Status::Ok();
   }
 
   StatusOr<int64_t> OtherProducer(std::string_view collection, std::string_view stix_id,
                                   int64_t except) override {
-    auto q = stmts_->Use(kOther);
-    if (!q.ok()) return q.status();
-    q->Bind(1, collection).Bind(2, stix_id).Bind(3, except);
-    Status st;
-    int64_t id = 0;
-    if (q->Next(&st, "taxii: other producer")) id = q->Int(0);
-    if (!st.ok()) return st;
+    SANAD_USE(q, kOther);
+    q.Bind(1, collection).Bind(2, stix_id).Bind(3, except);
+    auto id = OneRow<int64_t>(q, "taxii: other producer", ReadInt, "");
+    if (id.status().code() == Status::Code::kNotFound) return int64_t{0};
     return id;
   }
 
@@ -395,8 +329,8 @@ class SqliteTaxiiStore : public TaxiiStore {
     if (!tq.ids.empty()) in_list("stix_id", tq.ids.size());
     if (!tq.types.empty()) in_list("type", tq.types.size());
     if (!tq.spec_versions.empty()) in_list("spec_version", tq.spec_versions.size());
+    bool only_latest = tq.latest && !tq.first && tq.versions_us.empty();
     if (!tq.all) {
-      bool only_latest = tq.latest && !tq.first && tq.versions_us.empty();
       if (only_latest) {
         sql += " AND latest = 1";  // uses the partial index
       } else {
@@ -415,52 +349,31 @@ class SqliteTaxiiStore : public TaxiiStore {
     sqlite3_stmt* raw = nullptr;
     int rc = sqlite3_prepare_v2(db_, sql.c_str(), -1, &raw, nullptr);
     Stmt stmt(raw);
-    if (rc != SQLITE_OK) return internal::SqlStatus(db_, rc, "taxii: preparing the object query");
+    if (rc != SQLITE_OK) return SqlStatus(db_, rc, "taxii: preparing the object query");
     internal::Query q(db_, raw);
     int i = 1;
-    q.Bind(i++, tq.collection).Bind(i++, tq.after);
+    q.Bind(i++, tq.collection);
+    q.Bind(i++, tq.after);
     for (const auto& v : tq.ids) q.Bind(i++, v);
     for (const auto& v : tq.types) q.Bind(i++, v);
     for (const auto& v : tq.spec_versions) q.Bind(i++, v);
-    if (!tq.all && !(tq.latest && !tq.first && tq.versions_us.empty()))
+    if (!tq.all && !only_latest)
       for (int64_t v : tq.versions_us) q.Bind(i++, v);
     q.Bind(i++, tq.limit);
-    Status st;
-    while (q.Next(&st, "taxii: object query")) {
-      out->emplace_back();
-      ReadRow(q, &out->back());
-    }
-    return st;
+    return AppendRows(q, "taxii: object query", ReadObjectRow, out);
   }
 
   StatusOr<int64_t> CountLatest(std::string_view collection) override {
-    auto q = stmts_->Use(kCountLatest);
-    if (!q.ok()) return q.status();
-    q->Bind(1, collection);
-    Status st;
-    int64_t n = 0;
-    if (q->Next(&st, "taxii: count")) n = q->Int(0);
-    if (!st.ok()) return st;
-    return n;
+    SANAD_USE(q, kCountLatest);
+    q.Bind(1, collection);
+    return OneRow<int64_t>(q, "taxii: count", ReadInt, "taxii: count: no row");
   }
 
   StatusOr<TaxiiEventAccess> EventAccess(int64_t event_id) override {
-    auto q = stmts_->Use(kAccess);
-    if (!q.ok()) return q.status();
-    q->Bind(1, event_id);
-    Status st;
-    if (!q->Next(&st, "taxii: event access")) {
-      if (!st.ok()) return st;
-      return Status::NotFound("no event with id " + std::to_string(event_id));
-    }
-    TaxiiEventAccess a;
-    a.org_id = q->Int(0);
-    a.distribution = static_cast<int>(q->Int(1));
-    a.sharing_group_id = q->Int(2);
-    a.deleted = q->Bool(3);
-    a.uuid = q->Text(4);
-    a.timestamp = q->Int(5);
-    return a;
+    SANAD_USE(q, kAccess);
+    q.Bind(1, event_id);
+    return OneRow<TaxiiEventAccess>(q, "taxii: event access", ReadEventAccess,
+                                    "no event with id " + std::to_string(event_id));
   }
 
   Status StixIdHolders(std::string_view stix_id, std::vector<StixIdHolder>* out) override {
@@ -468,58 +381,43 @@ class SqliteTaxiiStore : public TaxiiStore {
     std::string id(stix_id), uuid;
     size_t sep = id.find("--");
     if (sep != std::string::npos) {
-      uuid = ToLowerAscii(id.substr(sep + 2));
+      uuid = Lower(id.substr(sep + 2));
       id = id.substr(0, sep + 2) + uuid;
     }
-    auto q = stmts_->Use(kHolders);
-    if (!q.ok()) return q.status();
-    q->Bind(1, id).Bind(2, uuid).Bind(3, stix_id);
-    Status st;
-    while (q->Next(&st, "taxii: stix id holders")) out->push_back({q->Int(0), q->Text(1)});
-    return st;
+    SANAD_USE(q, kHolders);
+    q.Bind(1, id).Bind(2, uuid).Bind(3, stix_id);
+    return AppendRows(q, "taxii: stix id holders", ReadHolder, out);
   }
 
   Status PutStatus(const StatusResource& s) override {
-    auto q = stmts_->Use(kPutStatus);
-    if (!q.ok()) return q.status();
-    q->Bind(1, s.id).Bind(2, s.collection).Bind(3, s.org_id).Bind(4, s.request_us).Bind(5, s.json);
-    return q->Exec("taxii: put status");
+    SANAD_USE(q, kPutStatus);
+    q.Bind(1, s.id).Bind(2, s.collection).Bind(3, s.org_id).Bind(4, s.request_us).Bind(5, s.json);
+    return q.Exec("taxii: put status");
   }
 
   StatusOr<StatusResource> GetStatus(std::string_view id) override {
-    auto q = stmts_->Use(kGetStatus);
-    if (!q.ok()) return q.status();
-    q->Bind(1, id);
-    Status st;
-    if (!q->Next(&st, "taxii: get status")) {
-      if (!st.ok()) return st;
-      return Status::NotFound("no status resource " + std::string(id));
-    }
-    StatusResource s;
-    s.id = q->Text(0);
-    s.collection = q->Text(1);
-    s.org_id = q->Int(2);
-    s.request_us = q->Int(3);
-    s.json = q->Text(4);
-    return s;
+    SANAD_USE(q, kGetStatus);
+    q.Bind(1, id);
+    return OneRow<StatusResource>(q, "taxii: get status", ReadStatus,
+                                  "no status resource " + std::string(id));
   }
 
  private:
   Status Flags(std::string_view collection, std::string_view stix_id) {
-    auto q = stmts_->Use(kFlags);
-    if (!q.ok()) return q.status();
-    q->Bind(1, collection).Bind(2, stix_id);
-    return q->Exec("taxii: version flags");
+    SANAD_USE(q, kFlags);
+    q.Bind(1, collection).Bind(2, stix_id);
+    return q.Exec("taxii: version flags");
   }
 
   sqlite3* db_;
-  internal::StmtCache* stmts_;
+  StmtCache* stmts_;
 };
 
 }  // namespace
+}  // namespace internal
 
 std::unique_ptr<TaxiiStore> NewTaxiiStore(Store* s) {
-  return std::make_unique<SqliteTaxiiStore>(s);
+  return std::make_unique<internal::SqliteTaxiiStore>(s);
 }
 
 }  // namespace sanad::store

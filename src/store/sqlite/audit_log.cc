@@ -1,0 +1,114 @@
+// The SQLite implementation of store::AuditLogStore: the rows of the
+// hash-chained audit log and its signed checkpoints.
+#include "store/sqlite/internal.h"
+
+namespace sanad::store::internal {
+namespace {
+
+// Columns of an audit entry, read by ReadEntry.
+#define SANAD_AUDIT_COLUMNS                                                               \
+  "SELECT seq, time, actor, org_uuid, action, object_type, object_uuid, owner_org_uuid, " \
+  "details, prev_hash, hash FROM audit_log"
+
+AuditEntry ReadEntry(Row& r) {
+  AuditEntry e;
+  e.seq = r.Int();
+  e.time = r.Int();
+  e.actor = r.Text();
+  e.org_uuid = r.Text();
+  e.action = r.Text();
+  e.object_type = r.Text();
+  e.object_uuid = r.Text();
+  e.owner_org_uuid = r.Text();
+  e.details = r.Text();
+  e.prev_hash = r.Blob();
+  e.hash = r.Blob();
+  return e;
+}
+
+constexpr char kLastEntry[] = SANAD_AUDIT_COLUMNS " ORDER BY seq DESC LIMIT 1";
+constexpr char kScanEntries[] = SANAD_AUDIT_COLUMNS " ORDER BY seq";
+constexpr char kScanEntriesByOwner[] =
+    SANAD_AUDIT_COLUMNS " WHERE owner_org_uuid = ?1 ORDER BY seq";
+constexpr char kAppendEntry[] =
+    "INSERT INTO audit_log(seq, time, actor, org_uuid, action, object_type, object_uuid,"
+    " owner_org_uuid, details, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
+    " ?10, ?11)";
+
+// Columns of a checkpoint, read by ReadCheckpoint.
+constexpr char kScanCheckpoints[] =
+    "SELECT seq, time, hash, public_key, signature FROM audit_checkpoints ORDER BY seq, id";
+AuditCheckpoint ReadCheckpoint(Row& r) {
+  AuditCheckpoint c;
+  c.seq = r.Int();
+  c.time = r.Int();
+  c.hash = r.Blob();
+  c.public_key = r.Blob();
+  c.signature = r.Blob();
+  return c;
+}
+constexpr char kAddCheckpoint[] =
+    "INSERT INTO audit_checkpoints(seq, time, hash, public_key, signature)"
+    " VALUES (?1, ?2, ?3, ?4, ?5)";
+
+class SqliteAuditLog final : public AuditLogStore {
+ public:
+  explicit SqliteAuditLog(Conn* c) : stmts_(&c->stmts) {}
+
+  StatusOr<AuditEntry> LastAuditEntry() override {
+    SANAD_USE(q, kLastEntry);
+    return OneRow<AuditEntry>(q, "reading the audit log", ReadEntry, "the audit log is empty");
+  }
+
+  Status AppendAuditEntry(const AuditEntry& e) override {
+    SANAD_USE(q, kAppendEntry);
+    q.Bind(1, e.seq)
+        .Bind(2, e.time)
+        .Bind(3, e.actor)
+        .Bind(4, e.org_uuid)
+        .Bind(5, e.action)
+        .Bind(6, e.object_type)
+        .Bind(7, e.object_uuid)
+        .Bind(8, e.owner_org_uuid)
+        .Bind(9, e.details)
+        .BindBlob(10, e.prev_hash)
+        .BindBlob(11, e.hash);
+    return q.Exec("appending to the audit log");
+  }
+
+  Status ScanAuditEntries(const std::function<bool(const AuditEntry&)>& fn) override {
+    SANAD_USE(q, kScanEntries);
+    return ForEachRow(q, "reading the audit log", [&](Row& r) { return fn(ReadEntry(r)); });
+  }
+
+  Status ScanAuditEntriesByOwner(std::string_view owner,
+                                 const std::function<bool(const AuditEntry&)>& fn) override {
+    SANAD_USE(q, kScanEntriesByOwner);
+    q.Bind(1, owner);
+    return ForEachRow(q, "reading the audit log", [&](Row& r) { return fn(ReadEntry(r)); });
+  }
+
+  Status AddAuditCheckpoint(const AuditCheckpoint& c) override {
+    SANAD_USE(q, kAddCheckpoint);
+    q.Bind(1, c.seq).Bind(2, c.time).BindBlob(3, c.hash).BindBlob(4, c.public_key).BindBlob(
+        5, c.signature);
+    return q.Exec("recording an audit checkpoint");
+  }
+
+  Status ScanAuditCheckpoints(const std::function<bool(const AuditCheckpoint&)>& fn) override {
+    SANAD_USE(q, kScanCheckpoints);
+    return ForEachRow(q, "reading the audit checkpoints",
+                      [&](Row& r) { return fn(ReadCheckpoint(r)); });
+  }
+
+ private:
+  StmtCache* stmts_;
+};
+
+}  // namespace
+
+std::unique_ptr<AuditLogStore> NewAuditLogStore(Conn* c) {
+  return std::make_unique<SqliteAuditLog>(c);
+}
+
+}  // namespace sanad::store::internal
