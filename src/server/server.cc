@@ -243,6 +243,14 @@ class ServerImpl : public Server {
 
   Options opts_;
   Handler handler_;
+  // Declared before ioc_, so destroyed after it: sessions whose handlers are
+  // still queued when the server is destroyed release their counts from
+  // ~Session while ioc_ is destroyed.
+  std::atomic<int> open_{0};
+  std::mutex conn_mu_;  // the admission counts below
+  std::map<std::string, int> per_address_;
+  int admitted_ = 0;       // connections not rejected
+  int authenticated_ = 0;  // of those, connections that made an authenticated request
   net::io_context ioc_;
   tcp::acceptor acceptor_;
   net::thread_pool workers_;
@@ -250,15 +258,10 @@ class ServerImpl : public Server {
   std::optional<ssl::context> ssl_ctx_;
   int port_ = 0;
   std::atomic<bool> stopping_{false};
-  std::atomic<int> open_{0};
   std::vector<std::thread> threads_;
   std::mutex mu_;  // sessions_, waited_
   std::vector<std::weak_ptr<SessionBase>> sessions_;
   bool waited_ = false;
-  std::mutex conn_mu_;  // the admission counts below
-  std::map<std::string, int> per_address_;
-  int admitted_ = 0;       // connections not rejected
-  int authenticated_ = 0;  // of those, connections that made an authenticated request
 };
 
 template <bool kTls>
