@@ -6,6 +6,22 @@
 
 #include <string>
 
+#include <gtest/gtest.h>
+
+#include "util/status.h"
+
+// ASSERT_OK / EXPECT_OK: the Status `expr` is ok, or the test fails with its text.
+#define ASSERT_OK(expr)                    \
+  do {                                     \
+    const ::sanad::Status& _s = (expr);    \
+    ASSERT_TRUE(_s.ok()) << _s.ToString(); \
+  } while (0)
+#define EXPECT_OK(expr)                    \
+  do {                                     \
+    const ::sanad::Status& _s = (expr);    \
+    EXPECT_TRUE(_s.ok()) << _s.ToString(); \
+  } while (0)
+
 namespace sanad::testing {
 
 // A fresh empty directory, removed when the object dies.

@@ -46,19 +46,25 @@ bool Do(Call& c, const std::function<Status(Coordinator&, const policy::Actor&)>
   return true;
 }
 
+// Do() for a coordinator call that returns a StatusOr: its value is moved
+// into *out. False (with the error response sent) on failure.
+template <class T, class Fn>
+bool DoAndGet(Call& c, T* out, Fn&& fn) {
+  return Do(c, [&](Coordinator& co, const policy::Actor& k) -> Status {
+    auto x = fn(co, k);
+    if (!x.ok()) return x.status();
+    *out = std::move(*x);
+    return Status::Ok();
+  });
+}
+
 // Do() for a coordinator call that returns the changed item, answered with
 // `code` and the item's JSON.
 template <class Fn>
 void DoAndSend(Call& c, int code, Fn&& fn) {
   std::decay_t<decltype(*fn(std::declval<Coordinator&>(), std::declval<const policy::Actor&>()))>
       out;
-  if (!Do(c, [&](Coordinator& co, const policy::Actor& k) -> Status {
-        auto x = fn(co, k);
-        if (!x.ok()) return x.status();
-        out = std::move(*x);
-        return Status::Ok();
-      }))
-    return;
+  if (!DoAndGet(c, &out, fn)) return;
   c.Json(code, Text(incident::ToJson(out)));
 }
 
@@ -75,52 +81,55 @@ Status GetOpt(const json::object& o, std::string_view key, std::optional<std::st
   return Status::Ok();
 }
 
-Status GetIndicators(const json::object& o, std::vector<model::Indicator>* out) {
-  if (!o.contains("indicators")) return Status::Ok();
-  const json::value& v = o.at("indicators");
-  if (!v.is_array()) return Status::Invalid("$.indicators: expected an array");
+// The optional array member `key`, each element read by `item(element,
+// &out_element)`; an element's error is Invalid and names it
+// ("$.key[i]: ...").
+template <class T, class Item>
+Status GetArray(const json::object& o, const std::string& key, std::vector<T>* out, Item item) {
+  if (!o.contains(key)) return Status::Ok();
+  const json::value& v = o.at(key);
+  if (!v.is_array()) return Status::Invalid("$." + key + ": expected an array");
   for (size_t i = 0; i < v.as_array().size(); ++i) {
-    const json::value& x = v.as_array()[i];
-    std::string path = "$.indicators[" + std::to_string(i) + "]";
-    model::Indicator ind;
-    if (x.is_string()) {
-      ind.value = std::string(x.as_string());
-    } else if (x.is_object()) {
-      Status st = GetString(x.as_object(), "value", &ind.value, true);
-      if (st.ok()) st = GetString(x.as_object(), "type", &ind.type, false);
-      if (st.ok()) st = GetString(x.as_object(), "comment", &ind.comment, false);
-      if (st.ok()) st = GetBool(x.as_object(), "to_ids", &ind.to_ids);
-      if (!st.ok()) return Status::Invalid(path + ": " + st.message());
-    } else {
-      return Status::Invalid(path + ": expected a string or an object");
-    }
-    out->push_back(std::move(ind));
+    T x;
+    Status st = item(v.as_array()[i], &x);
+    if (!st.ok())
+      return Status::Invalid("$." + key + "[" + std::to_string(i) + "]: " + st.message());
+    out->push_back(std::move(x));
   }
   return Status::Ok();
 }
 
+// "VALUE" or {"value", "type", "comment", "to_ids"}.
+Status GetIndicators(const json::object& o, std::vector<model::Indicator>* out) {
+  return GetArray(o, "indicators", out, [](const json::value& x, model::Indicator* ind) {
+    if (x.is_string()) {
+      ind->value = std::string(x.as_string());
+      return Status::Ok();
+    }
+    if (!x.is_object()) return Status::Invalid("expected a string or an object");
+    Status st = GetString(x.as_object(), "value", &ind->value, true);
+    if (st.ok()) st = GetString(x.as_object(), "type", &ind->type, false);
+    if (st.ok()) st = GetString(x.as_object(), "comment", &ind->comment, false);
+    if (st.ok()) st = GetBool(x.as_object(), "to_ids", &ind->to_ids);
+    return st;
+  });
+}
+
+// {"name", "sha256", "size"}.
 Status GetAttachments(const json::object& o, std::vector<model::Attachment>* out) {
-  if (!o.contains("attachments")) return Status::Ok();
-  const json::value& v = o.at("attachments");
-  if (!v.is_array()) return Status::Invalid("$.attachments: expected an array");
-  for (size_t i = 0; i < v.as_array().size(); ++i) {
-    const json::value& x = v.as_array()[i];
-    std::string path = "$.attachments[" + std::to_string(i) + "]";
-    if (!x.is_object()) return Status::Invalid(path + ": expected an object");
-    model::Attachment a;
-    Status st = GetString(x.as_object(), "name", &a.name, true);
-    if (st.ok()) st = GetString(x.as_object(), "sha256", &a.sha256, true);
+  return GetArray(o, "attachments", out, [](const json::value& x, model::Attachment* a) {
+    if (!x.is_object()) return Status::Invalid("expected an object");
+    Status st = GetString(x.as_object(), "name", &a->name, true);
+    if (st.ok()) st = GetString(x.as_object(), "sha256", &a->sha256, true);
     if (st.ok() && x.as_object().contains("size")) {
       const json::value& s = x.as_object().at("size");
       if (!s.is_int64())
         st = Status::Invalid("$.size: expected an integer");
       else
-        a.size = s.as_int64();
+        a->size = s.as_int64();
     }
-    if (!st.ok()) return Status::Invalid(path + ": " + st.message());
-    out->push_back(std::move(a));
-  }
-  return Status::Ok();
+    return st;
+  });
 }
 
 // ---- incidents ----
@@ -151,12 +160,8 @@ void FileReport(Call& c, const std::string& incident_uuid) {
   if (!st.ok()) return c.Fail(BodyError(st));
   r.third_party = !r.reporter_name.empty();
   incident::Coordinator::Filed f;
-  if (!Do(c, [&](Coordinator& co, const policy::Actor& k) {
-        auto x = co.FileReport(k, r);
-        if (!x.ok()) return x.status();
-        f = std::move(*x);
-        return Status::Ok();
-      }))
+  if (!DoAndGet(c, &f,
+                [&](Coordinator& co, const policy::Actor& k) { return co.FileReport(k, r); }))
     return;
   c.res->headers.emplace_back("Location", "/api/v1/incidents/" + f.incident.uuid);
   c.Json(201, Text(json::object{{"created", f.created},
@@ -198,11 +203,8 @@ void ListIncidents(Call& c) { ListIncidentsImpl(c, false); }
 
 void GetIncident(Call& c) {
   incident::IncidentView v;
-  if (!Do(c, [&](Coordinator& co, const policy::Actor& k) {
-        auto x = co.Get(k, c.Param("uuid"));
-        if (!x.ok()) return x.status();
-        v = std::move(*x);
-        return Status::Ok();
+  if (!DoAndGet(c, &v, [&](Coordinator& co, const policy::Actor& k) {
+        return co.Get(k, c.Param("uuid"));
       }))
     return;
   c.Json(200, incident::ToJsonText(v));
@@ -257,16 +259,22 @@ void AddIndicator(Call& c) {
   });
 }
 
-void AddComment(Call& c) {
+// A {"text": "..."} body added by `add` (a comment, a work-log entry) to the
+// item of the path's uuid; answered 201 with the new item.
+template <class Added>
+void AddText(Call& c, StatusOr<Added> (Coordinator::*add)(const policy::Actor&, std::string_view,
+                                                          std::string_view)) {
   auto body = BodyObject(c.req);
   if (!body.ok()) return c.Fail(body.status());
   std::string text;
   Status st = GetString(*body, "text", &text, true);
   if (!st.ok()) return c.Fail(BodyError(st));
   DoAndSend(c, 201, [&](Coordinator& co, const policy::Actor& k) {
-    return co.AddComment(k, c.Param("uuid"), text);
+    return (co.*add)(k, c.Param("uuid"), text);
   });
 }
+
+void AddComment(Call& c) { AddText(c, &Coordinator::AddComment); }
 
 void AddTask(Call& c) {
   auto body = BodyObject(c.req);
@@ -300,16 +308,7 @@ void SetTaskStatus(Call& c) {
   });
 }
 
-void LogWork(Call& c) {
-  auto body = BodyObject(c.req);
-  if (!body.ok()) return c.Fail(body.status());
-  std::string text;
-  Status st = GetString(*body, "text", &text, true);
-  if (!st.ok()) return c.Fail(BodyError(st));
-  DoAndSend(c, 201, [&](Coordinator& co, const policy::Actor& k) {
-    return co.LogWork(k, c.Param("uuid"), text);
-  });
-}
+void LogWork(Call& c) { AddText(c, &Coordinator::LogWork); }
 
 void Link(Call& c) {
   auto body = BodyObject(c.req);
@@ -359,11 +358,8 @@ void Promote(Call& c) {
     return c.Fail(
         Status::Invalid("request body: $.distribution: expected 0-4, got '" + dist + "'"));
   std::string ev;
-  if (!Do(c, [&](Coordinator& co, const policy::Actor& k) {
-        auto x = co.Promote(k, c.Param("uuid"), ids, d, group, info, tlp);
-        if (!x.ok()) return x.status();
-        ev = std::move(*x);
-        return Status::Ok();
+  if (!DoAndGet(c, &ev, [&](Coordinator& co, const policy::Actor& k) {
+        return co.Promote(k, c.Param("uuid"), ids, d, group, info, tlp);
       }))
     return;
   c.res->headers.emplace_back("Location", "/api/v1/events/" + ev);
@@ -392,12 +388,9 @@ void Export(Call& c) {
     return c.Fail(
         Status::Invalid("query parameter format: expected json or iodef, got '" + format + "'"));
   std::string doc;
-  if (!Do(c, [&](Coordinator& co, const policy::Actor& k) {
-        auto x = format == "json" ? co.ExportJson(k, c.Param("uuid"))
-                                  : co.ExportIodef(k, c.Param("uuid"));
-        if (!x.ok()) return x.status();
-        doc = std::move(*x);
-        return Status::Ok();
+  if (!DoAndGet(c, &doc, [&](Coordinator& co, const policy::Actor& k) {
+        return format == "json" ? co.ExportJson(k, c.Param("uuid"))
+                                : co.ExportIodef(k, c.Param("uuid"));
       }))
     return;
   if (format == "iodef") {
@@ -471,12 +464,8 @@ void CreateRfa(Call& c) {
   if (st.ok()) st = GetTime(*body, "needed_by", &r.needed_by);
   if (!st.ok()) return c.Fail(BodyError(st));
   model::Rfa rfa;
-  if (!Do(c, [&](Coordinator& co, const policy::Actor& k) {
-        auto x = co.CreateRfa(k, r);
-        if (!x.ok()) return x.status();
-        rfa = std::move(*x);
-        return Status::Ok();
-      }))
+  if (!DoAndGet(c, &rfa,
+                [&](Coordinator& co, const policy::Actor& k) { return co.CreateRfa(k, r); }))
     return;
   c.res->headers.emplace_back("Location", "/api/v1/rfas/" + rfa.uuid);
   c.Json(201, Text(incident::ToJson(rfa)));
@@ -543,16 +532,10 @@ void MakeOffer(Call& c) {
 void DecideOffer(Call& c, int what) {
   std::string note;
   if (!OptionalNote(c, &note)) return;
-  model::Offer o;
-  if (!Do(c, [&](Coordinator& co, const policy::Actor& k) {
-        auto x = what == 2 ? co.WithdrawOffer(k, c.Param("uuid"))
-                           : co.DecideOffer(k, c.Param("uuid"), what == 1, note);
-        if (!x.ok()) return x.status();
-        o = std::move(*x);
-        return Status::Ok();
-      }))
-    return;
-  c.Json(200, Text(incident::ToJson(o)));
+  DoAndSend(c, 200, [&](Coordinator& co, const policy::Actor& k) {
+    return what == 2 ? co.WithdrawOffer(k, c.Param("uuid"))
+                     : co.DecideOffer(k, c.Param("uuid"), what == 1, note);
+  });
 }
 
 // ---- OpenAPI ----

@@ -48,6 +48,19 @@ void Run(
   c.Json(status, body + "\n");
 }
 
+// Run() for a service call that returns an item (StatusOr), replied with
+// the item's JSON (membership::ToJson).
+template <class Fn>
+void RunAndSend(Call& c, bool write, int status, Fn&& fn) {
+  Run(c, write, status,
+      [&](membership::Service& svc, const policy::Actor& a, std::string* out) -> Status {
+        auto v = fn(svc, a);
+        if (!v.ok()) return v.status();
+        *out = boost::json::serialize(membership::ToJson(*v));
+        return Status::Ok();
+      });
+}
+
 Status Str(const json::object& o, std::string_view key, std::string* out, bool required) {
   return GetString(o, key, out, required);
 }
@@ -75,31 +88,21 @@ void PutRules(Call& c) {
 }
 
 void ListApplications(Call& c) {
-  Run(c, false, 200, [&](membership::Service& svc, const policy::Actor& a, std::string* out) {
-    auto l = svc.ListApplications(a);
-    if (!l.ok()) return l.status();
-    *out = boost::json::serialize(membership::ToJson(*l));
-    return Status::Ok();
+  RunAndSend(c, false, 200, [&](membership::Service& svc, const policy::Actor& a) {
+    return svc.ListApplications(a);
   });
 }
 
 void Apply(Call& c) {
   auto in = membership::ParseApplicationJson(c.req.body);
   if (!in.ok()) return c.Fail(in.status());
-  Run(c, true, 201, [&](membership::Service& svc, const policy::Actor& a, std::string* out) {
-    auto v = svc.Apply(a, *in);
-    if (!v.ok()) return v.status();
-    *out = boost::json::serialize(membership::ToJson(*v));
-    return Status::Ok();
-  });
+  RunAndSend(c, true, 201,
+             [&](membership::Service& svc, const policy::Actor& a) { return svc.Apply(a, *in); });
 }
 
 void GetApplication(Call& c) {
-  Run(c, false, 200, [&](membership::Service& svc, const policy::Actor& a, std::string* out) {
-    auto v = svc.GetApplication(a, c.Param("uuid"));
-    if (!v.ok()) return v.status();
-    *out = boost::json::serialize(membership::ToJson(*v));
-    return Status::Ok();
+  RunAndSend(c, false, 200, [&](membership::Service& svc, const policy::Actor& a) {
+    return svc.GetApplication(a, c.Param("uuid"));
   });
 }
 
@@ -109,11 +112,8 @@ void SponsorApplication(Call& c) {
   std::string statement;
   Status st = Str(*body, "statement", &statement, false);
   if (!st.ok()) return c.Fail(st);
-  Run(c, true, 200, [&](membership::Service& svc, const policy::Actor& a, std::string* out) {
-    auto v = svc.Sponsor(a, c.Param("uuid"), statement);
-    if (!v.ok()) return v.status();
-    *out = boost::json::serialize(membership::ToJson(*v));
-    return Status::Ok();
+  RunAndSend(c, true, 200, [&](membership::Service& svc, const policy::Actor& a) {
+    return svc.Sponsor(a, c.Param("uuid"), statement);
   });
 }
 
@@ -126,11 +126,8 @@ void DecideApplication(Call& c) {
   if (!st.ok()) return c.Fail(st);
   if (decision != "accept" && decision != "reject")
     return c.Fail(Status::Invalid("$.decision: expected accept or reject"));
-  Run(c, true, 200, [&](membership::Service& svc, const policy::Actor& a, std::string* out) {
-    auto v = svc.Decide(a, c.Param("uuid"), decision == "accept", reason);
-    if (!v.ok()) return v.status();
-    *out = boost::json::serialize(membership::ToJson(*v));
-    return Status::Ok();
+  RunAndSend(c, true, 200, [&](membership::Service& svc, const policy::Actor& a) {
+    return svc.Decide(a, c.Param("uuid"), decision == "accept", reason);
   });
 }
 
@@ -138,20 +135,14 @@ void ListVotes(Call& c) {
   std::optional<bool> open;
   Status st = QueryBool(c.req, "open", &open);
   if (!st.ok()) return c.Fail(st);
-  Run(c, false, 200, [&](membership::Service& svc, const policy::Actor& a, std::string* out) {
-    auto l = svc.ListVotes(a, open.value_or(false));
-    if (!l.ok()) return l.status();
-    *out = boost::json::serialize(membership::ToJson(*l));
-    return Status::Ok();
+  RunAndSend(c, false, 200, [&](membership::Service& svc, const policy::Actor& a) {
+    return svc.ListVotes(a, open.value_or(false));
   });
 }
 
 void GetVote(Call& c) {
-  Run(c, false, 200, [&](membership::Service& svc, const policy::Actor& a, std::string* out) {
-    auto v = svc.GetVote(a, c.Param("uuid"));
-    if (!v.ok()) return v.status();
-    *out = boost::json::serialize(membership::ToJson(*v));
-    return Status::Ok();
+  RunAndSend(c, false, 200, [&](membership::Service& svc, const policy::Actor& a) {
+    return svc.GetVote(a, c.Param("uuid"));
   });
 }
 
@@ -175,7 +166,7 @@ void CastBallot(Call& c) {
 
 void CloseVote(Call& c) {
   Run(c, false, 200, [&](membership::Service& svc, const policy::Actor& a, std::string* out) {
-    auto v = svc.section()->GetVote(c.Param("uuid"));
+    auto v = svc.store()->membership_votes().GetVote(c.Param("uuid"));
     if (!v.ok()) return v.status();
     StatusOr<membership::VoteView> vv =
         v->status == "open" ? svc.Close(a, c.Param("uuid")) : svc.GetVote(a, c.Param("uuid"));
@@ -205,11 +196,8 @@ void OpenMotion(Call& c) {
     m = membership::Motion::kReinstatement;
   else
     return c.Fail(Status::Invalid("$.kind: expected suspension, revocation or reinstatement"));
-  Run(c, true, 201, [&](membership::Service& svc, const policy::Actor& a, std::string* out) {
-    auto v = svc.OpenMotion(a, m, org, reason, opens, closes);
-    if (!v.ok()) return v.status();
-    *out = boost::json::serialize(membership::ToJson(*v));
-    return Status::Ok();
+  RunAndSend(c, true, 201, [&](membership::Service& svc, const policy::Actor& a) {
+    return svc.OpenMotion(a, m, org, reason, opens, closes);
   });
 }
 
@@ -232,7 +220,7 @@ void HandOverChair(Call& c) {
 void GetBoard(Call& c) {
   Run(c, false, 200, [&](membership::Service& svc, const policy::Actor&, std::string* out) {
     std::vector<model::BoardTerm> terms;
-    SANAD_RETURN_IF_ERROR(svc.section()->ListBoardTerms(&terms));
+    SANAD_RETURN_IF_ERROR(svc.store()->membership_votes().ListBoardTerms(&terms));
     *out = "{\"terms\": [";
     for (size_t i = 0; i < terms.size(); ++i)
       *out += (i ? ", " : "") + boost::json::serialize(membership::ToJson(terms[i]));
@@ -258,18 +246,14 @@ void ElectBoard(Call& c) {
 }
 
 void GetRegister(Call& c) {
-  Run(c, false, 200, [&](membership::Service& svc, const policy::Actor& a, std::string* out) {
-    auto r = svc.GetRegister(a);
-    if (!r.ok()) return r.status();
-    *out = boost::json::serialize(membership::ToJson(*r));
-    return Status::Ok();
-  });
+  RunAndSend(c, false, 200,
+             [&](membership::Service& svc, const policy::Actor& a) { return svc.GetRegister(a); });
 }
 
 void ListAudiences(Call& c) {
   Run(c, false, 200, [&](membership::Service& svc, const policy::Actor&, std::string* out) {
     std::vector<std::pair<std::string, int64_t>> auds;
-    SANAD_RETURN_IF_ERROR(svc.section()->ListAudienceGroups(&auds));
+    SANAD_RETURN_IF_ERROR(svc.store()->membership_rules().ListAudienceGroups(&auds));
     json::array arr;
     for (const auto& [key, id] : auds) {
       auto g = c.store->community().GetSharingGroup(id);

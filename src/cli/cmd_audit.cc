@@ -13,6 +13,8 @@
 #include "audit/node_key.h"
 #include "cli/cli.h"
 #include "cli/context.h"
+#include "cli/options.h"
+#include "cli/output.h"
 #include "cli/register.h"
 #include "util/util.h"
 
@@ -44,18 +46,18 @@ int PrintEntries(const Context& ctx, store::Store* s, const std::string& owner, 
   };
   Status st = owner.empty() ? s->audit_log().ScanAuditEntries(keep) : s->audit_log().ScanAuditEntriesByOwner(owner, keep);
   if (!st.ok()) return Fail(st);
-  if (ctx.json) {
-    json::array arr;
-    for (const auto& e : entries) arr.push_back(EntryJson(e));
-    std::cout << json::serialize(arr) << "\n";
-    return kExitOk;
-  }
-  std::vector<std::vector<std::string>> rows;
-  for (const auto& e : entries)
-    rows.push_back({std::to_string(e.seq), util::FormatIso8601(e.time), e.actor,
-                    e.org_uuid.substr(0, 8), e.action, e.object_type, e.object_uuid, e.details});
-  PrintTable({"SEQ", "TIME", "ACTOR", "ORG", "ACTION", "TYPE", "OBJECT", "DETAILS"}, rows);
-  return kExitOk;
+  return PrintItems(ctx, entries, EntryJson,
+                    {"SEQ", "TIME", "ACTOR", "ORG", "ACTION", "TYPE", "OBJECT", "DETAILS"},
+                    [](const model::AuditEntry& e) -> std::vector<std::string> {
+                      return {std::to_string(e.seq),
+                              util::FormatIso8601(e.time),
+                              e.actor,
+                              e.org_uuid.substr(0, 8),
+                              e.action,
+                              e.object_type,
+                              e.object_uuid,
+                              e.details};
+                    });
 }
 
 json::object CheckpointJson(const model::AuditCheckpoint& c) {
@@ -211,62 +213,59 @@ int VerifyAndCheckpoint(const Context& ctx, const std::vector<std::string>& kept
   return r->ok ? kExitOk : kExitFailure;
 }
 
+// PrintEntries of the store: all entries, or with `as` (--as) those about
+// the items that organisation created.
+int ListEntries(const Context& ctx, const std::string* as, int64_t limit) {
+  auto s = OpenStore(ctx);
+  if (!s.ok()) return Fail(s.status());
+  std::string org_uuid;
+  if (as) {
+    auto org = ResolveActingOrg(s->get(), *as);
+    if (!org.ok()) return Fail(org.status());
+    org_uuid = org->uuid;
+  }
+  return PrintEntries(ctx, s->get(), org_uuid, limit);
+}
+
 }  // namespace
 
 void RegisterAuditCommands(CLI::App* app, Context* ctx, int* rc) {
-  auto* audit = app->add_subcommand("audit", "The tamper-evident audit log");
-  audit->require_subcommand(1);
+  auto* audit = AddGroup(app, "audit", "The tamper-evident audit log");
   {
     static std::vector<std::string> kept;
-    auto* c = audit->add_subcommand(
-        "verify",
+    auto* c = AddCommand(
+        audit, "verify",
         "Recompute the hash chain and check it against the signed checkpoints and audit.head; "
-        "exit 1 when it was tampered with. Then sign a checkpoint of the head");
+        "exit 1 when it was tampered with. Then sign a checkpoint of the head",
+        rc, [ctx] { return VerifyAndCheckpoint(*ctx, kept, false); });
     c->add_option("--checkpoint", kept,
                   "A checkpoint kept from `sanad audit checkpoint --json` (one object or an "
                   "array); the log must still match it")
         ->check(CLI::ExistingFile);
-    c->add_flag("--json", ctx->json, "Machine-readable JSON output");
-    c->callback([ctx, rc] { *rc = VerifyAndCheckpoint(*ctx, kept, false); });
+    AddJsonFlag(c, &ctx->json);
   }
   {
-    auto* c = audit->add_subcommand(
-        "checkpoint",
+    auto* c = AddCommand(
+        audit, "checkpoint",
         "Verify the log, sign a checkpoint of its head with the node key (<data>/node.key, "
-        "created on first use) and print it for other members to keep");
-    c->add_flag("--json", ctx->json, "Print the signed checkpoint as JSON");
-    c->callback([ctx, rc] { *rc = VerifyAndCheckpoint(*ctx, {}, true); });
+        "created on first use) and print it for other members to keep",
+        rc, [ctx] { return VerifyAndCheckpoint(*ctx, {}, true); });
+    AddJsonFlag(c, &ctx->json, "Print the signed checkpoint as JSON");
   }
   {
     static int64_t limit = 50;
-    auto* c = audit->add_subcommand("list", "The last entries");
+    auto* c = AddCommand(audit, "list", "The last entries", rc,
+                         [ctx] { return ListEntries(*ctx, nullptr, limit); });
     c->add_option("--limit", limit, "At most this many (0 = all)")->capture_default_str();
-    c->callback([ctx, rc] {
-      auto s = OpenStore(*ctx);
-      *rc = s.ok() ? PrintEntries(*ctx, s->get(), "", limit) : Fail(s.status());
-    });
   }
   {
     static std::string as;
     static int64_t limit = 0;
-    auto* c = audit->add_subcommand(
-        "access", "Who touched the items an organisation created (access transparency)");
-    c->add_option("--as", as, "The originating organisation; it sees only its own items")
-        ->required();
+    auto* c = AddCommand(audit, "access",
+                         "Who touched the items an organisation created (access transparency)", rc,
+                         [ctx] { return ListEntries(*ctx, &as, limit); });
+    AddAs(c, &as, "The originating organisation; it sees only its own items");
     c->add_option("--limit", limit, "At most this many (0 = all)");
-    c->callback([ctx, rc] {
-      auto s = OpenStore(*ctx);
-      if (!s.ok()) {
-        *rc = Fail(s.status());
-        return;
-      }
-      auto org = ResolveActingOrg(s->get(), as);
-      if (!org.ok()) {
-        *rc = Fail(org.status());
-        return;
-      }
-      *rc = PrintEntries(*ctx, s->get(), org->uuid, limit);
-    });
   }
 }
 

@@ -8,6 +8,7 @@
 #include "auth/auth.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "cli/output.h"
 #include "community/community.h"
 #include "community/json.h"
 #include "util/util.h"
@@ -107,18 +108,18 @@ int CmdOrgList(const Context& ctx) {
   std::vector<model::Org> orgs;
   Status st = (*s)->community().ListOrgs(&orgs);
   if (!st.ok()) return Fail(st);
-  if (ctx.json) {
-    json::array arr;
-    for (const auto& o : orgs) arr.push_back(community::ToJson(o));
-    PrintJson(arr);
-    return kExitOk;
-  }
-  std::vector<std::vector<std::string>> rows;
-  for (const auto& o : orgs)
-    rows.push_back({o.name, o.country, model::Name(o.kind), model::Name(o.category),
-                    model::Name(o.status), o.is_chair ? "chair" : "", o.uuid});
-  PrintTable({"NAME", "CC", "KIND", "CATEGORY", "STATUS", "ROLE", "UUID"}, rows);
-  return kExitOk;
+  return PrintItems(
+      ctx, orgs, [](const model::Org& o) { return community::ToJson(o); },
+      {"NAME", "CC", "KIND", "CATEGORY", "STATUS", "ROLE", "UUID"},
+      [](const model::Org& o) -> std::vector<std::string> {
+        return {o.name,
+                o.country,
+                model::Name(o.kind),
+                model::Name(o.category),
+                model::Name(o.status),
+                o.is_chair ? "chair" : "",
+                o.uuid};
+      });
 }
 
 int CmdOrgShow(const Context& ctx, const std::string& name) {
@@ -242,17 +243,12 @@ int CmdUserList(const Context& ctx, const std::string& org) {
   std::vector<model::User> users;
   Status st = (*s)->community().ListUsers(org_id, &users);
   if (!st.ok()) return Fail(st);
-  if (ctx.json) {
-    json::array arr;
-    for (const auto& u : users) arr.push_back(community::ToJson(u, community::Shape::kCli));
-    PrintJson(arr);
-    return kExitOk;
-  }
-  std::vector<std::vector<std::string>> rows;
-  for (const auto& u : users)
-    rows.push_back({u.email, u.org_name, model::Name(u.role), u.disabled ? "disabled" : ""});
-  PrintTable({"EMAIL", "ORG", "ROLE", "STATE"}, rows);
-  return kExitOk;
+  return PrintItems(
+      ctx, users, [](const model::User& u) { return community::ToJson(u, community::Shape::kCli); },
+      {"EMAIL", "ORG", "ROLE", "STATE"},
+      [](const model::User& u) -> std::vector<std::string> {
+        return {u.email, u.org_name, model::Name(u.role), u.disabled ? "disabled" : ""};
+      });
 }
 
 int CmdSharingGroupAdd(const Context& ctx, const SharingGroupAddArgs& a) {
@@ -315,20 +311,15 @@ int CmdSharingGroupList(const Context& ctx) {
   std::vector<model::SharingGroup> groups;
   Status st = (*s)->community().ListSharingGroups(&groups);
   if (!st.ok()) return Fail(st);
-  if (ctx.json) {
-    json::array arr;
-    for (const auto& g : groups) arr.push_back(community::ToJson(g, community::Shape::kCli));
-    PrintJson(arr);
-    return kExitOk;
-  }
-  std::vector<std::vector<std::string>> rows;
-  for (const auto& g : groups) {
-    std::string members;
-    for (const auto& m : g.members) members += (members.empty() ? "" : ", ") + m.name;
-    rows.push_back({g.name, g.owner.name, std::to_string(g.members.size()), members, g.uuid});
-  }
-  PrintTable({"NAME", "OWNER", "ORGS", "MEMBERS", "UUID"}, rows);
-  return kExitOk;
+  return PrintItems(
+      ctx, groups,
+      [](const model::SharingGroup& g) { return community::ToJson(g, community::Shape::kCli); },
+      {"NAME", "OWNER", "ORGS", "MEMBERS", "UUID"},
+      [](const model::SharingGroup& g) -> std::vector<std::string> {
+        std::string members;
+        for (const auto& m : g.members) members += (members.empty() ? "" : ", ") + m.name;
+        return {g.name, g.owner.name, std::to_string(g.members.size()), members, g.uuid};
+      });
 }
 
 }  // namespace sanad::cli

@@ -10,6 +10,8 @@
 
 #include "cli/cli.h"
 #include "cli/context.h"
+#include "cli/options.h"
+#include "cli/output.h"
 #include "cli/register.h"
 #include "intel/correlation.h"
 #include "intel/json.h"
@@ -251,16 +253,12 @@ int CmdExclusionList(const Context& ctx) {
   std::vector<store::CorrelationExclusion> ex;
   Status st = (*s)->intel().ListCorrelationExclusions(&ex);
   if (!st.ok()) return Fail(st);
-  if (ctx.json) {
-    json::array arr;
-    for (const auto& e : ex) arr.push_back(intel::ToJson(e));
-    std::cout << json::serialize(arr) << "\n";
-    return kExitOk;
-  }
-  std::vector<std::vector<std::string>> rows;
-  for (const auto& e : ex) rows.push_back({e.value, util::FormatIso8601(e.created), e.comment});
-  PrintTable({"VALUE", "CREATED", "COMMENT"}, rows);
-  return kExitOk;
+  return PrintItems(
+      ctx, ex, [](const store::CorrelationExclusion& e) { return intel::ToJson(e); },
+      {"VALUE", "CREATED", "COMMENT"},
+      [](const store::CorrelationExclusion& e) -> std::vector<std::string> {
+        return {e.value, util::FormatIso8601(e.created), e.comment};
+      });
 }
 
 int CmdSetThreshold(const Context& ctx, int64_t n) {
@@ -402,14 +400,6 @@ int CmdSearch(const Context& ctx, const SearchArgs& a, bool force) {
   return kExitOk;
 }
 
-void TriState(CLI::App* app, const std::string& name, std::optional<bool>* target,
-              const std::string& help) {
-  app->add_flag_callback(
-      "--" + name, [target] { *target = true; }, help);
-  app->add_flag_callback(
-      "--no-" + name, [target] { *target = false; }, "Negation of --" + name);
-}
-
 }  // namespace
 
 void RegisterCorrelateCommands(CLI::App* app, Context* ctx, int* rc) {
@@ -427,54 +417,54 @@ void RegisterCorrelateCommands(CLI::App* app, Context* ctx, int* rc) {
                         "set-threshold)");
   });
   {
-    auto* c = cor->add_subcommand("stats", "Statistics of the correlation index");
-    c->add_flag("--json", ctx->json, "Machine-readable JSON output");
-    c->callback([ctx, rc] { *rc = CmdStats(*ctx, rebuild); });
+    auto* c = AddCommand(cor, "stats", "Statistics of the correlation index", rc,
+                         [ctx] { return CmdStats(*ctx, rebuild); });
+    AddJsonFlag(c, &ctx->json);
   }
   {
     static std::string uuid, as;
-    auto* c = cor->add_subcommand("show", "The correlations of one attribute an org may see");
+    auto* c = AddCommand(cor, "show", "The correlations of one attribute an org may see", rc,
+                         [ctx] { return CmdShow(*ctx, uuid, as, rebuild); });
     c->add_option("attribute", uuid, "Attribute uuid")->required();
-    c->add_option("--as", as, "Viewing organisation")->required();
-    c->add_flag("--json", ctx->json, "Machine-readable JSON output");
-    c->callback([ctx, rc] { *rc = CmdShow(*ctx, uuid, as, rebuild); });
+    AddAs(c, &as, "Viewing organisation");
+    AddJsonFlag(c, &ctx->json);
   }
   {
-    auto* ex = cor->add_subcommand("exclusions", "Values that never correlate ('%' = wildcard)");
-    ex->require_subcommand(1);
+    auto* ex = AddGroup(cor, "exclusions", "Values that never correlate ('%' = wildcard)");
     static std::string value, comment, rvalue;
-    auto* add = ex->add_subcommand("add", "Exclude a value or pattern from correlation");
+    auto* add = AddCommand(ex, "add", "Exclude a value or pattern from correlation", rc,
+                           [ctx] { return CmdExclusionAdd(*ctx, value, comment); });
     add->add_option("value", value, "Exact value, or a pattern with % wildcards")->required();
     add->add_option("--comment", comment, "Why");
-    add->callback([ctx, rc] { *rc = CmdExclusionAdd(*ctx, value, comment); });
-    auto* rm = ex->add_subcommand("remove", "Remove an exclusion");
+    auto* rm = AddCommand(ex, "remove", "Remove an exclusion", rc,
+                          [ctx] { return CmdExclusionRemove(*ctx, rvalue); });
     rm->add_option("value", rvalue, "The value or pattern as listed")->required();
-    rm->callback([ctx, rc] { *rc = CmdExclusionRemove(*ctx, rvalue); });
-    auto* ls = ex->add_subcommand("list", "List exclusions");
-    ls->add_flag("--json", ctx->json, "Machine-readable JSON output");
-    ls->callback([ctx, rc] { *rc = CmdExclusionList(*ctx); });
+    auto* ls =
+        AddCommand(ex, "list", "List exclusions", rc, [ctx] { return CmdExclusionList(*ctx); });
+    AddJsonFlag(ls, &ctx->json);
   }
   {
     static int64_t n = 0;
-    auto* c = cor->add_subcommand("set-threshold",
-                                  "Values in more than N events are over-correlating (default 20)");
+    auto* c = AddCommand(cor, "set-threshold",
+                         "Values in more than N events are over-correlating (default 20)", rc,
+                         [ctx] { return CmdSetThreshold(*ctx, n); });
     c->add_option("events", n, "N")->required();
-    c->callback([ctx, rc] { *rc = CmdSetThreshold(*ctx, n); });
   }
   {
     static std::string file, as;
-    auto* c = cor->add_subcommand("bench-lookup", "Benchmark: time index lookups of values");
+    auto* c = AddCommand(cor, "bench-lookup", "Benchmark: time index lookups of values", rc,
+                         [ctx] { return CmdBenchLookup(*ctx, file, as); });
     c->group("");  // hidden
     c->add_option("file", file, "Values, one per line")->required();
-    c->add_option("--as", as, "Viewing organisation")->required();
-    c->callback([ctx, rc] { *rc = CmdBenchLookup(*ctx, file, as); });
+    AddAs(c, &as, "Viewing organisation");
   }
 
   static SearchArgs a;
-  auto* s = app->add_subcommand(
-      "search", "Find attributes by value, CIDR and domain, with their correlations");
+  auto* s = AddCommand(app, "search",
+                       "Find attributes by value, CIDR and domain, with their correlations", rc,
+                       [ctx] { return CmdSearch(*ctx, a, false); });
   s->add_option("values", a.values, "Values (IP, CIDR, domain, URL, hash, ...)")->required();
-  s->add_option("--as", a.as, "Searching organisation")->required();
+  AddAs(s, &a.as, "Searching organisation");
   s->add_option("--value-type", a.value_type, "MISP type of the values (default: guessed)");
   s->add_option("--type", a.types, "Only attributes of this type (repeatable)");
   s->add_option("--category", a.categories, "Only this category (repeatable)");
@@ -489,8 +479,7 @@ void RegisterCorrelateCommands(CLI::App* app, Context* ctx, int* rc) {
   s->add_option("--limit", a.limit, "At most this many attributes (0 = all)")
       ->capture_default_str();
   s->add_flag("--no-correlations", a.no_correlations, "Do not list correlations");
-  s->add_flag("--json", ctx->json, "Machine-readable JSON output");
-  s->callback([ctx, rc] { *rc = CmdSearch(*ctx, a, false); });
+  AddJsonFlag(s, &ctx->json);
 }
 
 }  // namespace sanad::cli

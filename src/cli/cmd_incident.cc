@@ -11,6 +11,7 @@
 
 #include "cli/cli.h"
 #include "cli/context.h"
+#include "cli/options.h"
 #include "cli/register.h"
 #include "incident/incident.h"
 #include "incident/json.h"
@@ -30,25 +31,38 @@ using policy::Actor;
 // what it wrote to `out` after the commit.
 int Run(const Context& ctx, const std::string& as,
         const std::function<Status(Coordinator&, const Actor&, store::Store*, std::string*)>& fn) {
-  auto s = OpenStore(ctx);
-  if (!s.ok()) return Fail(s.status());
-  store::Transaction tx(s->get());
-  if (!tx.status().ok()) return Fail(tx.status());
-  auto org = ResolveActingOrg(s->get(), as);
-  if (!org.ok()) return Fail(org.status());
-  auto co = Coordinator::Create(s->get());
-  if (!co.ok()) return Fail(co.status());
-  Actor caller = CliActor(&*org);
   std::string out;
-  Status st = fn(**co, caller, s->get(), &out);
-  if (!st.ok()) return Fail(st);
-  st = tx.Commit();
-  if (!st.ok()) return Fail(st);
-  if (!ctx.quiet || ctx.json) std::cout << out;
-  return kExitOk;
+  int rc = InTransactionAs(ctx, as, [&](store::Store* s, const model::Org& org) -> Status {
+    auto co = Coordinator::Create(s);
+    if (!co.ok()) return co.status();
+    return fn(**co, CliActor(&org), s, &out);
+  });
+  if (rc == kExitOk && (!ctx.quiet || ctx.json)) std::cout << out;
+  return rc;
 }
 
 std::string J(const json::value& v) { return json::serialize(v) + "\n"; }
+
+// The JSON array of `items` (incident::ToJson), a line.
+template <class T>
+std::string JArray(const std::vector<T>& items) {
+  json::array arr;
+  for (const auto& x : items) arr.push_back(incident::ToJson(x));
+  return J(arr);
+}
+
+// Run() for a coordinator call that returns an item: prints its JSON with
+// --json, else text(item).
+template <class CallFn, class TextFn>
+int RunItem(const Context& ctx, const std::string& as, CallFn call, TextFn text) {
+  return Run(ctx, as,
+             [&](Coordinator& co, const Actor& c, store::Store*, std::string* out) -> Status {
+               auto x = call(co, c);
+               if (!x.ok()) return x.status();
+               *out = ctx.json ? J(incident::ToJson(*x)) : std::string(text(*x));
+               return Status::Ok();
+             });
+}
 
 std::string Time(model::Timestamp t) { return t ? util::FormatIso8601(t) : "-"; }
 
@@ -259,9 +273,7 @@ int CmdList(const Context& ctx, const SimpleArgs& a, bool overdue) {
     Status st = overdue ? co.Overdue(c, &list) : co.List(c, f, &list);
     if (!st.ok()) return st;
     if (ctx.json) {
-      json::array arr;
-      for (const auto& s : list) arr.push_back(incident::ToJson(s));
-      *out = J(arr);
+      *out = JArray(list);
     } else if (list.empty()) {
       *out = overdue ? "nothing overdue\n" : "no incidents\n";
     } else {
@@ -306,12 +318,9 @@ int CmdExport(const Context& ctx, const SimpleArgs& a) {
 int CmdUpdate(const Context& ctx, const UpdateArgs& a) {
   incident::IncidentChanges ch{a.title, a.description, a.cls,         a.type,   a.severity,
                                a.tlp,   a.pap,         a.coordinator, a.country};
-  return Run(ctx, a.as, [&](Coordinator& co, const Actor& c, store::Store*, std::string* out) {
-    auto inc = co.Update(c, a.uuid, ch);
-    if (!inc.ok()) return inc.status();
-    *out = ctx.json ? J(incident::ToJson(*inc)) : "updated incident " + inc->uuid + "\n";
-    return Status::Ok();
-  });
+  return RunItem(
+      ctx, a.as, [&](Coordinator& co, const Actor& c) { return co.Update(c, a.uuid, ch); },
+      [&](const auto& inc) { return "updated incident " + inc.uuid + "\n"; });
 }
 
 int CmdStatus(const Context& ctx, const StatusArgs& a) {
@@ -321,13 +330,14 @@ int CmdStatus(const Context& ctx, const StatusArgs& a) {
         "STATUS: expected new, triage, in-progress, contained, resolved, closed, "
         "rejected or duplicate, got '" +
         a.status + "'");
-  return Run(ctx, a.as, [&](Coordinator& co, const Actor& c, store::Store*, std::string* out) {
-    auto inc = co.SetStatus(c, a.uuid, to, a.note, a.duplicate_of);
-    if (!inc.ok()) return inc.status();
-    *out = ctx.json ? J(incident::ToJson(*inc))
-                    : "incident " + inc->uuid + " is " + model::Name(inc->status) + "\n";
-    return Status::Ok();
-  });
+  return RunItem(
+      ctx, a.as,
+      [&](Coordinator& co, const Actor& c) {
+        return co.SetStatus(c, a.uuid, to, a.note, a.duplicate_of);
+      },
+      [&](const auto& inc) {
+        return "incident " + inc.uuid + " is " + model::Name(inc.status) + "\n";
+      });
 }
 
 int CmdIndicator(const Context& ctx, const SimpleArgs& a) {
@@ -335,36 +345,29 @@ int CmdIndicator(const Context& ctx, const SimpleArgs& a) {
   ind.type = a.type;
   ind.value = a.text;
   ind.comment = a.comment;
-  return Run(ctx, a.as, [&](Coordinator& co, const Actor& c, store::Store*, std::string* out) {
-    auto r = co.AddIndicator(c, a.uuid, ind);
-    if (!r.ok()) return r.status();
-    *out = ctx.json ? J(incident::ToJson(*r))
-                    : "indicator " + std::to_string(r->id) + " " + r->type + " " + r->value + "\n";
-    return Status::Ok();
-  });
+  return RunItem(
+      ctx, a.as, [&](Coordinator& co, const Actor& c) { return co.AddIndicator(c, a.uuid, ind); },
+      [&](const auto& r) {
+        return "indicator " + std::to_string(r.id) + " " + r.type + " " + r.value + "\n";
+      });
 }
 
 int CmdComment(const Context& ctx, const SimpleArgs& a) {
-  return Run(ctx, a.as, [&](Coordinator& co, const Actor& c, store::Store*, std::string* out) {
-    auto r = co.AddComment(c, a.uuid, a.text);
-    if (!r.ok()) return r.status();
-    *out = ctx.json ? J(incident::ToJson(*r)) : "comment " + r->uuid + "\n";
-    return Status::Ok();
-  });
+  return RunItem(
+      ctx, a.as, [&](Coordinator& co, const Actor& c) { return co.AddComment(c, a.uuid, a.text); },
+      [&](const auto& r) { return "comment " + r.uuid + "\n"; });
 }
 
 int CmdTaskAdd(const Context& ctx, const TaskArgs& a) {
   incident::NewTask t{a.uuid, a.title, a.description, a.org, a.user, 0};
   if (!a.due.empty() && !ParseWhen(a.due, &t.due))
     return Usage("--due: cannot read time '" + a.due + "' (use +2d, a date or ISO-8601)");
-  return Run(ctx, a.as, [&](Coordinator& co, const Actor& c, store::Store*, std::string* out) {
-    auto r = co.AddTask(c, t);
-    if (!r.ok()) return r.status();
-    *out = ctx.json ? J(incident::ToJson(*r))
-                    : "task " + r->uuid + " for " + r->assignee_org.name + ", due " + Time(r->due) +
-                          ": " + r->title + "\n";
-    return Status::Ok();
-  });
+  return RunItem(
+      ctx, a.as, [&](Coordinator& co, const Actor& c) { return co.AddTask(c, t); },
+      [&](const auto& r) {
+        return "task " + r.uuid + " for " + r.assignee_org.name + ", due " + Time(r.due) + ": " +
+               r.title + "\n";
+      });
 }
 
 int CmdTaskStatus(const Context& ctx, const TaskArgs& a) {
@@ -372,22 +375,16 @@ int CmdTaskStatus(const Context& ctx, const TaskArgs& a) {
   if (!model::Parse(a.status, &to))
     return Usage("STATUS: expected waiting, in-progress, done or cancelled, got '" + a.status +
                  "'");
-  return Run(ctx, a.as, [&](Coordinator& co, const Actor& c, store::Store*, std::string* out) {
-    auto r = co.SetTaskStatus(c, a.uuid, to, a.note);
-    if (!r.ok()) return r.status();
-    *out = ctx.json ? J(incident::ToJson(*r))
-                    : "task " + r->uuid + " is " + model::Name(r->status) + "\n";
-    return Status::Ok();
-  });
+  return RunItem(
+      ctx, a.as,
+      [&](Coordinator& co, const Actor& c) { return co.SetTaskStatus(c, a.uuid, to, a.note); },
+      [&](const auto& r) { return "task " + r.uuid + " is " + model::Name(r.status) + "\n"; });
 }
 
 int CmdTaskLog(const Context& ctx, const TaskArgs& a) {
-  return Run(ctx, a.as, [&](Coordinator& co, const Actor& c, store::Store*, std::string* out) {
-    auto r = co.LogWork(c, a.uuid, a.text);
-    if (!r.ok()) return r.status();
-    *out = ctx.json ? J(incident::ToJson(*r)) : "logged work on task " + a.uuid + "\n";
-    return Status::Ok();
-  });
+  return RunItem(
+      ctx, a.as, [&](Coordinator& co, const Actor& c) { return co.LogWork(c, a.uuid, a.text); },
+      [&](const auto& r) { return "logged work on task " + a.uuid + "\n"; });
 }
 
 int CmdLink(const Context& ctx, const LinkArgs& a) {
@@ -425,9 +422,7 @@ int CmdSeen(const Context& ctx, const SimpleArgs& a) {
     Status st = co.SeenElsewhere(c, a.uuid, **index, *settings, &seen);
     if (!st.ok()) return st;
     if (ctx.json) {
-      json::array arr;
-      for (const auto& x : seen) arr.push_back(incident::ToJson(x));
-      *out = J(arr);
+      *out = JArray(seen);
       return Status::Ok();
     }
     if (seen.empty()) {
@@ -490,9 +485,7 @@ int CmdResponsiveness(const Context& ctx, const SimpleArgs& a) {
     std::vector<incident::Responsiveness> rs;
     SANAD_RETURN_IF_ERROR(co.MemberResponsiveness(c, &rs));
     if (ctx.json) {
-      json::array arr;
-      for (const auto& r : rs) arr.push_back(incident::ToJson(r));
-      *out = J(arr);
+      *out = JArray(rs);
       return Status::Ok();
     }
     auto d = [](int64_t v) { return v < 0 ? std::string("-") : incident::FormatDuration(v); };
@@ -534,14 +527,12 @@ int CmdRfaCreate(const Context& ctx, const RfaArgs& a) {
     return Usage("--needed-by: cannot read time '" + a.needed_by + "'");
   if (!a.orgs.empty() && a.audience == "all-members") r.audience = "orgs";
   if (!a.sharing_group.empty() && a.audience == "all-members") r.audience = "sharing-group";
-  return Run(ctx, a.as, [&](Coordinator& co, const Actor& c, store::Store*, std::string* out) {
-    auto rfa = co.CreateRfa(c, r);
-    if (!rfa.ok()) return rfa.status();
-    *out = ctx.json ? J(incident::ToJson(*rfa))
-                    : "request " + rfa->uuid + " (" + model::Name(rfa->kind) + ") sent to " +
-                          model::Name(rfa->audience) + "\n";
-    return Status::Ok();
-  });
+  return RunItem(
+      ctx, a.as, [&](Coordinator& co, const Actor& c) { return co.CreateRfa(c, r); },
+      [&](const auto& rfa) {
+        return "request " + rfa.uuid + " (" + model::Name(rfa.kind) + ") sent to " +
+               model::Name(rfa.audience) + "\n";
+      });
 }
 
 int CmdRfaList(const Context& ctx, const SimpleArgs& a) {
@@ -549,9 +540,7 @@ int CmdRfaList(const Context& ctx, const SimpleArgs& a) {
     std::vector<incident::RfaView> list;
     SANAD_RETURN_IF_ERROR(co.ListRfas(c, a.open, &list));
     if (ctx.json) {
-      json::array arr;
-      for (const auto& r : list) arr.push_back(incident::ToJson(r));
-      *out = J(arr);
+      *out = JArray(list);
       return Status::Ok();
     }
     if (list.empty()) *out = "no requests for assistance\n";
@@ -561,57 +550,51 @@ int CmdRfaList(const Context& ctx, const SimpleArgs& a) {
 }
 
 int CmdRfaShow(const Context& ctx, const SimpleArgs& a) {
-  return Run(ctx, a.as, [&](Coordinator& co, const Actor& c, store::Store*, std::string* out) {
-    auto r = co.GetRfa(c, a.uuid);
-    if (!r.ok()) return r.status();
-    *out = ctx.json ? J(incident::ToJson(*r)) : RfaLine(*r);
-    return Status::Ok();
-  });
+  return RunItem(
+      ctx, a.as, [&](Coordinator& co, const Actor& c) { return co.GetRfa(c, a.uuid); },
+      [&](const auto& r) { return RfaLine(r); });
 }
 
 int CmdRfaWithdraw(const Context& ctx, const OfferArgs& a) {
-  return Run(ctx, a.as, [&](Coordinator& co, const Actor& c, store::Store*, std::string* out) {
-    auto r = co.WithdrawRfa(c, a.uuid, a.note);
-    if (!r.ok()) return r.status();
-    *out = ctx.json ? J(incident::ToJson(*r)) : "request " + r->uuid + " withdrawn\n";
-    return Status::Ok();
-  });
+  return RunItem(
+      ctx, a.as, [&](Coordinator& co, const Actor& c) { return co.WithdrawRfa(c, a.uuid, a.note); },
+      [&](const auto& r) { return "request " + r.uuid + " withdrawn\n"; });
 }
 
 int CmdRfaOffer(const Context& ctx, const OfferArgs& a) {
   int64_t by = 0;
   if (!a.by.empty() && !ParseWhen(a.by, &by))
     return Usage("--by: cannot read time '" + a.by + "' (use +1d, a date or ISO-8601)");
-  return Run(ctx, a.as, [&](Coordinator& co, const Actor& c, store::Store*, std::string* out) {
-    auto o = co.Offer(c, a.uuid, a.description, by);
-    if (!o.ok()) return o.status();
-    *out = ctx.json ? J(incident::ToJson(*o))
-                    : "offer " + o->uuid + " sent" + (by ? " (by " + Time(by) + ")" : "") + "\n";
-    return Status::Ok();
-  });
+  return RunItem(
+      ctx, a.as,
+      [&](Coordinator& co, const Actor& c) { return co.Offer(c, a.uuid, a.description, by); },
+      [&](const auto& o) {
+        return "offer " + o.uuid + " sent" + (by ? " (by " + Time(by) + ")" : "") + "\n";
+      });
 }
 
 int CmdOfferDecide(const Context& ctx, const OfferArgs& a, int what) {
-  return Run(ctx, a.as, [&](Coordinator& co, const Actor& c, store::Store*, std::string* out) {
-    auto o = what == 2 ? co.WithdrawOffer(c, a.uuid) : co.DecideOffer(c, a.uuid, what == 1, a.note);
-    if (!o.ok()) return o.status();
-    *out = ctx.json
-               ? J(incident::ToJson(*o))
-               : "offer " + o->uuid + " from " + o->org.name + " " + model::Name(o->status) + "\n";
-    return Status::Ok();
-  });
+  return RunItem(
+      ctx, a.as,
+      [&](Coordinator& co, const Actor& c) {
+        return what == 2 ? co.WithdrawOffer(c, a.uuid)
+                         : co.DecideOffer(c, a.uuid, what == 1, a.note);
+      },
+      [&](const auto& o) {
+        return "offer " + o.uuid + " from " + o.org.name + " " + model::Name(o.status) + "\n";
+      });
 }
 
 }  // namespace
 
 void RegisterIncidentCommands(CLI::App* app, Context* ctx, int* rc) {
-  auto* inc = app->add_subcommand("incident", "Incident coordination between members");
-  inc->require_subcommand(1);
+  auto* inc = AddGroup(app, "incident", "Incident coordination between members");
   {
     static ReportArgs a;
-    auto* c = inc->add_subcommand(
-        "report", "File an incident report: opens a new incident, or adds to --incident");
-    c->add_option("--as", a.as, "Member filing the report")->required();
+    auto* c = AddCommand(inc, "report",
+                         "File an incident report: opens a new incident, or adds to --incident", rc,
+                         [ctx] { return CmdReport(*ctx, a); });
+    AddAs(c, &a.as, "Member filing the report");
     c->add_option("--description", a.description, "What happened")->required();
     c->add_option("--incident", a.incident, "Add the report to this incident");
     c->add_option("--third-party", a.third_party, "Reported by this third party (name)");
@@ -629,43 +612,43 @@ void RegisterIncidentCommands(CLI::App* app, Context* ctx, int* rc) {
     c->add_option("--tlp", a.tlp, "clear|green|amber|amber+strict|red")->capture_default_str();
     c->add_option("--pap", a.pap, "clear|green|amber|red");
     c->add_option("--coordinator", a.coordinator, "Coordinating member (default: the chair)");
-    c->callback([ctx, rc] { *rc = CmdReport(*ctx, a); });
   }
   {
     static SimpleArgs a;
-    auto* c = inc->add_subcommand("list", "Incidents the organisation may see, with clocks");
-    c->add_option("--as", a.as, "Viewing organisation")->required();
+    auto* c = AddCommand(inc, "list", "Incidents the organisation may see, with clocks", rc,
+                         [ctx] { return CmdList(*ctx, a, false); });
+    AddAs(c, &a.as, "Viewing organisation");
     c->add_option("--status", a.statuses, "Only these statuses (repeatable)");
     c->add_flag("--open", a.open, "Only open incidents");
-    c->callback([ctx, rc] { *rc = CmdList(*ctx, a, false); });
   }
   {
     static SimpleArgs a;
-    auto* c = inc->add_subcommand("overdue", "Open incidents with an overdue clock or task");
-    c->add_option("--as", a.as, "Viewing organisation")->required();
-    c->callback([ctx, rc] { *rc = CmdList(*ctx, a, true); });
+    auto* c = AddCommand(inc, "overdue", "Open incidents with an overdue clock or task", rc,
+                         [ctx] { return CmdList(*ctx, a, true); });
+    AddAs(c, &a.as, "Viewing organisation");
   }
   {
     static SimpleArgs a;
-    auto* c = inc->add_subcommand("show", "One incident as the organisation may see it");
+    auto* c = AddCommand(inc, "show", "One incident as the organisation may see it", rc,
+                         [ctx] { return CmdShow(*ctx, a); });
     c->add_option("UUID", a.uuid, "Incident uuid")->required();
-    c->add_option("--as", a.as, "Viewing organisation")->required();
-    c->callback([ctx, rc] { *rc = CmdShow(*ctx, a); });
+    AddAs(c, &a.as, "Viewing organisation");
   }
   {
     static SimpleArgs a;
-    auto* c = inc->add_subcommand("export", "Export one incident as JSON or IODEF v2 XML");
+    auto* c = AddCommand(inc, "export", "Export one incident as JSON or IODEF v2 XML", rc,
+                         [ctx] { return CmdExport(*ctx, a); });
     c->add_option("UUID", a.uuid, "Incident uuid")->required();
-    c->add_option("--as", a.as, "Viewing organisation")->required();
+    AddAs(c, &a.as, "Viewing organisation");
     c->add_option("--format", a.format, "json|iodef")->capture_default_str();
     c->add_option("-o,--output", a.output, "Output file (default: stdout)");
-    c->callback([ctx, rc] { *rc = CmdExport(*ctx, a); });
   }
   {
     static UpdateArgs a;
-    auto* c = inc->add_subcommand("update", "Change an incident's fields");
+    auto* c = AddCommand(inc, "update", "Change an incident's fields", rc,
+                         [ctx] { return CmdUpdate(*ctx, a); });
     c->add_option("UUID", a.uuid, "Incident uuid")->required();
-    c->add_option("--as", a.as, "Acting organisation")->required();
+    AddAs(c, &a.as, "Acting organisation");
     c->add_option("--title", a.title);
     c->add_option("--description", a.description);
     c->add_option("--class", a.cls, "ENISA RSIT class");
@@ -675,75 +658,74 @@ void RegisterIncidentCommands(CLI::App* app, Context* ctx, int* rc) {
     c->add_option("--pap", a.pap);
     c->add_option("--coordinator", a.coordinator, "Hand over coordination");
     c->add_option("--country", a.country, "Affected country");
-    c->callback([ctx, rc] { *rc = CmdUpdate(*ctx, a); });
   }
   {
     static StatusArgs a;
-    auto* c = inc->add_subcommand("status", "Move an incident through its lifecycle");
+    auto* c = AddCommand(inc, "status", "Move an incident through its lifecycle", rc,
+                         [ctx] { return CmdStatus(*ctx, a); });
     c->add_option("UUID", a.uuid, "Incident uuid")->required();
     c->add_option("STATUS", a.status,
                   "triage|in-progress|contained|resolved|closed|rejected|duplicate")
         ->required();
-    c->add_option("--as", a.as, "Acting organisation")->required();
+    AddAs(c, &a.as, "Acting organisation");
     c->add_option("--note", a.note, "Why (kept as the resolution when resolving)");
     c->add_option("--duplicate-of", a.duplicate_of, "The incident this one duplicates");
-    c->callback([ctx, rc] { *rc = CmdStatus(*ctx, a); });
   }
   {
     static SimpleArgs a;
-    auto* c = inc->add_subcommand("indicator", "Add an indicator (observable) to an incident");
+    auto* c = AddCommand(inc, "indicator", "Add an indicator (observable) to an incident", rc,
+                         [ctx] { return CmdIndicator(*ctx, a); });
     c->add_option("UUID", a.uuid, "Incident uuid")->required();
     c->add_option("VALUE", a.text, "The value")->required();
     c->add_option("--type", a.type, "MISP type (default: guessed)");
     c->add_option("--comment", a.comment);
-    c->add_option("--as", a.as, "Acting organisation")->required();
-    c->callback([ctx, rc] { *rc = CmdIndicator(*ctx, a); });
+    AddAs(c, &a.as, "Acting organisation");
   }
   {
     static SimpleArgs a;
-    auto* c = inc->add_subcommand("comment", "Comment on an incident");
+    auto* c = AddCommand(inc, "comment", "Comment on an incident", rc,
+                         [ctx] { return CmdComment(*ctx, a); });
     c->add_option("UUID", a.uuid, "Incident uuid")->required();
     c->add_option("TEXT", a.text, "The comment")->required();
-    c->add_option("--as", a.as, "Acting organisation")->required();
-    c->callback([ctx, rc] { *rc = CmdComment(*ctx, a); });
+    AddAs(c, &a.as, "Acting organisation");
   }
   {
-    auto* task = inc->add_subcommand("task", "Tasks of an incident");
-    task->require_subcommand(1);
+    auto* task = AddGroup(inc, "task", "Tasks of an incident");
     static TaskArgs add, st, log;
-    auto* c = task->add_subcommand("add", "Add a task to an incident");
+    auto* c = AddCommand(task, "add", "Add a task to an incident", rc,
+                         [ctx] { return CmdTaskAdd(*ctx, add); });
     c->add_option("UUID", add.uuid, "Incident uuid")->required();
     c->add_option("--title", add.title)->required();
     c->add_option("--description", add.description);
     c->add_option("--assignee-org", add.org, "Assigned member (a party to the incident)");
     c->add_option("--assignee-user", add.user, "Assigned user (e-mail)");
     c->add_option("--due", add.due, "Due date (+2d, a date or ISO-8601)");
-    c->add_option("--as", add.as, "Acting organisation")->required();
-    c->callback([ctx, rc] { *rc = CmdTaskAdd(*ctx, add); });
-    c = task->add_subcommand("status", "Change a task's status");
+    AddAs(c, &add.as, "Acting organisation");
+    c = AddCommand(task, "status", "Change a task's status", rc,
+                   [ctx] { return CmdTaskStatus(*ctx, st); });
     c->add_option("TASK", st.uuid, "Task uuid")->required();
     c->add_option("STATUS", st.status, "waiting|in-progress|done|cancelled")->required();
     c->add_option("--note", st.note);
-    c->add_option("--as", st.as, "Acting organisation")->required();
-    c->callback([ctx, rc] { *rc = CmdTaskStatus(*ctx, st); });
-    c = task->add_subcommand("log", "Add to a task's work log");
+    AddAs(c, &st.as, "Acting organisation");
+    c = AddCommand(task, "log", "Add to a task's work log", rc,
+                   [ctx] { return CmdTaskLog(*ctx, log); });
     c->add_option("TASK", log.uuid, "Task uuid")->required();
     c->add_option("TEXT", log.text)->required();
-    c->add_option("--as", log.as, "Acting organisation")->required();
-    c->callback([ctx, rc] { *rc = CmdTaskLog(*ctx, log); });
+    AddAs(c, &log.as, "Acting organisation");
   }
   {
     static LinkArgs a;
-    auto* c = inc->add_subcommand("link", "Link an intel event or attribute to an incident");
+    auto* c = AddCommand(inc, "link", "Link an intel event or attribute to an incident", rc,
+                         [ctx] { return CmdLink(*ctx, a); });
     c->add_option("UUID", a.uuid, "Incident uuid")->required();
     c->add_option("--event", a.event, "Event uuid");
     c->add_option("--attribute", a.attribute, "Attribute uuid");
-    c->add_option("--as", a.as, "Acting organisation")->required();
-    c->callback([ctx, rc] { *rc = CmdLink(*ctx, a); });
+    AddAs(c, &a.as, "Acting organisation");
   }
   {
     static PromoteArgs a;
-    auto* c = inc->add_subcommand("promote", "Share an incident's indicators as a new event");
+    auto* c = AddCommand(inc, "promote", "Share an incident's indicators as a new event", rc,
+                         [ctx] { return CmdPromote(*ctx, a); });
     c->add_option("UUID", a.uuid, "Incident uuid")->required();
     c->add_option("--distribution", a.distribution, "0-4 or organisation|community|...")
         ->capture_default_str();
@@ -751,43 +733,39 @@ void RegisterIncidentCommands(CLI::App* app, Context* ctx, int* rc) {
     c->add_option("--indicator", a.ids, "Indicator ids (repeatable; default all)");
     c->add_option("--info", a.info, "Event info (default: neutral text without the title)");
     c->add_option("--tlp", a.tlp, "TLP of the event (default: the incident's)");
-    c->add_option("--as", a.as, "Acting organisation")->required();
-    c->callback([ctx, rc] { *rc = CmdPromote(*ctx, a); });
+    AddAs(c, &a.as, "Acting organisation");
   }
   {
     static SimpleArgs a;
-    auto* c = inc->add_subcommand(
-        "seen", "Indicators of linked intelligence: who else reported or sighted them");
+    auto* c = AddCommand(inc, "seen",
+                         "Indicators of linked intelligence: who else reported or sighted them", rc,
+                         [ctx] { return CmdSeen(*ctx, a); });
     c->add_option("UUID", a.uuid, "Incident uuid")->required();
-    c->add_option("--as", a.as, "Viewing organisation")->required();
-    c->callback([ctx, rc] { *rc = CmdSeen(*ctx, a); });
+    AddAs(c, &a.as, "Viewing organisation");
   }
   {
-    auto* sla = inc->add_subcommand("sla", "SLA targets per severity");
-    sla->require_subcommand(1);
-    sla->add_subcommand("show", "Show the targets")->callback([ctx, rc] {
-      *rc = CmdSlaShow(*ctx);
-    });
+    auto* sla = AddGroup(inc, "sla", "SLA targets per severity");
+    AddCommand(sla, "show", "Show the targets", rc, [ctx] { return CmdSlaShow(*ctx); });
     static SlaArgs a;
-    auto* c = sla->add_subcommand("set", "Set one target (community administrators)");
+    auto* c = AddCommand(sla, "set", "Set one target (community administrators)", rc,
+                         [ctx] { return CmdSlaSet(*ctx, a); });
     c->add_option("SEVERITY", a.severity)->required();
     c->add_option("CLOCK", a.clock, "acknowledge|first-offer|containment|resolution")->required();
     c->add_option("DURATION", a.duration, "90m, 4h, 3d, 2w; 0 = no target")->required();
-    c->add_option("--as", a.as, "The chair")->required();
-    c->callback([ctx, rc] { *rc = CmdSlaSet(*ctx, a); });
+    AddAs(c, &a.as, "The chair");
   }
   {
     static SimpleArgs a;
-    auto* c = inc->add_subcommand("responsiveness", "Per-member response figures (the chair)");
-    c->add_option("--as", a.as, "The chair")->required();
-    c->callback([ctx, rc] { *rc = CmdResponsiveness(*ctx, a); });
+    auto* c = AddCommand(inc, "responsiveness", "Per-member response figures (the chair)", rc,
+                         [ctx] { return CmdResponsiveness(*ctx, a); });
+    AddAs(c, &a.as, "The chair");
   }
 
-  auto* rfa = app->add_subcommand("rfa", "Requests for assistance between members");
-  rfa->require_subcommand(1);
+  auto* rfa = AddGroup(app, "rfa", "Requests for assistance between members");
   {
     static RfaArgs a;
-    auto* c = rfa->add_subcommand("create", "Ask members for help with an incident");
+    auto* c = AddCommand(rfa, "create", "Ask members for help with an incident", rc,
+                         [ctx] { return CmdRfaCreate(*ctx, a); });
     c->add_option("INCIDENT", a.incident, "Incident uuid")->required();
     c->add_option("--kind", a.kind,
                   "sample-analysis|takedown|sinkholing|blocking|forensics|information|other")
@@ -799,56 +777,55 @@ void RegisterIncidentCommands(CLI::App* app, Context* ctx, int* rc) {
     c->add_option("--sharing-group", a.sharing_group, "Audience: this sharing group");
     c->add_option("--org", a.orgs, "Audience: these members (repeatable)");
     c->add_option("--needed-by", a.needed_by, "+2d, a date or ISO-8601");
-    c->add_option("--as", a.as, "Requesting organisation")->required();
-    c->callback([ctx, rc] { *rc = CmdRfaCreate(*ctx, a); });
+    AddAs(c, &a.as, "Requesting organisation");
   }
   {
     static SimpleArgs a;
-    auto* c = rfa->add_subcommand("list", "Requests the organisation may see");
-    c->add_option("--as", a.as, "Viewing organisation")->required();
+    auto* c = AddCommand(rfa, "list", "Requests the organisation may see", rc,
+                         [ctx] { return CmdRfaList(*ctx, a); });
+    AddAs(c, &a.as, "Viewing organisation");
     c->add_flag("--open", a.open, "Only open requests");
-    c->callback([ctx, rc] { *rc = CmdRfaList(*ctx, a); });
   }
   {
     static SimpleArgs a;
-    auto* c = rfa->add_subcommand("show", "One request with the offers the organisation may see");
+    auto* c = AddCommand(rfa, "show", "One request with the offers the organisation may see", rc,
+                         [ctx] { return CmdRfaShow(*ctx, a); });
     c->add_option("RFA", a.uuid, "Request uuid")->required();
-    c->add_option("--as", a.as, "Viewing organisation")->required();
-    c->callback([ctx, rc] { *rc = CmdRfaShow(*ctx, a); });
+    AddAs(c, &a.as, "Viewing organisation");
   }
   {
     static OfferArgs a;
-    auto* c = rfa->add_subcommand("withdraw", "Withdraw a request");
+    auto* c = AddCommand(rfa, "withdraw", "Withdraw a request", rc,
+                         [ctx] { return CmdRfaWithdraw(*ctx, a); });
     c->add_option("RFA", a.uuid, "Request uuid")->required();
     c->add_option("--note", a.note);
-    c->add_option("--as", a.as, "Requesting organisation")->required();
-    c->callback([ctx, rc] { *rc = CmdRfaWithdraw(*ctx, a); });
+    AddAs(c, &a.as, "Requesting organisation");
   }
   {
     static OfferArgs a;
-    auto* c = rfa->add_subcommand("offer", "Offer help in answer to a request");
+    auto* c = AddCommand(rfa, "offer", "Offer help in answer to a request", rc,
+                         [ctx] { return CmdRfaOffer(*ctx, a); });
     c->add_option("RFA", a.uuid, "Request uuid")->required();
     c->add_option("--description", a.description, "What you offer")->required();
     c->add_option("--by", a.by, "By when (+1d, a date or ISO-8601)");
-    c->add_option("--as", a.as, "Offering organisation")->required();
-    c->callback([ctx, rc] { *rc = CmdRfaOffer(*ctx, a); });
+    AddAs(c, &a.as, "Offering organisation");
   }
   {
     static OfferArgs acc, dec, wd;
-    auto* c = rfa->add_subcommand("accept", "Accept an offer: the helper joins the incident");
+    auto* c = AddCommand(rfa, "accept", "Accept an offer: the helper joins the incident", rc,
+                         [ctx] { return CmdOfferDecide(*ctx, acc, 1); });
     c->add_option("OFFER", acc.uuid, "Offer uuid")->required();
     c->add_option("--note", acc.note);
-    c->add_option("--as", acc.as, "Requesting organisation")->required();
-    c->callback([ctx, rc] { *rc = CmdOfferDecide(*ctx, acc, 1); });
-    c = rfa->add_subcommand("decline", "Decline an offer");
+    AddAs(c, &acc.as, "Requesting organisation");
+    c = AddCommand(rfa, "decline", "Decline an offer", rc,
+                   [ctx] { return CmdOfferDecide(*ctx, dec, 0); });
     c->add_option("OFFER", dec.uuid, "Offer uuid")->required();
     c->add_option("--note", dec.note);
-    c->add_option("--as", dec.as, "Requesting organisation")->required();
-    c->callback([ctx, rc] { *rc = CmdOfferDecide(*ctx, dec, 0); });
-    c = rfa->add_subcommand("withdraw-offer", "Withdraw your pending offer");
+    AddAs(c, &dec.as, "Requesting organisation");
+    c = AddCommand(rfa, "withdraw-offer", "Withdraw your pending offer", rc,
+                   [ctx] { return CmdOfferDecide(*ctx, wd, 2); });
     c->add_option("OFFER", wd.uuid, "Offer uuid")->required();
-    c->add_option("--as", wd.as, "Offering organisation")->required();
-    c->callback([ctx, rc] { *rc = CmdOfferDecide(*ctx, wd, 2); });
+    AddAs(c, &wd.as, "Offering organisation");
   }
 }
 

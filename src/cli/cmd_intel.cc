@@ -150,15 +150,7 @@ int CmdExport(const Context& ctx, const ExportArgs& a) {
   formats::ExportFormat fmt;
   if (!formats::ParseExportFormat(a.format, &fmt))
     return Usage("--format: expected misp, csv, text or stix21, got '" + a.format + "'");
-  formats::ExportFilter f;
-  f.types = a.types;
-  f.categories = a.categories;
-  f.tags = a.tags;
-  f.to_ids = a.to_ids;
-  f.published = a.published;
-  f.include_deleted = a.include_deleted;
-  f.include_warninglisted = a.include_warninglisted;
-  f.min_score = a.min_score;
+  formats::ExportFilter f = a.filter;
   auto lists = LoadWarninglists(ctx);
   if (!lists.ok()) return Fail(lists.status());
   f.warninglists = &*lists;

@@ -13,6 +13,7 @@
 
 #include "cli/cli.h"
 #include "cli/context.h"
+#include "cli/options.h"
 #include "cli/register.h"
 #include "detect/detect.h"
 #include "detect/json.h"
@@ -309,10 +310,12 @@ int CmdMatch(const Context& ctx, const MatchArgs& a) {
 
 void RegisterMatchCommands(CLI::App* app, Context* ctx, int* rc) {
   static MatchArgs a;
-  auto* c = app->add_subcommand(
-      "match", "Match logs against every indicator an organisation may see (JSON line per hit)");
+  auto* c =
+      AddCommand(app, "match",
+                 "Match logs against every indicator an organisation may see (JSON line per hit)",
+                 rc, [ctx] { return CmdMatch(*ctx, a); });
   c->add_option("files", a.files, "Log files (plain, gzip, zstd); - for stdin")->required();
-  c->add_option("--as", a.as, "Acting organisation")->required();
+  AddAs(c, &a.as, "Acting organisation");
   c->add_option("--format", a.format, "auto|text|jsonl|csv|zeek")->capture_default_str();
   c->add_option("--field", a.fields,
                 "Only these fields (JSON dotted path, CSV column, Zeek field); repeatable");
@@ -329,7 +332,6 @@ void RegisterMatchCommands(CLI::App* app, Context* ctx, int* rc) {
               "Record one 'seen' sighting per matched attribute (one transaction)");
   c->add_option("--source", a.source, "Source of recorded sightings")->capture_default_str();
   c->add_option("--threads", a.threads, "Worker threads (0 = one per core)");
-  c->callback([ctx, rc] { *rc = CmdMatch(*ctx, a); });
 }
 
 }  // namespace sanad::cli

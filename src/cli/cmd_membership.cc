@@ -13,6 +13,7 @@
 
 #include "cli/cli.h"
 #include "cli/context.h"
+#include "cli/options.h"
 #include "cli/register.h"
 #include "formats/misp.h"
 #include "membership/json.h"
@@ -150,7 +151,7 @@ int CmdRulesShow(const Context& ctx, const Args& a) {
   membership::Service svc(s->get());
   StatusOr<membership::Rules> r = Status::Internal("unset");
   if (a.version) {
-    auto row = svc.section()->GetRules(a.version);
+    auto row = svc.store()->membership_rules().GetRules(a.version);
     if (!row.ok()) return Fail(row.status());
     r = membership::ParseRules(row->rules_json);
     if (r.ok()) r->version = row->version;
@@ -202,18 +203,17 @@ int CmdApply(const Context& ctx, const Args& a) {
 
 int CmdApplications(const Context& ctx, const Args& a) {
   return WithService(ctx, a.as, [&](membership::Service& svc, const Actor& actor) -> Status {
-    auto list = svc.ListApplications(actor);
-    if (!list.ok()) return list.status();
-    if (ctx.json) {
-      std::cout << boost::json::serialize(membership::ToJson(*list)) << "\n";
-      return Status::Ok();
-    }
-    std::vector<std::vector<std::string>> rows;
-    for (const auto& v : *list)
-      rows.push_back({v.app.uuid, v.app.name, v.app.country, model::Name(v.app.category),
-                      v.app.status, v.sponsorship, util::FormatDate(v.app.submitted)});
-    PrintTable({"UUID", "NAME", "CC", "CATEGORY", "STATUS", "SPONSORSHIP", "SUBMITTED"}, rows);
-    return Status::Ok();
+    return Show(
+        ctx, svc.ListApplications(actor),
+        [](const auto& list) {
+          std::vector<std::vector<std::string>> rows;
+          for (const auto& v : list)
+            rows.push_back({v.app.uuid, v.app.name, v.app.country, model::Name(v.app.category),
+                            v.app.status, v.sponsorship, util::FormatDate(v.app.submitted)});
+          PrintTable({"UUID", "NAME", "CC", "CATEGORY", "STATUS", "SPONSORSHIP", "SUBMITTED"},
+                     rows);
+        },
+        true);
   });
 }
 
@@ -227,20 +227,15 @@ int CmdShow(const Context& ctx, const Args& a) {
 
 int CmdSponsor(const Context& ctx, const Args& a) {
   return WithService(ctx, a.as, [&](membership::Service& svc, const Actor& actor) -> Status {
-    auto v = svc.Sponsor(actor, a.target, a.statement);
-    if (!v.ok()) return v.status();
-    if (ctx.json) {
-      std::cout << boost::json::serialize(membership::ToJson(*v)) << "\n";
-    } else if (!ctx.quiet) {
+    return Show(ctx, svc.Sponsor(actor, a.target, a.statement), [&](const auto& v) {
       std::cout << util::EscapeForTerminal(actor.org.name) << " sponsors "
-                << util::EscapeForTerminal(v->app.name) << ": "
-                << util::EscapeForTerminal(v->sponsorship) << " -> "
-                << util::EscapeForTerminal(v->app.status);
-      if (v->vote)
-        std::cout << " (vote " << v->vote->uuid << " closes " << Date(v->vote->closes) << ")";
+                << util::EscapeForTerminal(v.app.name) << ": "
+                << util::EscapeForTerminal(v.sponsorship) << " -> "
+                << util::EscapeForTerminal(v.app.status);
+      if (v.vote)
+        std::cout << " (vote " << v.vote->uuid << " closes " << Date(v.vote->closes) << ")";
       std::cout << "\n";
-    }
-    return Status::Ok();
+    });
   });
 }
 
@@ -255,34 +250,27 @@ int CmdDecide(const Context& ctx, const Args& a) {
 
 int CmdVote(const Context& ctx, const Args& a) {
   return WithService(ctx, a.as, [&](membership::Service& svc, const Actor& actor) -> Status {
-    auto v = svc.Cast(actor, a.target, a.choice, a.comment);
-    if (!v.ok()) return v.status();
-    if (ctx.json) {
-      std::cout << boost::json::serialize(membership::ToJson(*v)) << "\n";
-    } else if (!ctx.quiet) {
+    return Show(ctx, svc.Cast(actor, a.target, a.choice, a.comment), [&](const auto& v) {
       std::cout << util::EscapeForTerminal(actor.org.name) << " voted "
-                << util::EscapeForTerminal(a.choice) << " (" << v->cast << " of "
-                << v->vote.eligible << " ballots cast; closes " << Date(v->vote.closes) << ")\n";
-    }
-    return Status::Ok();
+                << util::EscapeForTerminal(a.choice) << " (" << v.cast << " of " << v.vote.eligible
+                << " ballots cast; closes " << Date(v.vote.closes) << ")\n";
+    });
   });
 }
 
 int CmdVotesList(const Context& ctx, const Args& a) {
   return WithService(ctx, a.as, [&](membership::Service& svc, const Actor& actor) -> Status {
-    auto list = svc.ListVotes(actor, a.open_only);
-    if (!list.ok()) return list.status();
-    if (ctx.json) {
-      std::cout << boost::json::serialize(membership::ToJson(*list)) << "\n";
-      return Status::Ok();
-    }
-    std::vector<std::vector<std::string>> rows;
-    for (const auto& v : *list)
-      rows.push_back({v.vote.uuid, v.vote.kind, v.vote.subject_name, v.vote.status,
-                      std::to_string(v.cast) + "/" + std::to_string(v.vote.eligible),
-                      util::FormatDate(v.vote.closes)});
-    PrintTable({"UUID", "KIND", "SUBJECT", "STATUS", "BALLOTS", "CLOSES"}, rows);
-    return Status::Ok();
+    return Show(
+        ctx, svc.ListVotes(actor, a.open_only),
+        [](const auto& list) {
+          std::vector<std::vector<std::string>> rows;
+          for (const auto& v : list)
+            rows.push_back({v.vote.uuid, v.vote.kind, v.vote.subject_name, v.vote.status,
+                            std::to_string(v.cast) + "/" + std::to_string(v.vote.eligible),
+                            util::FormatDate(v.vote.closes)});
+          PrintTable({"UUID", "KIND", "SUBJECT", "STATUS", "BALLOTS", "CLOSES"}, rows);
+        },
+        true);
   });
 }
 
@@ -297,7 +285,7 @@ int CmdVotesShow(const Context& ctx, const Args& a) {
 int CmdVotesClose(const Context& ctx, const Args& a) {
   return WithService(ctx, a.as, [&](membership::Service& svc, const Actor& actor) -> Status {
     // Tick may have closed it already (closing time passed).
-    auto v = svc.section()->GetVote(a.target);
+    auto v = svc.store()->membership_votes().GetVote(a.target);
     if (!v.ok()) return v.status();
     StatusOr<membership::VoteView> vv = Status::Internal("unset");
     if (v->status == "open")
@@ -351,7 +339,7 @@ int CmdBoardElect(const Context& ctx, const Args& a) {
 int CmdBoardShow(const Context& ctx, const Args& a) {
   return WithService(ctx, a.as, [&](membership::Service& svc, const Actor& actor) -> Status {
     std::vector<model::BoardTerm> terms;
-    SANAD_RETURN_IF_ERROR(svc.section()->ListBoardTerms(&terms));
+    SANAD_RETURN_IF_ERROR(svc.store()->membership_votes().ListBoardTerms(&terms));
     if (ctx.json) {
       std::string out = "{\"terms\": [";
       for (size_t i = 0; i < terms.size(); ++i)
@@ -384,9 +372,8 @@ int CmdAudiencesSync(const Context& ctx, const Args& a) {
 int CmdAudiencesList(const Context& ctx, const Args& a) {
   auto s = OpenStore(ctx);
   if (!s.ok()) return Fail(s.status());
-  auto ms = store::NewMembershipStore(s->get());
   std::vector<std::pair<std::string, int64_t>> auds;
-  Status st = ms->ListAudienceGroups(&auds);
+  Status st = (*s)->membership_rules().ListAudienceGroups(&auds);
   if (!st.ok()) return Fail(st);
   std::vector<std::vector<std::string>> rows;
   for (const auto& [key, id] : auds) {
@@ -513,27 +500,32 @@ int CmdTick(const Context& ctx, const Args&) {
 
 void RegisterMembershipCommands(CLI::App* app, Context* ctx, int* rc) {
   static Args a;
-  auto* m = app->add_subcommand(
-      "membership", "Membership governance: applications, sponsors, votes, register, audiences");
-  m->require_subcommand(1);
-  auto as_opt = [](CLI::App* c, bool required, const char* what) {
-    auto* o = c->add_option("--as", a.as, what);
-    if (required) o->required();
+  auto* m = AddGroup(app, "membership",
+                     "Membership governance: applications, sponsors, votes, register, audiences");
+  // A command reading TARGET (a uuid or an organisation; none when `target`
+  // is null) and --as.
+  auto add = [ctx, rc](CLI::App* parent, const char* name, const char* help,
+                       int (*run)(const Context&, const Args&), const char* target,
+                       const char* target_help, const char* as_help, bool as_required = false) {
+    auto* c = AddCommand(parent, name, help, rc, [ctx, run] { return run(*ctx, a); });
+    if (target) c->add_option(target, a.target, target_help)->required();
+    AddAs(c, &a.as, as_help, as_required);
+    return c;
   };
   {
-    auto* r = m->add_subcommand("rules", "The community rules (versioned)");
-    r->require_subcommand(1);
-    auto* show = r->add_subcommand("show", "Print the rules in force (JSON)");
+    auto* r = AddGroup(m, "rules", "The community rules (versioned)");
+    auto* show = AddCommand(r, "show", "Print the rules in force (JSON)", rc,
+                            [ctx] { return CmdRulesShow(*ctx, a); });
     show->add_option("--version", a.version, "An older version");
-    show->callback([ctx, rc] { *rc = CmdRulesShow(*ctx, a); });
-    auto* set = r->add_subcommand("set", "Store a new version of the rules (chair or operator)");
+    auto* set = AddCommand(r, "set", "Store a new version of the rules (chair or operator)", rc,
+                           [ctx] { return CmdRulesSet(*ctx, a); });
     set->add_option("FILE", a.file, "Rules JSON (missing members keep their defaults)")->required();
-    as_opt(set, false, "Acting organisation (the chair)");
-    set->callback([ctx, rc] { *rc = CmdRulesSet(*ctx, a); });
+    AddAs(set, &a.as, "Acting organisation (the chair)", false);
   }
   {
     auto* c =
-        m->add_subcommand("apply", "Submit an application (operator, chair, or an org for itself)");
+        AddCommand(m, "apply", "Submit an application (operator, chair, or an org for itself)", rc,
+                   [ctx] { return CmdApply(*ctx, a); });
     c->add_option("NAME", a.name, "Applicant organisation")->required();
     c->add_option("--country", a.country, "ISO 3166-1 alpha-2")->required();
     c->add_option("--kind", a.kind, "national-cert|sector-cert|industry|observer")
@@ -544,59 +536,43 @@ void RegisterMembershipCommands(CLI::App* app, Context* ctx, int* rc) {
                   "RFC 2350 profile (JSON: contacts, constituency, services, public_keys)")
         ->required();
     c->add_option("--uuid", a.uuid, "uuid for the new organisation");
-    as_opt(c, false, "Acting organisation");
-    c->callback([ctx, rc] { *rc = CmdApply(*ctx, a); });
+    AddAs(c, &a.as, "Acting organisation", false);
   }
+  add(m, "applications", "List applications (Full members and the chair)", CmdApplications, nullptr,
+      nullptr, "Viewing organisation");
+  add(m, "show", "One application with its profile and sponsors", CmdShow, "APPLICATION",
+      "Application uuid", "Viewing organisation");
+  add(m, "sponsor", "Endorse an application as a member in good standing", CmdSponsor,
+      "APPLICATION", "Application uuid", "Sponsoring organisation", true)
+      ->add_option("--statement", a.statement, "Why the sponsor endorses the applicant");
   {
-    auto* c = m->add_subcommand("applications", "List applications (Full members and the chair)");
-    as_opt(c, false, "Viewing organisation");
-    c->callback([ctx, rc] { *rc = CmdApplications(*ctx, a); });
-    auto* s = m->add_subcommand("show", "One application with its profile and sponsors");
-    s->add_option("APPLICATION", a.target, "Application uuid")->required();
-    as_opt(s, false, "Viewing organisation");
-    s->callback([ctx, rc] { *rc = CmdShow(*ctx, a); });
-  }
-  {
-    auto* c = m->add_subcommand("sponsor", "Endorse an application as a member in good standing");
-    c->add_option("APPLICATION", a.target, "Application uuid")->required();
-    as_opt(c, true, "Sponsoring organisation");
-    c->add_option("--statement", a.statement, "Why the sponsor endorses the applicant");
-    c->callback([ctx, rc] { *rc = CmdSponsor(*ctx, a); });
-  }
-  {
-    auto* c = m->add_subcommand(
-        "decide", "The chair accepts or rejects an application (chair-decided categories)");
+    auto* c = AddCommand(m, "decide",
+                         "The chair accepts or rejects an application (chair-decided categories)",
+                         rc, [ctx] { return CmdDecide(*ctx, a); });
     c->add_option("APPLICATION", a.target, "Application uuid")->required();
     c->add_flag("--accept", a.accept, "Accept");
     c->add_flag("--reject", a.reject, "Reject");
     c->add_option("--reason", a.reason, "Reason recorded in the register");
-    as_opt(c, true, "The chair");
-    c->callback([ctx, rc] { *rc = CmdDecide(*ctx, a); });
+    AddAs(c, &a.as, "The chair");
   }
   {
-    auto* c = m->add_subcommand("vote", "Cast a ballot as a Full member");
+    auto* c = AddCommand(m, "vote", "Cast a ballot as a Full member", rc,
+                         [ctx] { return CmdVote(*ctx, a); });
     c->add_option("VOTE", a.target, "Vote uuid")->required();
     c->add_option("CHOICE", a.choice, "yes|no|abstain")->required();
     c->add_option("--comment", a.comment, "Comment recorded with the ballot");
-    as_opt(c, true, "Voting organisation");
-    c->callback([ctx, rc] { *rc = CmdVote(*ctx, a); });
+    AddAs(c, &a.as, "Voting organisation");
   }
   {
-    auto* v = m->add_subcommand("votes", "List, show and close votes");
-    v->require_subcommand(1);
-    auto* l = v->add_subcommand("list", "Votes (open admission votes: Full members and the chair)");
+    auto* v = AddGroup(m, "votes", "List, show and close votes");
+    auto* l = AddCommand(v, "list", "Votes (open admission votes: Full members and the chair)", rc,
+                         [ctx] { return CmdVotesList(*ctx, a); });
     l->add_flag("--open", a.open_only, "Open votes only");
-    as_opt(l, false, "Viewing organisation");
-    l->callback([ctx, rc] { *rc = CmdVotesList(*ctx, a); });
-    auto* s = v->add_subcommand("show", "One vote (ballots once closed)");
-    s->add_option("VOTE", a.target, "Vote uuid")->required();
-    as_opt(s, false, "Viewing organisation");
-    s->callback([ctx, rc] { *rc = CmdVotesShow(*ctx, a); });
-    auto* c =
-        v->add_subcommand("close", "Close a vote (after its closing time, or when everyone voted)");
-    c->add_option("VOTE", a.target, "Vote uuid")->required();
-    as_opt(c, false, "Acting organisation");
-    c->callback([ctx, rc] { *rc = CmdVotesClose(*ctx, a); });
+    AddAs(l, &a.as, "Viewing organisation", false);
+    add(v, "show", "One vote (ballots once closed)", CmdVotesShow, "VOTE", "Vote uuid",
+        "Viewing organisation");
+    add(v, "close", "Close a vote (after its closing time, or when everyone voted)", CmdVotesClose,
+        "VOTE", "Vote uuid", "Acting organisation");
   }
   struct MotionCmd {
     const char* name;
@@ -609,58 +585,39 @@ void RegisterMembershipCommands(CLI::App* app, Context* ctx, int* rc) {
                   membership::Motion::kRevocation},
         MotionCmd{"reinstate", "Open a vote on reinstating a suspended member",
                   membership::Motion::kReinstatement}}) {
-    auto* c = m->add_subcommand(mc.name, mc.help);
+    auto* c = AddCommand(m, mc.name, mc.help, rc,
+                         [ctx, motion = mc.m] { return CmdMotion(*ctx, a, motion); });
     c->add_option("ORG", a.target, "Organisation")->required();
     c->add_option("--reason", a.reason, "The motion's reason")->required();
     c->add_option("--opens", a.opens, "Opening time (default now)");
     c->add_option("--closes", a.closes, "Closing time: 14d, 2w, a date (default: the rules)");
-    as_opt(c, true, "Moving organisation (the chair or a Full member)");
-    membership::Motion motion = mc.m;
-    c->callback([ctx, rc, motion] { *rc = CmdMotion(*ctx, a, motion); });
+    AddAs(c, &a.as, "Moving organisation (the chair or a Full member)");
   }
+  add(m, "chair", "Hand the chair over to a Full member", CmdChair, "ORG", "The new chair",
+      "The current chair");
   {
-    auto* c = m->add_subcommand("chair", "Hand the chair over to a Full member");
-    c->add_option("ORG", a.target, "The new chair")->required();
-    as_opt(c, false, "The current chair");
-    c->callback([ctx, rc] { *rc = CmdChair(*ctx, a); });
-  }
-  {
-    auto* b = m->add_subcommand("board", "Board elections");
-    b->require_subcommand(1);
-    auto* e = b->add_subcommand("elect", "Record an elected board (Full members)");
+    auto* b = AddGroup(m, "board", "Board elections");
+    auto* e = AddCommand(b, "elect", "Record an elected board (Full members)", rc,
+                         [ctx] { return CmdBoardElect(*ctx, a); });
     e->add_option("ORG", a.seats, "Elected members")->required();
     e->add_option("--starts", a.starts, "Start of the term (default now)");
-    as_opt(e, false, "The chair");
-    e->callback([ctx, rc] { *rc = CmdBoardElect(*ctx, a); });
-    auto* s = b->add_subcommand("show", "Board terms");
-    s->callback([ctx, rc] { *rc = CmdBoardShow(*ctx, a); });
+    AddAs(e, &a.as, "The chair", false);
+    AddCommand(b, "show", "Board terms", rc, [ctx] { return CmdBoardShow(*ctx, a); });
   }
   {
-    auto* au = m->add_subcommand("audiences", "Sharing groups that follow membership");
-    au->require_subcommand(1);
-    auto* s = au->add_subcommand("sync", "Bring the audience groups in line with membership");
-    s->callback([ctx, rc] { *rc = CmdAudiencesSync(*ctx, a); });
-    auto* l = au->add_subcommand("list", "The audience groups");
-    l->callback([ctx, rc] { *rc = CmdAudiencesList(*ctx, a); });
+    auto* au = AddGroup(m, "audiences", "Sharing groups that follow membership");
+    AddCommand(au, "sync", "Bring the audience groups in line with membership", rc,
+               [ctx] { return CmdAudiencesSync(*ctx, a); });
+    AddCommand(au, "list", "The audience groups", rc, [ctx] { return CmdAudiencesList(*ctx, a); });
   }
-  {
-    auto* c = m->add_subcommand("register", "The membership register (members, decisions, votes)");
-    as_opt(c, false, "Reading organisation");
-    c->callback([ctx, rc] { *rc = CmdRegister(*ctx, a); });
-  }
-  {
-    auto* c = m->add_subcommand(
-        "check-event",
-        "Warn when an event's audience is wider than its TLP:RED/AMBER+STRICT marking");
-    c->add_option("EVENT", a.target, "MISP JSON file, or the uuid of a stored event")->required();
-    as_opt(c, false, "Organisation that reads a stored event");
-    c->callback([ctx, rc] { *rc = CmdCheckEvent(*ctx, a); });
-  }
-  {
-    auto* c =
-        m->add_subcommand("tick", "Apply clock-driven rules (close due votes, lapse applications)");
-    c->callback([ctx, rc] { *rc = CmdTick(*ctx, a); });
-  }
+  add(m, "register", "The membership register (members, decisions, votes)", CmdRegister, nullptr,
+      nullptr, "Reading organisation");
+  add(m, "check-event",
+      "Warn when an event's audience is wider than its TLP:RED/AMBER+STRICT marking", CmdCheckEvent,
+      "EVENT", "MISP JSON file, or the uuid of a stored event",
+      "Organisation that reads a stored event");
+  AddCommand(m, "tick", "Apply clock-driven rules (close due votes, lapse applications)", rc,
+             [ctx] { return CmdTick(*ctx, a); });
 }
 
 }  // namespace sanad::cli

@@ -9,6 +9,7 @@
 #include "api/api.h"
 #include "cli/cli.h"
 #include "cli/context.h"
+#include "cli/options.h"
 #include "cli/register.h"
 #include "server/server.h"
 
@@ -16,25 +17,20 @@ namespace sanad::cli {
 
 namespace {
 
+// The server options are parsed straight into `server` (its defaults are
+// the command's); the sizes are given in MB and KB.
 struct ServeArgs {
-  std::string listen = "127.0.0.1:8443";
-  std::string tls_cert, tls_key, access_log = "-";
-  int io_threads = 2;
-  int workers = 2;
-  int streams = 4;
+  server::Options server;
+  std::string access_log = "-";
   double rate_per_minute = 600;
   double rate_burst = 120;
   size_t max_body_mb = 64;
   size_t max_header_kb = 16;
-  int max_connections = 1024;
-  int max_connections_per_address = 64;
-  int reserved_authenticated = 256;
-  int request_timeout = 30;
-  int header_timeout = 10;
 };
 
 int CmdServe(const Context& ctx, const ServeArgs& a) {
-  if (a.tls_cert.empty() != a.tls_key.empty()) return Usage("--tls-cert and --tls-key go together");
+  if (a.server.tls_cert.empty() != a.server.tls_key.empty())
+    return Usage("--tls-cert and --tls-key go together");
   server::Metrics metrics;
   api::Options ao;
   ao.data_dir = ctx.data_dir;
@@ -54,20 +50,9 @@ int CmdServe(const Context& ctx, const ServeArgs& a) {
     log = &log_file;
   }
 
-  server::Options so;
-  so.listen = a.listen;
-  so.tls_cert = a.tls_cert;
-  so.tls_key = a.tls_key;
-  so.io_threads = a.io_threads;
-  so.worker_threads = a.workers;
-  so.stream_threads = a.streams;
+  server::Options so = a.server;
   so.max_body_bytes = a.max_body_mb << 20;
   so.max_header_bytes = a.max_header_kb << 10;
-  so.max_connections = a.max_connections;
-  so.max_connections_per_address = a.max_connections_per_address;
-  so.reserved_authenticated_connections = a.reserved_authenticated;
-  so.request_timeout_seconds = a.request_timeout;
-  so.header_timeout_seconds = a.header_timeout;
   so.metrics = &metrics;
   if (log) {
     so.access_log = [&log_mu, log](const std::string& line) {
@@ -80,7 +65,7 @@ int CmdServe(const Context& ctx, const ServeArgs& a) {
       so, [handler](const server::Request& q, server::Response* r) { handler->Handle(q, r); },
       [&](int port) {
         if (!ctx.quiet) {
-          std::string host = a.listen.substr(0, a.listen.rfind(':'));
+          std::string host = so.listen.substr(0, so.listen.rfind(':'));
           std::printf("sanad: listening on %s://%s:%d\n", so.tls_cert.empty() ? "http" : "https",
                       host.c_str(), port);
           std::fflush(stdout);
@@ -95,16 +80,18 @@ int CmdServe(const Context& ctx, const ServeArgs& a) {
 
 void RegisterServeCommands(CLI::App* app, Context* ctx, int* rc) {
   static ServeArgs a;
-  auto* c = app->add_subcommand("serve", "Run the HTTP server with the REST API (docs/api.md)");
-  c->add_option("--listen", a.listen, "ADDR:PORT ([v6]:PORT); port 0 picks a free port")
+  auto* c = AddCommand(app, "serve", "Run the HTTP server with the REST API (docs/api.md)", rc,
+                       [ctx] { return CmdServe(*ctx, a); });
+  c->add_option("--listen", a.server.listen, "ADDR:PORT ([v6]:PORT); port 0 picks a free port")
       ->capture_default_str();
-  c->add_option("--tls-cert", a.tls_cert, "PEM certificate chain (enables TLS)");
-  c->add_option("--tls-key", a.tls_key, "PEM private key");
-  c->add_option("--threads", a.io_threads, "Network threads")->capture_default_str();
-  c->add_option("--stream-threads", a.streams,
+  c->add_option("--tls-cert", a.server.tls_cert, "PEM certificate chain (enables TLS)");
+  c->add_option("--tls-key", a.server.tls_key, "PEM private key");
+  c->add_option("--threads", a.server.io_threads, "Network threads")->capture_default_str();
+  c->add_option("--stream-threads", a.server.stream_threads,
                 "Threads producing streamed answers (exports, match); slow clients hold these")
       ->capture_default_str();
-  c->add_option("--workers", a.workers, "Request worker threads (one store connection each)")
+  c->add_option("--workers", a.server.worker_threads,
+                "Request worker threads (one store connection each)")
       ->capture_default_str();
   c->add_option("--access-log", a.access_log, "Access log file; '-' = stderr, 'none' = off")
       ->capture_default_str();
@@ -114,26 +101,25 @@ void RegisterServeCommands(CLI::App* app, Context* ctx, int* rc) {
   c->add_option("--max-body-mb", a.max_body_mb, "Largest request body")->capture_default_str();
   c->add_option("--max-header-kb", a.max_header_kb, "Largest request header")
       ->capture_default_str();
-  c->add_option("--max-connections", a.max_connections, "Open connections before 503")
+  c->add_option("--max-connections", a.server.max_connections, "Open connections before 503")
       ->capture_default_str();
-  c->add_option("--max-connections-per-address", a.max_connections_per_address,
+  c->add_option("--max-connections-per-address", a.server.max_connections_per_address,
                 "Open connections per source address (IPv6: per /64) before further ones are "
                 "closed at once; 0 = no limit")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
-  c->add_option("--reserved-authenticated-connections", a.reserved_authenticated,
+  c->add_option("--reserved-authenticated-connections", a.server.reserved_authenticated_connections,
                 "Connection slots kept for clients that send an API key")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
-  c->add_option("--request-timeout", a.request_timeout,
+  c->add_option("--request-timeout", a.server.request_timeout_seconds,
                 "Seconds to receive a request (and keep-alive idle time)")
       ->capture_default_str();
-  c->add_option("--header-timeout", a.header_timeout,
+  c->add_option("--header-timeout", a.server.header_timeout_seconds,
                 "Seconds for a new connection to send its first request header (TLS handshake "
                 "included)")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
-  c->callback([ctx, rc] { *rc = CmdServe(*ctx, a); });
 }
 
 }  // namespace sanad::cli

@@ -8,6 +8,7 @@
 
 #include "cli/cli.h"
 #include "cli/context.h"
+#include "cli/options.h"
 #include "cli/register.h"
 #include "intel/json.h"
 #include "intel/sighting.h"
@@ -43,17 +44,13 @@ int CmdSightingAdd(const Context& ctx, const SightingAddArgs& a) {
   ns.source = a.source;
   if (!a.time.empty() && !ParseTimeArg(a.time, &ns.time))
     return Usage("--time: cannot read time '" + a.time + "'");
-  auto s = OpenStore(ctx);
-  if (!s.ok()) return Fail(s.status());
-  store::Transaction tx(s->get());
-  if (!tx.status().ok()) return Fail(tx.status());
-  auto as = ResolveActingOrg(s->get(), a.as);
-  if (!as.ok()) return Fail(as.status());
   std::vector<model::Sighting> added;
-  Status st = intel::AddSighting(s->get(), *as, {a.uuid, a.value}, ns, &added);
-  if (!st.ok()) return Fail(st);
-  st = tx.Commit();
-  if (!st.ok()) return Fail(st);
+  std::string as;
+  int rc = InTransactionAs(ctx, a.as, [&](store::Store* s, const model::Org& org) {
+    as = org.name;
+    return intel::AddSighting(s, org, {a.uuid, a.value}, ns, &added);
+  });
+  if (rc != kExitOk) return rc;
   if (ctx.json) {
     json::array arr;
     for (const auto& x : added) arr.push_back(intel::ToJson(x));
@@ -62,7 +59,7 @@ int CmdSightingAdd(const Context& ctx, const SightingAddArgs& a) {
   }
   if (!ctx.quiet) {
     std::cout << "recorded " << added.size() << " " << model::Name(ns.type) << " sighting(s) by "
-              << util::EscapeForTerminal(as->name) << " at "
+              << util::EscapeForTerminal(as) << " at "
               << util::FormatIso8601(added[0].date_sighting) << ":\n";
     for (const auto& x : added) std::cout << "  attribute " << x.attribute_uuid << "\n";
   }
@@ -70,49 +67,48 @@ int CmdSightingAdd(const Context& ctx, const SightingAddArgs& a) {
 }
 
 int CmdSightingList(const Context& ctx, const SightingListArgs& a) {
-  auto s = OpenStore(ctx);
-  if (!s.ok()) return Fail(s.status());
-  store::Transaction tx(s->get());
-  if (!tx.status().ok()) return Fail(tx.status());
-  auto as = ResolveActingOrg(s->get(), a.as);
-  if (!as.ok()) return Fail(as.status());
-  auto viewer = (*s)->community().ViewerFor(as->id);
-  if (!viewer.ok()) return Fail(viewer.status());
-  auto cfg = intel::LoadDecayConfig(s->get());
-  if (!cfg.ok()) return Fail(cfg.status());
-  // Absent and hidden attributes read the same.
-  Status hidden =
-      Status::NotFound("no attribute with uuid " + a.uuid + " that " + as->name + " may see");
-  auto id = (*s)->intel().FindAttributeId(a.uuid);
-  if (!id.ok()) return Fail(id.status().code() == Status::Code::kNotFound ? hidden : id.status());
-  auto sum = intel::ListSightings(s->get(), *viewer, *id, *cfg, util::Now());
-  if (!sum.ok())
-    return Fail(sum.status().code() == Status::Code::kNotFound ? hidden : sum.status());
-  Status st = tx.Commit();
-  if (!st.ok()) return Fail(st);
+  intel::DecayConfig cfg;
+  intel::SightingSummary sum;
+  int rc = InTransactionAs(ctx, a.as, [&](store::Store* s, const model::Org& as) -> Status {
+    auto viewer = s->community().ViewerFor(as.id);
+    if (!viewer.ok()) return viewer.status();
+    auto c = intel::LoadDecayConfig(s);
+    if (!c.ok()) return c.status();
+    cfg = std::move(*c);
+    // Absent and hidden attributes read the same.
+    Status hidden =
+        Status::NotFound("no attribute with uuid " + a.uuid + " that " + as.name + " may see");
+    auto id = s->intel().FindAttributeId(a.uuid);
+    if (!id.ok()) return id.status().code() == Status::Code::kNotFound ? hidden : id.status();
+    auto x = intel::ListSightings(s, *viewer, *id, cfg, util::Now());
+    if (!x.ok()) return x.status().code() == Status::Code::kNotFound ? hidden : x.status();
+    sum = std::move(*x);
+    return Status::Ok();
+  });
+  if (rc != kExitOk) return rc;
 
   if (ctx.json || a.json) {
-    std::cout << json::serialize(intel::ToJson(*sum)) << "\n";
+    std::cout << json::serialize(intel::ToJson(sum)) << "\n";
     return kExitOk;
   }
-  std::cout << "attribute  " << sum->attribute_uuid << " (" << util::EscapeForTerminal(sum->type)
-            << ") " << util::EscapeForTerminal(sum->value) << "\n"
-            << "score      " << FormatScore(sum->score) << " (decay class "
-            << intel::Name(sum->decay_class) << ", lifetime "
-            << cfg->tau_days[static_cast<int>(sum->decay_class)] << " days)\n"
-            << "sightings  seen " << sum->counts[0] << ", false-positive " << sum->counts[1]
-            << ", expiration " << sum->counts[2] << "\n";
-  if (!sum->details.empty()) {
+  std::cout << "attribute  " << sum.attribute_uuid << " (" << util::EscapeForTerminal(sum.type)
+            << ") " << util::EscapeForTerminal(sum.value) << "\n"
+            << "score      " << FormatScore(sum.score) << " (decay class "
+            << intel::Name(sum.decay_class) << ", lifetime "
+            << cfg.tau_days[static_cast<int>(sum.decay_class)] << " days)\n"
+            << "sightings  seen " << sum.counts[0] << ", false-positive " << sum.counts[1]
+            << ", expiration " << sum.counts[2] << "\n";
+  if (!sum.details.empty()) {
     std::vector<std::vector<std::string>> rows;
-    for (const auto& x : sum->details) {
+    for (const auto& x : sum.details) {
       rows.push_back({util::FormatIso8601(x.date_sighting), model::Name(x.type),
                       x.org.id ? x.org.name : "(anonymous)", x.source});
     }
     std::cout << "\n";
     PrintTable({"TIME", "TYPE", "ORGANISATION", "SOURCE"}, rows);
   }
-  int64_t total = sum->counts[0] + sum->counts[1] + sum->counts[2];
-  int64_t hidden_details = total - static_cast<int64_t>(sum->details.size());
+  int64_t total = sum.counts[0] + sum.counts[1] + sum.counts[2];
+  int64_t hidden_details = total - static_cast<int64_t>(sum.details.size());
   if (hidden_details > 0) {
     std::cout << "\n"
               << hidden_details << " sighting(s) by other organisations: counts only (sighting "
@@ -124,29 +120,28 @@ int CmdSightingList(const Context& ctx, const SightingListArgs& a) {
 }  // namespace
 
 void RegisterSightingCommands(CLI::App* app, Context* ctx, int* rc) {
-  auto* sg = app->add_subcommand("sighting", "Sightings of attributes and their scores");
-  sg->require_subcommand(1);
+  auto* sg = AddGroup(app, "sighting", "Sightings of attributes and their scores");
   {
     static SightingAddArgs a;
-    auto* c = sg->add_subcommand("add", "Record that an organisation saw an attribute's value");
+    auto* c = AddCommand(sg, "add", "Record that an organisation saw an attribute's value", rc,
+                         [ctx] { return CmdSightingAdd(*ctx, a); });
     auto* u = c->add_option("--uuid", a.uuid, "Attribute uuid");
     auto* v = c->add_option("--value", a.value,
                             "Every attribute with this value that the organisation may see");
     u->excludes(v);
-    c->add_option("--as", a.as, "Reporting organisation")->required();
+    AddAs(c, &a.as, "Reporting organisation");
     c->add_option("--type", a.type, "seen|false-positive|expiration")->capture_default_str();
     c->add_option("--source", a.source, "Where it was seen (sensor, feed, ...)");
     c->add_option("--time", a.time, "When (date, ISO-8601, Unix time, or 7d/12h ago; default now)");
-    c->callback([ctx, rc] { *rc = CmdSightingAdd(*ctx, a); });
   }
   {
     static SightingListArgs a;
-    auto* c = sg->add_subcommand(
-        "list", "Sightings of one attribute as an organisation may see them, with its score");
+    auto* c = AddCommand(
+        sg, "list", "Sightings of one attribute as an organisation may see them, with its score",
+        rc, [ctx] { return CmdSightingList(*ctx, a); });
     c->add_option("--uuid", a.uuid, "Attribute uuid")->required();
-    c->add_option("--as", a.as, "Viewing organisation")->required();
-    c->add_flag("--json", a.json, "Machine-readable JSON output");
-    c->callback([ctx, rc] { *rc = CmdSightingList(*ctx, a); });
+    AddAs(c, &a.as, "Viewing organisation");
+    AddJsonFlag(c, &a.json);
   }
 }
 

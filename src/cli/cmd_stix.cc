@@ -12,6 +12,7 @@
 
 #include "cli/cli.h"
 #include "cli/context.h"
+#include "cli/options.h"
 #include "cli/register.h"
 #include "stix/pattern.h"
 #include "util/util.h"
@@ -258,19 +259,19 @@ int CmdValidatePattern(const Context& ctx, const std::vector<std::string>& patte
 }  // namespace
 
 void RegisterStixCommands(CLI::App* app, Context* ctx, int* rc) {
-  auto* stix = app->add_subcommand("stix", "STIX 2.1 patterns: match observed-data, validate");
-  stix->require_subcommand(1);
+  auto* stix = AddGroup(app, "stix", "STIX 2.1 patterns: match observed-data, validate");
 
   static StixMatchArgs a;
-  auto* m = stix->add_subcommand(
-      "match", "Which STIX patterns match the observed-data of a bundle (and which observed-data)");
+  auto* m = AddCommand(
+      stix, "match",
+      "Which STIX patterns match the observed-data of a bundle (and which observed-data)", rc,
+      [ctx] { return CmdStixMatch(*ctx, a); });
   m->add_option("--patterns", a.patterns,
                 "File of patterns: one per line, or STIX indicators (bundle or array)")
       ->required();
   m->add_option("--observed", a.observed, "STIX bundle with observed-data (2.0 or 2.1 style)")
       ->required();
-  m->add_flag("--json", ctx->json, "Machine-readable JSON output");
-  m->callback([ctx, rc] { *rc = CmdStixMatch(*ctx, a); });
+  AddJsonFlag(m, &ctx->json);
 
   auto* v = stix->add_subcommand("validate-pattern",
                                  "Check STIX 2.1 patterns (PATTERN..., quoted); errors give "
@@ -278,7 +279,7 @@ void RegisterStixCommands(CLI::App* app, Context* ctx, int* rc) {
   // The patterns are taken verbatim from the remaining arguments: a CLI11
   // option would read "[a,b]" as a list.
   v->allow_extras();
-  v->add_flag("--json", ctx->json, "Machine-readable JSON output");
+  AddJsonFlag(v, &ctx->json);
   v->callback([ctx, rc, v] {
     std::vector<std::string> patterns = v->remaining();
     if (patterns.empty()) {

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "cli/context.h"
+#include "formats/export.h"
 
 namespace sanad::cli {
 
@@ -51,11 +52,9 @@ int CmdImport(const Context& ctx, const ImportArgs& a);
 
 struct ExportArgs {
   std::string as, format = "misp", output, since;
-  std::vector<std::string> types, categories, tags;
-  std::optional<bool> to_ids, published;
-  bool include_deleted = false;
-  bool include_warninglisted = false;
-  std::optional<double> min_score;
+  // The options that map to the filter one to one (all but --since and the
+  // warninglists, which CmdExport fills in).
+  formats::ExportFilter filter;
 };
 int CmdExport(const Context& ctx, const ExportArgs& a);
 

@@ -76,6 +76,19 @@ Status ResolveViewer(store::Store* s, const std::string& name_or_uuid, model::Or
   return Status::Ok();
 }
 
+int InTransactionAs(const Context& ctx, const std::string& as,
+                    const std::function<Status(store::Store*, const model::Org&)>& fn) {
+  auto s = OpenStore(ctx);
+  if (!s.ok()) return Fail(s.status());
+  store::Transaction tx(s->get());
+  if (!tx.status().ok()) return Fail(tx.status());
+  auto org = ResolveActingOrg(s->get(), as);
+  if (!org.ok()) return Fail(org.status());
+  Status st = fn(s->get(), *org);
+  if (st.ok()) st = tx.Commit();
+  return st.ok() ? kExitOk : Fail(st);
+}
+
 bool ParseTimeArg(const std::string& s, int64_t* out) {
   if (s.empty()) return false;
   char unit = s.back();

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdio>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -41,6 +42,11 @@ StatusOr<model::Org> ResolveActingOrg(store::Store* s, const std::string& name_o
 // ResolveActingOrg, then the org's policy viewer: what `--as ORG` sees.
 Status ResolveViewer(store::Store* s, const std::string& name_or_uuid, model::Org* org,
                      policy::Viewer* viewer);
+// Opens the store, begins a transaction, resolves `as` (ResolveActingOrg)
+// and runs `fn` with both; commits when `fn` succeeds. A failure of any step
+// is reported (Fail) and its exit code returned; kExitOk otherwise.
+int InTransactionAs(const Context& ctx, const std::string& as,
+                    const std::function<Status(store::Store*, const model::Org&)>& fn);
 // Parses "2024-01-31", ISO-8601 or a Unix timestamp; also "7d", "12h", "30m"
 // (relative to now).
 bool ParseTimeArg(const std::string& s, int64_t* out);

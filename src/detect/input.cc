@@ -167,20 +167,29 @@ class Stream : public InputStream {
     return Status::Ok();
   }
 
+  // Refills the compressed buffer once it is all consumed. *at_end becomes
+  // true when the source has no more bytes (eof_ is then set); ending while
+  // the `codec` stream is `pending` (mid-frame) is an error.
+  Status Refill(bool pending, const char* codec, bool* at_end) {
+    *at_end = false;
+    if (in_pos_ < in_len_) return Status::Ok();
+    if (!eof_) {
+      SANAD_RETURN_IF_ERROR(Fill());
+      if (in_len_ > 0) return Status::Ok();
+      eof_ = true;
+      if (pending) return Status::Invalid(name_ + ": truncated " + codec + " data");
+    }
+    *at_end = true;
+    return Status::Ok();
+  }
+
   StatusOr<size_t> ReadGzip(char* buf, size_t cap) {
     z_.next_out = reinterpret_cast<Bytef*>(buf);
     z_.avail_out = static_cast<uInt>(std::min<size_t>(cap, 1u << 30));
     while (z_.avail_out > 0) {
-      if (in_pos_ == in_len_) {
-        if (eof_) break;
-        Status st = Fill();
-        if (!st.ok()) return st;
-        if (in_len_ == 0) {
-          eof_ = true;
-          if (!member_done_) return Status::Invalid(name_ + ": truncated gzip data");
-          break;
-        }
-      }
+      bool at_end;
+      SANAD_RETURN_IF_ERROR(Refill(!member_done_, "gzip", &at_end));
+      if (at_end) break;
       if (member_done_) {
         // Another gzip member follows (concatenated .gz files).
         inflateReset(&z_);
@@ -205,16 +214,9 @@ class Stream : public InputStream {
   StatusOr<size_t> ReadZstd(char* buf, size_t cap) {
     ZSTD_outBuffer out{buf, cap, 0};
     while (out.pos < out.size) {
-      if (in_pos_ == in_len_) {
-        if (eof_) break;
-        Status st = Fill();
-        if (!st.ok()) return st;
-        if (in_len_ == 0) {
-          eof_ = true;
-          if (zstd_pending_) return Status::Invalid(name_ + ": truncated zstd data");
-          break;
-        }
-      }
+      bool at_end;
+      SANAD_RETURN_IF_ERROR(Refill(zstd_pending_, "zstd", &at_end));
+      if (at_end) break;
       ZSTD_inBuffer in{in_.data(), in_len_, in_pos_};
       size_t rc = ZSTD_decompressStream(zstd_, &out, &in);
       in_pos_ = in.pos;

@@ -166,19 +166,17 @@ struct IndicatorSet::Tables {
   // IPv4: /24 bitmap prefilter, hosts, CIDRs by prefix length (longest first).
   std::vector<uint64_t> v4_bitmap;    // 2^24 bits: /24 networks with a host or CIDR
   std::vector<uint64_t> v4_bitmap16;  // 2^16 bits: the same by /16 (L1-resident first test)
-  U32Map v4_hosts;
-  struct V4Cidrs {
+  // The networks of one prefix length `len`, keyed by their masked address.
+  template <class Map>
+  struct Cidrs {
     int len;
-    U32Map map;
+    Map map;
   };
-  std::vector<V4Cidrs> v4_cidrs;
+  U32Map v4_hosts;
+  std::vector<Cidrs<U32Map>> v4_cidrs;
   bool any_v4 = false;
   V6Map v6_hosts;
-  struct V6Cidrs {
-    int len;
-    V6Map map;
-  };
-  std::vector<V6Cidrs> v6_cidrs;
+  std::vector<Cidrs<V6Map>> v6_cidrs;
   bool any_v6 = false;
 
   // Hostnames: exact (hostname and domain types) and parents (domain types).

@@ -13,6 +13,7 @@
 #include <cstring>
 
 #include "model/canon.h"
+#include "util/json_writer.h"
 
 namespace sanad::detect {
 
@@ -180,53 +181,34 @@ void JsonUnescape(std::string_view in, std::string* out) {
       continue;
     }
     char e = in[++i];
-    switch (e) {
-      case '"':
-      case '\\':
-      case '/':
-        out->push_back(e);
-        break;
-      case 'b':
-        out->push_back('\b');
-        break;
-      case 'f':
-        out->push_back('\f');
-        break;
-      case 'n':
-        out->push_back('\n');
-        break;
-      case 'r':
-        out->push_back('\r');
-        break;
-      case 't':
-        out->push_back('\t');
-        break;
-      case 'u': {
-        uint32_t cp;
-        if (!Hex4(in, i + 1, &cp)) {
-          out->append("\\u");
-          break;
-        }
-        i += 4;
-        if (cp >= 0xD800 && cp < 0xDC00) {
-          uint32_t lo;
-          if (i + 2 < in.size() && in[i + 1] == '\\' && in[i + 2] == 'u' && Hex4(in, i + 3, &lo) &&
-              lo >= 0xDC00 && lo < 0xE000) {
-            cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-            i += 6;
-          } else {
-            cp = 0xFFFD;
-          }
-        } else if (cp >= 0xDC00 && cp < 0xE000) {
-          cp = 0xFFFD;
-        }
-        AppendUtf8(cp, out);
-        break;
-      }
-      default:
-        out->push_back('\\');
-        out->push_back(e);
+    if (char d = util::kJsonEscapes.unescape[static_cast<unsigned char>(e)]) {
+      out->push_back(d);
+      continue;
     }
+    if (e != 'u') {
+      out->push_back('\\');
+      out->push_back(e);
+      continue;
+    }
+    uint32_t cp;
+    if (!Hex4(in, i + 1, &cp)) {
+      out->append("\\u");
+      continue;
+    }
+    i += 4;
+    if (cp >= 0xD800 && cp < 0xDC00) {
+      uint32_t lo;
+      if (i + 2 < in.size() && in[i + 1] == '\\' && in[i + 2] == 'u' && Hex4(in, i + 3, &lo) &&
+          lo >= 0xDC00 && lo < 0xE000) {
+        cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+        i += 6;
+      } else {
+        cp = 0xFFFD;
+      }
+    } else if (cp >= 0xDC00 && cp < 0xE000) {
+      cp = 0xFFFD;
+    }
+    AppendUtf8(cp, out);
   }
 }
 
@@ -377,9 +359,23 @@ struct BlockMasks {
 };
 
 // Per-byte class masks of one 16- or 32-byte vector, before combining.
+// dash: '-' and '_'; hex: the digits 0-9.
 struct LaneMasks {
   uint32_t tok, dot, colon, high, dash, hex_alpha, alpha, hex, slash;
 };
+
+// Adds the masks of the vector at byte `sh` of a block to *m, and its hex
+// digits and slashes to *hex and *slash (inputs of FinishBlock).
+inline void AddLane(const LaneMasks& l, int sh, BlockMasks* m, uint64_t* hex, uint64_t* slash) {
+  m->tok |= uint64_t{l.tok} << sh;
+  m->dot |= uint64_t{l.dot} << sh;
+  m->colon |= uint64_t{l.colon} << sh;
+  m->high |= uint64_t{l.high} << sh;
+  m->hex_alpha |= uint64_t{l.hex_alpha} << sh;
+  m->nonhex |= uint64_t{(l.alpha & ~l.hex_alpha) | l.dash} << sh;
+  *hex |= uint64_t{l.hex | l.hex_alpha} << sh;
+  *slash |= uint64_t{l.slash} << sh;
+}
 
 // Colon triggers and the long-run trigger, from the combined masks.
 inline void FinishBlock(BlockMasks* m, uint64_t hex, uint64_t slash, bool full16,
@@ -424,20 +420,19 @@ inline void ClassifySse2(const char* p, size_t nblocks, bool full16, BlockMasks*
       __m128i hex_alpha = _mm_cmplt_epi8(folded, hex_lim);
       __m128i t = _mm_or_si128(_mm_or_si128(is_dot, is_colon),
                                _mm_or_si128(du, _mm_or_si128(digit, alpha)));
-      auto high = static_cast<uint32_t>(_mm_movemask_epi8(v));
-      auto am = static_cast<uint32_t>(_mm_movemask_epi8(alpha));
-      auto hm = static_cast<uint32_t>(_mm_movemask_epi8(hex_alpha));
-      uint32_t tm = static_cast<uint32_t>(_mm_movemask_epi8(t)) | high;
+      LaneMasks l;
+      l.high = static_cast<uint32_t>(_mm_movemask_epi8(v));
+      l.tok = static_cast<uint32_t>(_mm_movemask_epi8(t)) | l.high;
+      l.dot = static_cast<uint32_t>(_mm_movemask_epi8(is_dot));
+      l.colon = static_cast<uint32_t>(_mm_movemask_epi8(is_colon));
+      l.dash = static_cast<uint32_t>(_mm_movemask_epi8(du));
+      l.hex_alpha = static_cast<uint32_t>(_mm_movemask_epi8(hex_alpha));
+      l.alpha = static_cast<uint32_t>(_mm_movemask_epi8(alpha));
+      l.hex = static_cast<uint32_t>(_mm_movemask_epi8(digit));
+      l.slash = static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, slash)));
       const int sh = 16 * k;
-      if (tm == 0xFFFF) full |= uint64_t{1} << sh;
-      m.tok |= uint64_t{tm} << sh;
-      m.dot |= uint64_t{static_cast<uint32_t>(_mm_movemask_epi8(is_dot))} << sh;
-      m.colon |= uint64_t{static_cast<uint32_t>(_mm_movemask_epi8(is_colon))} << sh;
-      m.high |= uint64_t{high} << sh;
-      m.hex_alpha |= uint64_t{hm} << sh;
-      m.nonhex |= uint64_t{(am & ~hm) | static_cast<uint32_t>(_mm_movemask_epi8(du))} << sh;
-      hex |= uint64_t{static_cast<uint32_t>(_mm_movemask_epi8(digit)) | hm} << sh;
-      sl |= uint64_t{static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, slash)))} << sh;
+      if (l.tok == 0xFFFF) full |= uint64_t{1} << sh;
+      AddLane(l, sh, &m, &hex, &sl);
     }
     FinishBlock(&m, hex, sl, full16, full);
     out[b] = m;
@@ -473,22 +468,20 @@ __attribute__((target("avx2"))) void ClassifyAvx2(const char* p, size_t nblocks,
       __m256i hex_alpha = _mm256_cmpgt_epi8(hex_lim, folded);
       __m256i t = _mm256_or_si256(_mm256_or_si256(is_dot, is_colon),
                                   _mm256_or_si256(du, _mm256_or_si256(digit, alpha)));
-      auto high = static_cast<uint32_t>(_mm256_movemask_epi8(v));
-      auto am = static_cast<uint32_t>(_mm256_movemask_epi8(alpha));
-      auto hm = static_cast<uint32_t>(_mm256_movemask_epi8(hex_alpha));
-      uint32_t tm = static_cast<uint32_t>(_mm256_movemask_epi8(t)) | high;
+      LaneMasks l;
+      l.high = static_cast<uint32_t>(_mm256_movemask_epi8(v));
+      l.tok = static_cast<uint32_t>(_mm256_movemask_epi8(t)) | l.high;
+      l.dot = static_cast<uint32_t>(_mm256_movemask_epi8(is_dot));
+      l.colon = static_cast<uint32_t>(_mm256_movemask_epi8(is_colon));
+      l.dash = static_cast<uint32_t>(_mm256_movemask_epi8(du));
+      l.hex_alpha = static_cast<uint32_t>(_mm256_movemask_epi8(hex_alpha));
+      l.alpha = static_cast<uint32_t>(_mm256_movemask_epi8(alpha));
+      l.hex = static_cast<uint32_t>(_mm256_movemask_epi8(digit));
+      l.slash = static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, slash)));
       const int sh = 32 * k;
-      if ((tm & 0xFFFF) == 0xFFFF) full |= uint64_t{1} << sh;
-      if ((tm >> 16) == 0xFFFF) full |= uint64_t{1} << (sh + 16);
-      m.tok |= uint64_t{tm} << sh;
-      m.dot |= uint64_t{static_cast<uint32_t>(_mm256_movemask_epi8(is_dot))} << sh;
-      m.colon |= uint64_t{static_cast<uint32_t>(_mm256_movemask_epi8(is_colon))} << sh;
-      m.high |= uint64_t{high} << sh;
-      m.hex_alpha |= uint64_t{hm} << sh;
-      m.nonhex |= uint64_t{(am & ~hm) | static_cast<uint32_t>(_mm256_movemask_epi8(du))} << sh;
-      hex |= uint64_t{static_cast<uint32_t>(_mm256_movemask_epi8(digit)) | hm} << sh;
-      sl |= uint64_t{static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, slash)))}
-            << sh;
+      if ((l.tok & 0xFFFF) == 0xFFFF) full |= uint64_t{1} << sh;
+      if ((l.tok >> 16) == 0xFFFF) full |= uint64_t{1} << (sh + 16);
+      AddLane(l, sh, &m, &hex, &sl);
     }
     FinishBlock(&m, hex, sl, full16, full);
     out[b] = m;

@@ -68,50 +68,30 @@ bool IsLiteralType(std::string_view type, bool second) {
   return false;
 }
 
-std::string LowerAscii(std::string_view s) {
-  std::string r(s);
-  for (char& c : r) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return r;
-}
-
 uint32_t Mask4(int len) { return len == 0 ? 0 : ~uint32_t{0} << (32 - len); }
+
+// The map of the networks of prefix length `len` in *cidrs (added, empty,
+// when there is none yet).
+template <class Map>
+Map& CidrsOfLength(std::vector<IndicatorSet::Tables::Cidrs<Map>>* cidrs, int len) {
+  for (auto& c : *cidrs) {
+    if (c.len == len) return c.map;
+  }
+  cidrs->push_back({len, {}});
+  return cidrs->back().map;
+}
 
 }  // namespace
 
 const char* MatchKindName(MatchKind k) {
-  switch (k) {
-    case MatchKind::kExact:
-      return "exact";
-    case MatchKind::kCidr:
-      return "cidr";
-    case MatchKind::kSubdomain:
-      return "subdomain";
-    case MatchKind::kUrlHost:
-      return "url-host";
-    case MatchKind::kEmailDomain:
-      return "email-domain";
-    case MatchKind::kSubstring:
-      return "substring";
-  }
-  return "?";
+  static constexpr const char* kNames[] = {"exact",    "cidr",         "subdomain",
+                                           "url-host", "email-domain", "substring"};
+  return util::EnumName(k, kNames, "?");
 }
 
 const char* FormatName(Format f) {
-  switch (f) {
-    case Format::kAuto:
-      return "auto";
-    case Format::kText:
-      return "text";
-    case Format::kJsonl:
-      return "jsonl";
-    case Format::kCsv:
-      return "csv";
-    case Format::kZeek:
-      return "zeek";
-  }
-  return "?";
+  static constexpr const char* kNames[] = {"auto", "text", "jsonl", "csv", "zeek"};
+  return util::EnumName(f, kNames, "?");
 }
 
 bool ParseFormat(std::string_view s, Format* out) {
@@ -291,13 +271,7 @@ struct IndicatorSetBuilder::Impl {
       if (p.len == 32) {
         Link(t->v4_hosts, a, id);
       } else {
-        auto it = std::find_if(t->v4_cidrs.begin(), t->v4_cidrs.end(),
-                               [&](const auto& c) { return c.len == p.len; });
-        if (it == t->v4_cidrs.end()) {
-          t->v4_cidrs.push_back({p.len, {}});
-          it = t->v4_cidrs.end() - 1;
-        }
-        Link(it->map, a & Mask4(p.len), id);
+        Link(CidrsOfLength(&t->v4_cidrs, p.len), a & Mask4(p.len), id);
       }
     } else {
       V6Key k;
@@ -307,13 +281,7 @@ struct IndicatorSetBuilder::Impl {
       if (p.len == 128) {
         Link(t->v6_hosts, k, id);
       } else {
-        auto it = std::find_if(t->v6_cidrs.begin(), t->v6_cidrs.end(),
-                               [&](const auto& c) { return c.len == p.len; });
-        if (it == t->v6_cidrs.end()) {
-          t->v6_cidrs.push_back({p.len, {}});
-          it = t->v6_cidrs.end() - 1;
-        }
-        Link(it->map, k, id);  // host bits are already clear
+        Link(CidrsOfLength(&t->v6_cidrs, p.len), k, id);  // host bits are already clear
       }
     }
     return true;
@@ -385,7 +353,7 @@ struct IndicatorSetBuilder::Impl {
   bool AddLiteral(const store::IndexRow& row, std::string_view v) {
     if (!opts.scan || v.size() < opts.min_literal_bytes || v.size() > 4096) return false;
     uint32_t id = NewIndicator(row, v);
-    Link(literal_map, LowerAscii(v), id);
+    Link(literal_map, util::ToLower(v), id);
     return true;
   }
 

@@ -67,17 +67,18 @@ bool HasAttributeFilters(const ExportFilter& f) {
          f.since.has_value();
 }
 
+// Drops the attributes for which drop(attribute) is true, in and outside
+// objects; objects left empty are dropped.
+template <class Pred>
+void DropAttributes(model::Event* ev, Pred drop) {
+  std::erase_if(ev->attributes, drop);
+  for (auto& o : ev->objects) std::erase_if(o.attributes, drop);
+  std::erase_if(ev->objects, [](const model::Object& o) { return o.attributes.empty(); });
+}
+
 // Drops attributes that fail the filter; objects left empty are dropped.
 void ApplyFilter(const ExportFilter& f, model::Event* ev) {
-  auto fails = [&](const model::Attribute& a) { return !AttributePasses(f, *ev, a); };
-  ev->attributes.erase(std::remove_if(ev->attributes.begin(), ev->attributes.end(), fails),
-                       ev->attributes.end());
-  for (auto& o : ev->objects)
-    o.attributes.erase(std::remove_if(o.attributes.begin(), o.attributes.end(), fails),
-                       o.attributes.end());
-  ev->objects.erase(std::remove_if(ev->objects.begin(), ev->objects.end(),
-                                   [](const model::Object& o) { return o.attributes.empty(); }),
-                    ev->objects.end());
+  DropAttributes(ev, [&](const model::Attribute& a) { return !AttributePasses(f, *ev, a); });
 }
 
 // Drops attributes scoring below `min_score` (objects left empty are
@@ -96,14 +97,7 @@ Status ApplyMinScore(store::Store* store, const intel::DecayConfig& cfg, double 
                                           static_cast<size_t>(last - first));
     return intel::Score(cfg, a.type, a.timestamp, mine, now) < min_score;
   };
-  ev->attributes.erase(std::remove_if(ev->attributes.begin(), ev->attributes.end(), low),
-                       ev->attributes.end());
-  for (auto& o : ev->objects)
-    o.attributes.erase(std::remove_if(o.attributes.begin(), o.attributes.end(), low),
-                       o.attributes.end());
-  ev->objects.erase(std::remove_if(ev->objects.begin(), ev->objects.end(),
-                                   [](const model::Object& o) { return o.attributes.empty(); }),
-                    ev->objects.end());
+  DropAttributes(ev, low);
   return Status::Ok();
 }
 

@@ -249,24 +249,42 @@ void FillDefaults(model::Event* ev, model::Timestamp now) {
 
 // ---- updates keep what the document did not give -----------------------------
 
+// The fields that events, objects and attributes share (each only those its
+// type has): the stored value of each that x's document did not give is
+// kept. Clears x->absent.
+template <class T>
+void KeepAbsentShared(const T& stored, T* x) {
+  namespace f = model::field;
+  const model::FieldSet absent = x->absent;
+  if (absent & f::kDistribution) {
+    x->distribution = stored.distribution;
+    x->sharing_group = stored.sharing_group;
+  }
+  if (absent & f::kDeleted) x->deleted = stored.deleted;
+  if (absent & f::kExtra) x->extra_json = stored.extra_json;
+  if constexpr (requires { x->comment; }) {
+    if (absent & f::kComment) x->comment = stored.comment;
+  }
+  if constexpr (requires { x->first_seen; }) {
+    if (absent & f::kFirstSeen) x->first_seen = stored.first_seen;
+    if (absent & f::kLastSeen) x->last_seen = stored.last_seen;
+  }
+  if constexpr (requires { x->tags; }) {
+    if (absent & f::kTags) x->tags = stored.tags;
+  }
+  if constexpr (requires { x->disable_correlation; }) {
+    if (absent & f::kDisableCorrelation) x->disable_correlation = stored.disable_correlation;
+  }
+  x->absent = 0;
+}
+
 void KeepAbsentAttribute(const model::Attribute& stored, model::Attribute* a) {
   namespace f = model::field;
   const model::FieldSet absent = a->absent;
   if (absent & f::kCategory) a->category = stored.category;
   if (absent & f::kToIds) a->to_ids = stored.to_ids;
-  if (absent & f::kComment) a->comment = stored.comment;
-  if (absent & f::kDistribution) {
-    a->distribution = stored.distribution;
-    a->sharing_group = stored.sharing_group;
-  }
-  if (absent & f::kFirstSeen) a->first_seen = stored.first_seen;
-  if (absent & f::kLastSeen) a->last_seen = stored.last_seen;
-  if (absent & f::kDisableCorrelation) a->disable_correlation = stored.disable_correlation;
-  if (absent & f::kDeleted) a->deleted = stored.deleted;
   if (absent & f::kObjectRelation) a->object_relation = stored.object_relation;
-  if (absent & f::kTags) a->tags = stored.tags;
-  if (absent & f::kExtra) a->extra_json = stored.extra_json;
-  a->absent = 0;
+  KeepAbsentShared(stored, a);
 }
 
 void KeepAbsentObject(const model::Object& stored, model::Object* o) {
@@ -276,16 +294,7 @@ void KeepAbsentObject(const model::Object& stored, model::Object* o) {
   if (absent & f::kDescription) o->description = stored.description;
   if (absent & f::kTemplateUuid) o->template_uuid = stored.template_uuid;
   if (absent & f::kTemplateVersion) o->template_version = stored.template_version;
-  if (absent & f::kComment) o->comment = stored.comment;
-  if (absent & f::kDistribution) {
-    o->distribution = stored.distribution;
-    o->sharing_group = stored.sharing_group;
-  }
-  if (absent & f::kFirstSeen) o->first_seen = stored.first_seen;
-  if (absent & f::kLastSeen) o->last_seen = stored.last_seen;
-  if (absent & f::kDeleted) o->deleted = stored.deleted;
-  if (absent & f::kExtra) o->extra_json = stored.extra_json;
-  o->absent = 0;
+  KeepAbsentShared(stored, o);
 }
 
 // Gives `ev` (an update of `stored`) the stored value of every field its
@@ -299,17 +308,9 @@ void KeepAbsentFields(const model::Event& stored, model::Event* ev) {
   if (absent & f::kAnalysis) ev->analysis = stored.analysis;
   if (absent & f::kPublished) ev->published = stored.published;
   if (absent & f::kPublishTimestamp) ev->publish_timestamp = stored.publish_timestamp;
-  if (absent & f::kDistribution) {
-    ev->distribution = stored.distribution;
-    ev->sharing_group = stored.sharing_group;
-  }
-  if (absent & f::kDisableCorrelation) ev->disable_correlation = stored.disable_correlation;
-  if (absent & f::kDeleted) ev->deleted = stored.deleted;
   if (absent & f::kExtendsUuid) ev->extends_uuid = stored.extends_uuid;
-  if (absent & f::kTags) ev->tags = stored.tags;
-  if (absent & f::kExtra) ev->extra_json = stored.extra_json;
   if (absent & f::kOrgc) ev->orgc = stored.orgc;
-  ev->absent = 0;
+  KeepAbsentShared(stored, ev);
   std::unordered_map<std::string_view, const model::Attribute*> attrs;
   std::unordered_map<std::string_view, const model::Object*> objs;
   for (const auto& a : stored.attributes) attrs.emplace(a.uuid, &a);

@@ -130,6 +130,23 @@ Status Coordinator::Impl::NeedManage(const policy::Actor& c, const Loaded& l,
   return Status::Ok();
 }
 
+StatusOr<Coordinator::Impl::Loaded> Coordinator::Impl::Writable(const policy::Actor& c,
+                                                                std::string_view uuid) {
+  auto l = Visible(c, uuid);
+  if (!l.ok()) return l.status();
+  SANAD_RETURN_IF_ERROR(NeedWrite(c));
+  return l;
+}
+
+StatusOr<Coordinator::Impl::Loaded> Coordinator::Impl::Managed(const policy::Actor& c,
+                                                               std::string_view uuid,
+                                                               std::string_view what) {
+  auto l = Visible(c, uuid);
+  if (!l.ok()) return l.status();
+  SANAD_RETURN_IF_ERROR(NeedManage(c, *l, what));
+  return l;
+}
+
 Status Coordinator::Impl::NeedOpen(const Loaded& l) {
   if (Terminal(l.inc.status))
     return Status::Conflict("incident " + l.inc.uuid + " is " + model::Name(l.inc.status));
@@ -203,16 +220,16 @@ Status Coordinator::Impl::ValidateIndicator(size_t i, model::Indicator* ind) {
 }
 
 Status Coordinator::Impl::FactsOf(const model::Incident& inc, Facts* f) {
-  SANAD_RETURN_IF_ERROR(is->ListRfas(inc.id, &f->rfas));
+  SANAD_RETURN_IF_ERROR(rfas->ListRfas(inc.id, &f->rfas));
   f->offers.resize(f->rfas.size());
   for (size_t i = 0; i < f->rfas.size(); ++i) {
     const auto& r = f->rfas[i];
     if (f->first_rfa == 0 || r.created < f->first_rfa) f->first_rfa = r.created;
-    SANAD_RETURN_IF_ERROR(is->ListOffers(r.id, &f->offers[i]));
+    SANAD_RETURN_IF_ERROR(rfas->ListOffers(r.id, &f->offers[i]));
     for (const auto& o : f->offers[i])
       if (f->first_offer == 0 || o.created < f->first_offer) f->first_offer = o.created;
   }
-  return is->ListTasks(inc.id, &f->tasks);
+  return tasks->ListTasks(inc.id, &f->tasks);
 }
 
 bool Coordinator::Impl::TaskOverdue(const model::Task& t, model::Timestamp now) const {
@@ -270,45 +287,46 @@ RfaView Coordinator::Impl::MakeRfaView(const policy::Viewer& v, const model::Rfa
 
 Status Coordinator::Impl::Cascade(const policy::Actor& c, const model::Incident& inc) {
   model::Timestamp now = Now();
-  int tasks = 0, rfas = 0, offers = 0;
+  int cancelled = 0, closed = 0, declined = 0;
   std::vector<model::Task> ts;
-  SANAD_RETURN_IF_ERROR(is->ListTasks(inc.id, &ts));
+  SANAD_RETURN_IF_ERROR(tasks->ListTasks(inc.id, &ts));
   for (auto& t : ts) {
     if (t.status != model::TaskStatus::kWaiting && t.status != model::TaskStatus::kInProgress)
       continue;
     t.status = model::TaskStatus::kCancelled;
     t.finished = now;
-    SANAD_RETURN_IF_ERROR(is->UpdateTask(t));
+    SANAD_RETURN_IF_ERROR(tasks->UpdateTask(t));
     model::TaskLog l{0,        t.id,
                      now,      c.name,
                      c.org.id, std::string("cancelled: incident ") + model::Name(inc.status),
                      {}};
-    SANAD_RETURN_IF_ERROR(is->AddTaskLog(&l));
-    ++tasks;
+    SANAD_RETURN_IF_ERROR(tasks->AddTaskLog(&l));
+    ++cancelled;
   }
   std::vector<model::Rfa> rs;
-  SANAD_RETURN_IF_ERROR(is->ListRfas(inc.id, &rs));
+  SANAD_RETURN_IF_ERROR(rfas->ListRfas(inc.id, &rs));
   for (auto& r : rs) {
     std::vector<model::Offer> os;
-    SANAD_RETURN_IF_ERROR(is->ListOffers(r.id, &os));
+    SANAD_RETURN_IF_ERROR(rfas->ListOffers(r.id, &os));
     for (auto& o : os) {
       if (o.status != model::OfferStatus::kPending) continue;
       o.status = model::OfferStatus::kDeclined;
       o.decided = now;
       o.note = std::string("incident ") + model::Name(inc.status);
-      SANAD_RETURN_IF_ERROR(is->UpdateOffer(o));
-      ++offers;
+      SANAD_RETURN_IF_ERROR(rfas->UpdateOffer(o));
+      ++declined;
     }
     if (r.status != model::RfaStatus::kOpen) continue;
     r.status = model::RfaStatus::kClosed;
     r.ended = now;
-    SANAD_RETURN_IF_ERROR(is->UpdateRfa(r));
-    ++rfas;
+    SANAD_RETURN_IF_ERROR(rfas->UpdateRfa(r));
+    ++closed;
   }
-  if (tasks + rfas + offers == 0) return Status::Ok();
+  if (cancelled + closed + declined == 0) return Status::Ok();
   return Record(c, inc, "incident.cascade", "incident", inc.uuid,
-                std::to_string(tasks) + " task(s) cancelled, " + std::to_string(rfas) +
-                    " request(s) closed, " + std::to_string(offers) + " pending offer(s) declined");
+                std::to_string(cancelled) + " task(s) cancelled, " + std::to_string(closed) +
+                    " request(s) closed, " + std::to_string(declined) +
+                    " pending offer(s) declined");
 }
 
 StatusOr<IncidentView> Coordinator::Impl::View(const policy::Actor& c, const Loaded& l) {
@@ -338,7 +356,7 @@ StatusOr<IncidentView> Coordinator::Impl::View(const policy::Actor& c, const Loa
     TaskView tv;
     tv.task = t;
     tv.overdue = TaskOverdue(t, now);
-    SANAD_RETURN_IF_ERROR(is->ListTaskLogs(t.id, &tv.log));
+    SANAD_RETURN_IF_ERROR(tasks->ListTaskLogs(t.id, &tv.log));
     view.tasks.push_back(std::move(tv));
   }
   SANAD_RETURN_IF_ERROR(is->ListComments(l.inc.id, &view.comments));
@@ -369,7 +387,7 @@ StatusOr<Coordinator::Impl::LoadedRfa> Coordinator::Impl::VisibleRfa(const polic
                                                                      std::string_view uuid) {
   Status hidden = Status::NotFound("no request for assistance " + std::string(uuid) + " that " +
                                    c.org.name + " may see");
-  auto r = is->FindRfa(uuid);
+  auto r = rfas->FindRfa(uuid);
   if (!r.ok()) return r.status().code() == Status::Code::kNotFound ? hidden : r.status();
   auto l = LoadById(r->incident_id);
   if (!l.ok()) return l.status();
@@ -384,7 +402,7 @@ StatusOr<model::Task> Coordinator::Impl::VisibleTask(const policy::Actor& c, std
                                                      Loaded* l) {
   Status hidden =
       Status::NotFound("no task " + std::string(uuid) + " that " + c.org.name + " may see");
-  auto t = is->FindTask(uuid);
+  auto t = tasks->FindTask(uuid);
   if (!t.ok()) return t.status().code() == Status::Code::kNotFound ? hidden : t.status();
   auto loaded = LoadById(t->incident_id);
   if (!loaded.ok()) return loaded.status();
@@ -399,11 +417,11 @@ Coordinator::Coordinator(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Coordinator::~Coordinator() = default;
 
 StatusOr<std::unique_ptr<Coordinator>> Coordinator::Create(store::Store* s, Clock now) {
-  auto is = store::OpenIncidentStore(s);
-  if (!is.ok()) return is.status();
   auto impl = std::make_unique<Impl>();
   impl->s = s;
-  impl->is = std::move(*is);
+  impl->is = &s->incidents();
+  impl->rfas = &s->rfas();
+  impl->tasks = &s->incident_tasks();
   impl->clock = std::move(now);
   return std::unique_ptr<Coordinator>(new Coordinator(std::move(impl)));
 }

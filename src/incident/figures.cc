@@ -65,7 +65,7 @@ Status Coordinator::MemberResponsiveness(const policy::Actor& c, std::vector<Res
     }
   }
   std::vector<model::Rfa> rfas;
-  SANAD_RETURN_IF_ERROR(m.is->ListRfas(0, &rfas));
+  SANAD_RETURN_IF_ERROR(m.rfas->ListRfas(0, &rfas));
   for (const auto& rfa : rfas) {
     std::vector<int64_t> audience;
     if (rfa.audience == model::RfaAudience::kAllMembers) {
@@ -80,7 +80,7 @@ Status Coordinator::MemberResponsiveness(const policy::Actor& c, std::vector<Res
     for (int64_t id : audience)
       if (id != rfa.requester_org_id && by_org.count(id)) ++by_org[id].rfas_received;
     std::vector<model::Offer> offers;
-    SANAD_RETURN_IF_ERROR(m.is->ListOffers(rfa.id, &offers));
+    SANAD_RETURN_IF_ERROR(m.rfas->ListOffers(rfa.id, &offers));
     for (const auto& o : offers) {
       auto it = by_org.find(o.org_id);
       if (it == by_org.end()) continue;
@@ -90,7 +90,7 @@ Status Coordinator::MemberResponsiveness(const policy::Actor& c, std::vector<Res
     }
   }
   std::vector<model::Task> tasks;
-  SANAD_RETURN_IF_ERROR(m.is->ListTasks(0, &tasks));
+  SANAD_RETURN_IF_ERROR(m.tasks->ListTasks(0, &tasks));
   for (const auto& t : tasks) {
     auto it = by_org.find(t.assignee_org_id);
     if (it == by_org.end()) continue;

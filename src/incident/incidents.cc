@@ -143,9 +143,8 @@ StatusOr<Coordinator::Filed> Coordinator::FileReport(const policy::Actor& c, New
 StatusOr<model::Incident> Coordinator::Update(const policy::Actor& c, std::string_view uuid,
                                               const IncidentChanges& ch) {
   Impl& m = *impl_;
-  auto l = m.Visible(c, uuid);
+  auto l = m.Managed(c, uuid, "change the incident");
   if (!l.ok()) return l.status();
-  SANAD_RETURN_IF_ERROR(m.NeedManage(c, *l, "change the incident"));
   SANAD_RETURN_IF_ERROR(m.NeedOpen(*l));
   model::Incident& inc = l->inc;
   std::vector<std::string> changes;
@@ -253,9 +252,8 @@ StatusOr<model::Incident> Coordinator::SetStatus(const policy::Actor& c, std::st
                                                  model::IncidentStatus to, std::string_view note,
                                                  std::string_view duplicate_of) {
   Impl& m = *impl_;
-  auto l = m.Visible(c, uuid);
+  auto l = m.Managed(c, uuid, "change the incident's status");
   if (!l.ok()) return l.status();
-  SANAD_RETURN_IF_ERROR(m.NeedManage(c, *l, "change the incident's status"));
   SANAD_RETURN_IF_ERROR(CheckText("note", note, kMaxTextBytes, false));
   model::Incident& inc = l->inc;
   model::IncidentStatus from = inc.status;
@@ -369,9 +367,8 @@ Status Coordinator::Overdue(const policy::Actor& c, std::vector<IncidentSummary>
 StatusOr<model::Indicator> Coordinator::AddIndicator(const policy::Actor& c, std::string_view uuid,
                                                      model::Indicator ind) {
   Impl& m = *impl_;
-  auto l = m.Visible(c, uuid);
+  auto l = m.Writable(c, uuid);
   if (!l.ok()) return l.status();
-  SANAD_RETURN_IF_ERROR(m.NeedWrite(c));
   SANAD_RETURN_IF_ERROR(m.NeedOpen(*l));
   SANAD_RETURN_IF_ERROR(m.ValidateIndicator(0, &ind));
   ind.incident_id = l->inc.id;
@@ -388,9 +385,8 @@ StatusOr<model::Indicator> Coordinator::AddIndicator(const policy::Actor& c, std
 StatusOr<model::Comment> Coordinator::AddComment(const policy::Actor& c, std::string_view uuid,
                                                  std::string_view text) {
   Impl& m = *impl_;
-  auto l = m.Visible(c, uuid);
+  auto l = m.Writable(c, uuid);
   if (!l.ok()) return l.status();
-  SANAD_RETURN_IF_ERROR(m.NeedWrite(c));
   SANAD_RETURN_IF_ERROR(CheckText("text", text, kMaxTextBytes, true));
   model::Comment cm;
   cm.incident_id = l->inc.id;

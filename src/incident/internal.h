@@ -10,7 +10,9 @@
 #include <vector>
 
 #include "incident/incident.h"
+#include "store/incident_rfa_store.h"
 #include "store/incident_store.h"
+#include "store/incident_task_store.h"
 #include "util/util.h"
 
 namespace sanad::incident {
@@ -32,7 +34,10 @@ bool Sensitive(model::Tlp t);
 
 struct Coordinator::Impl {
   store::Store* s = nullptr;
-  std::unique_ptr<store::IncidentStore> is;
+  // The store's incident sections.
+  store::IncidentStore* is = nullptr;
+  store::RfaStore* rfas = nullptr;
+  store::TaskStore* tasks = nullptr;
   Clock clock;
 
   model::Timestamp Now() const { return clock ? clock() : util::Now(); }
@@ -49,6 +54,10 @@ struct Coordinator::Impl {
 
   // The incident `uuid` if the caller may see it; NotFound otherwise.
   StatusOr<Loaded> Visible(const policy::Actor& c, std::string_view uuid);
+  // Visible, when the caller may also write (NeedWrite) / manage the
+  // incident (NeedManage, refusing to `what`).
+  StatusOr<Loaded> Writable(const policy::Actor& c, std::string_view uuid);
+  StatusOr<Loaded> Managed(const policy::Actor& c, std::string_view uuid, std::string_view what);
   static bool Manages(const policy::Actor& c, const Loaded& l);
   static Status NeedWrite(const policy::Actor& c);
   static Status NeedManage(const policy::Actor& c, const Loaded& l, std::string_view what);
@@ -95,6 +104,11 @@ struct Coordinator::Impl {
   };
   StatusOr<LoadedRfa> VisibleRfa(const policy::Actor& c, std::string_view uuid);
   StatusOr<model::Task> VisibleTask(const policy::Actor& c, std::string_view uuid, Loaded* l);
+  // VisibleTask, when the caller may also change it: a writer of the
+  // assignee or of an org that manages the incident; else Permission "only
+  // the assignee ... or the coordinator <what>" (tasks.cc).
+  StatusOr<model::Task> WritableTask(const policy::Actor& c, std::string_view uuid, Loaded* l,
+                                     std::string_view what);
 };
 
 }  // namespace sanad::incident

@@ -18,9 +18,8 @@ namespace sanad::incident {
 Status Coordinator::Link(const policy::Actor& c, std::string_view uuid, std::string_view kind,
                          std::string_view target_uuid) {
   Impl& m = *impl_;
-  auto l = m.Visible(c, uuid);
+  auto l = m.Writable(c, uuid);
   if (!l.ok()) return l.status();
-  SANAD_RETURN_IF_ERROR(m.NeedWrite(c));
   if (kind != "event" && kind != "attribute")
     return Status::Invalid("kind: expected event or attribute, got '" + std::string(kind) + "'");
   if (!util::IsUuid(target_uuid))
@@ -44,9 +43,8 @@ StatusOr<std::string> Coordinator::Promote(const policy::Actor& c, std::string_v
                                            std::string_view sharing_group, std::string_view info,
                                            std::string_view tlp) {
   Impl& m = *impl_;
-  auto l = m.Visible(c, uuid);
+  auto l = m.Managed(c, uuid, "promote indicators into shared intelligence");
   if (!l.ok()) return l.status();
-  SANAD_RETURN_IF_ERROR(m.NeedManage(c, *l, "promote indicators into shared intelligence"));
   std::vector<model::Indicator> all, chosen;
   SANAD_RETURN_IF_ERROR(m.is->ListIndicators(l->inc.id, &all));
   if (indicator_ids.empty()) {

@@ -10,9 +10,8 @@ namespace sanad::incident {
 
 StatusOr<model::Rfa> Coordinator::CreateRfa(const policy::Actor& c, const NewRfa& nr) {
   Impl& m = *impl_;
-  auto l = m.Visible(c, nr.incident_uuid);
+  auto l = m.Managed(c, nr.incident_uuid, "ask for assistance");
   if (!l.ok()) return l.status();
-  SANAD_RETURN_IF_ERROR(m.NeedManage(c, *l, "ask for assistance"));
   SANAD_RETURN_IF_ERROR(m.NeedOpen(*l));
   model::Rfa r;
   if (!model::Parse(nr.kind, &r.kind))
@@ -61,12 +60,12 @@ StatusOr<model::Rfa> Coordinator::CreateRfa(const policy::Actor& c, const NewRfa
   r.needed_by = nr.needed_by;
   r.status = model::RfaStatus::kOpen;
   r.created = m.Now();
-  SANAD_RETURN_IF_ERROR(m.is->AddRfa(&r));
+  SANAD_RETURN_IF_ERROR(m.rfas->AddRfa(&r));
   SANAD_RETURN_IF_ERROR(m.Touch(&l->inc));
   SANAD_RETURN_IF_ERROR(m.Record(c, l->inc, "rfa.create", "rfa", r.uuid,
                                  std::string("request ") + Short(r.uuid) + ": " +
                                      model::Name(r.kind) + " asked of " + model::Name(r.audience)));
-  auto stored = m.is->GetRfa(r.id);
+  auto stored = m.rfas->GetRfa(r.id);
   if (!stored.ok()) return stored.status();
   return std::move(*stored);
 }
@@ -77,7 +76,7 @@ Status Coordinator::ListRfas(const policy::Actor& c, bool open_only, std::vector
   auto v = m.ViewerOf(c);
   if (!v.ok()) return v.status();
   std::vector<model::Rfa> all;
-  SANAD_RETURN_IF_ERROR(m.is->ListRfas(0, &all));
+  SANAD_RETURN_IF_ERROR(m.rfas->ListRfas(0, &all));
   std::map<int64_t, Impl::Loaded> cache;
   for (const auto& r : all) {
     if (open_only && r.status != model::RfaStatus::kOpen) continue;
@@ -89,7 +88,7 @@ Status Coordinator::ListRfas(const policy::Actor& c, bool open_only, std::vector
     }
     if (!policy::MaySeeRfa(*v, m.RfaAccessOf(r, it->second.access))) continue;
     std::vector<model::Offer> offers;
-    SANAD_RETURN_IF_ERROR(m.is->ListOffers(r.id, &offers));
+    SANAD_RETURN_IF_ERROR(m.rfas->ListOffers(r.id, &offers));
     if (Sensitive(it->second.inc.tlp))
       SANAD_RETURN_IF_ERROR(m.Audit(c, "read.rfa", "rfa", r.uuid, it->second.inc, "list"));
     out->push_back(m.MakeRfaView(*v, r, it->second, offers));
@@ -102,7 +101,7 @@ StatusOr<RfaView> Coordinator::GetRfa(const policy::Actor& c, std::string_view r
   auto lr = m.VisibleRfa(c, rfa_uuid);
   if (!lr.ok()) return lr.status();
   std::vector<model::Offer> offers;
-  SANAD_RETURN_IF_ERROR(m.is->ListOffers(lr->rfa.id, &offers));
+  SANAD_RETURN_IF_ERROR(m.rfas->ListOffers(lr->rfa.id, &offers));
   if (Sensitive(lr->l.inc.tlp))
     SANAD_RETURN_IF_ERROR(m.Audit(c, "read.rfa", "rfa", lr->rfa.uuid, lr->l.inc));
   return m.MakeRfaView(lr->viewer, lr->rfa, lr->l, offers);
@@ -123,15 +122,15 @@ StatusOr<model::Rfa> Coordinator::WithdrawRfa(const policy::Actor& c, std::strin
   model::Rfa r = lr->rfa;
   r.status = model::RfaStatus::kWithdrawn;
   r.ended = now;
-  SANAD_RETURN_IF_ERROR(m.is->UpdateRfa(r));
+  SANAD_RETURN_IF_ERROR(m.rfas->UpdateRfa(r));
   std::vector<model::Offer> offers;
-  SANAD_RETURN_IF_ERROR(m.is->ListOffers(r.id, &offers));
+  SANAD_RETURN_IF_ERROR(m.rfas->ListOffers(r.id, &offers));
   for (auto& o : offers) {
     if (o.status != model::OfferStatus::kPending) continue;
     o.status = model::OfferStatus::kDeclined;
     o.note = "request withdrawn";
     o.decided = now;
-    SANAD_RETURN_IF_ERROR(m.is->UpdateOffer(o));
+    SANAD_RETURN_IF_ERROR(m.rfas->UpdateOffer(o));
   }
   SANAD_RETURN_IF_ERROR(m.Record(c, lr->l.inc, "rfa.withdraw", "rfa", r.uuid,
                                  "request " + Short(r.uuid) + " withdrawn" +
@@ -152,7 +151,7 @@ StatusOr<model::Offer> Coordinator::Offer(const policy::Actor& c, std::string_vi
   SANAD_RETURN_IF_ERROR(CheckText("description", description, kMaxTextBytes, true));
   if (by_when < 0) return Status::Invalid("by_when: negative");
   std::vector<model::Offer> offers;
-  SANAD_RETURN_IF_ERROR(m.is->ListOffers(lr->rfa.id, &offers));
+  SANAD_RETURN_IF_ERROR(m.rfas->ListOffers(lr->rfa.id, &offers));
   for (const auto& o : offers)
     if (o.org_id == c.org.id &&
         (o.status == model::OfferStatus::kPending || o.status == model::OfferStatus::kAccepted))
@@ -165,7 +164,7 @@ StatusOr<model::Offer> Coordinator::Offer(const policy::Actor& c, std::string_vi
   o.by_when = by_when;
   o.status = model::OfferStatus::kPending;
   o.created = m.Now();
-  SANAD_RETURN_IF_ERROR(m.is->AddOffer(&o));
+  SANAD_RETURN_IF_ERROR(m.rfas->AddOffer(&o));
   o.org = {c.org.id, c.org.uuid, c.org.name};
   // The timeline (seen by every party of the incident) does not name the
   // helper until its offer is accepted.
@@ -181,9 +180,9 @@ StatusOr<model::Offer> Coordinator::DecideOffer(const policy::Actor& c, std::str
   Impl& m = *impl_;
   Status hidden =
       Status::NotFound("no offer " + std::string(offer_uuid) + " that " + c.org.name + " may see");
-  auto o = m.is->FindOffer(offer_uuid);
+  auto o = m.rfas->FindOffer(offer_uuid);
   if (!o.ok()) return o.status().code() == Status::Code::kNotFound ? hidden : o.status();
-  auto r = m.is->GetRfa(o->rfa_id);
+  auto r = m.rfas->GetRfa(o->rfa_id);
   if (!r.ok()) return r.status();
   auto lr = m.VisibleRfa(c, r->uuid);
   if (!lr.ok()) return lr.status().code() == Status::Code::kNotFound ? hidden : lr.status();
@@ -201,7 +200,7 @@ StatusOr<model::Offer> Coordinator::DecideOffer(const policy::Actor& c, std::str
   o->status = accept ? model::OfferStatus::kAccepted : model::OfferStatus::kDeclined;
   o->note = std::string(note);
   o->decided = now;
-  SANAD_RETURN_IF_ERROR(m.is->UpdateOffer(*o));
+  SANAD_RETURN_IF_ERROR(m.rfas->UpdateOffer(*o));
   SANAD_RETURN_IF_ERROR(
       m.Audit(c, accept ? "rfa.accept" : "rfa.decline", "offer", o->uuid, lr->l.inc, o->org.name));
   if (accept) {
@@ -224,10 +223,10 @@ StatusOr<model::Offer> Coordinator::WithdrawOffer(const policy::Actor& c,
   Impl& m = *impl_;
   Status hidden =
       Status::NotFound("no offer " + std::string(offer_uuid) + " that " + c.org.name + " may see");
-  auto o = m.is->FindOffer(offer_uuid);
+  auto o = m.rfas->FindOffer(offer_uuid);
   if (!o.ok()) return o.status().code() == Status::Code::kNotFound ? hidden : o.status();
   if (o->org_id != c.org.id) {
-    auto r = m.is->GetRfa(o->rfa_id);
+    auto r = m.rfas->GetRfa(o->rfa_id);
     if (!r.ok()) return r.status();
     auto lr = m.VisibleRfa(c, r->uuid);
     if (!lr.ok() || !policy::MaySeeOffer(lr->viewer, o->org_id, lr->access)) return hidden;
@@ -236,13 +235,13 @@ StatusOr<model::Offer> Coordinator::WithdrawOffer(const policy::Actor& c,
   SANAD_RETURN_IF_ERROR(m.NeedWrite(c));
   if (o->status != model::OfferStatus::kPending)
     return Status::Conflict("offer " + o->uuid + " is " + model::Name(o->status));
-  auto r = m.is->GetRfa(o->rfa_id);
+  auto r = m.rfas->GetRfa(o->rfa_id);
   if (!r.ok()) return r.status();
   auto l = m.LoadById(r->incident_id);
   if (!l.ok()) return l.status();
   o->status = model::OfferStatus::kWithdrawn;
   o->decided = m.Now();
-  SANAD_RETURN_IF_ERROR(m.is->UpdateOffer(*o));
+  SANAD_RETURN_IF_ERROR(m.rfas->UpdateOffer(*o));
   SANAD_RETURN_IF_ERROR(m.Audit(c, "rfa.offer-withdraw", "offer", o->uuid, l->inc));
   SANAD_RETURN_IF_ERROR(m.Timeline(c, l->inc.id, "rfa.offer-withdraw",
                                    "an offer on request " + Short(r->uuid) + " was withdrawn"));

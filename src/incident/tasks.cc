@@ -7,9 +7,8 @@ namespace sanad::incident {
 
 StatusOr<model::Task> Coordinator::AddTask(const policy::Actor& c, const NewTask& nt) {
   Impl& m = *impl_;
-  auto l = m.Visible(c, nt.incident_uuid);
+  auto l = m.Managed(c, nt.incident_uuid, "add tasks");
   if (!l.ok()) return l.status();
-  SANAD_RETURN_IF_ERROR(m.NeedManage(c, *l, "add tasks"));
   SANAD_RETURN_IF_ERROR(m.NeedOpen(*l));
   SANAD_RETURN_IF_ERROR(CheckText("title", nt.title, kMaxTitleBytes, true));
   SANAD_RETURN_IF_ERROR(CheckText("description", nt.description, kMaxTextBytes, false));
@@ -45,8 +44,8 @@ StatusOr<model::Task> Coordinator::AddTask(const policy::Actor& c, const NewTask
   t.status = model::TaskStatus::kWaiting;
   t.created_by_org_id = c.org.id;
   t.created = m.Now();
-  SANAD_RETURN_IF_ERROR(m.is->AddTask(&t));
-  auto stored = m.is->FindTask(t.uuid);
+  SANAD_RETURN_IF_ERROR(m.tasks->AddTask(&t));
+  auto stored = m.tasks->FindTask(t.uuid);
   if (!stored.ok()) return stored.status();
   SANAD_RETURN_IF_ERROR(m.Touch(&l->inc));
   SANAD_RETURN_IF_ERROR(m.Record(c, l->inc, "task.add", "task", t.uuid,
@@ -56,16 +55,24 @@ StatusOr<model::Task> Coordinator::AddTask(const policy::Actor& c, const NewTask
   return std::move(*stored);
 }
 
+StatusOr<model::Task> Coordinator::Impl::WritableTask(const policy::Actor& c, std::string_view uuid,
+                                                      Loaded* l, std::string_view what) {
+  auto t = VisibleTask(c, uuid, l);
+  if (!t.ok()) return t.status();
+  SANAD_RETURN_IF_ERROR(NeedWrite(c));
+  if (c.org.id != t->assignee_org_id && !Manages(c, *l))
+    return Status::Permission("only the assignee (" + t->assignee_org.name +
+                              "), the affected organisation or the coordinator " +
+                              std::string(what));
+  return t;
+}
+
 StatusOr<model::Task> Coordinator::SetTaskStatus(const policy::Actor& c, std::string_view task_uuid,
                                                  model::TaskStatus to, std::string_view note) {
   Impl& m = *impl_;
   Impl::Loaded l;
-  auto t = m.VisibleTask(c, task_uuid, &l);
+  auto t = m.WritableTask(c, task_uuid, &l, "update a task");
   if (!t.ok()) return t.status();
-  SANAD_RETURN_IF_ERROR(m.NeedWrite(c));
-  if (c.org.id != t->assignee_org_id && !Impl::Manages(c, l))
-    return Status::Permission("only the assignee (" + t->assignee_org.name +
-                              "), the affected organisation or the coordinator update a task");
   SANAD_RETURN_IF_ERROR(CheckText("note", note, kMaxTextBytes, false));
   model::TaskStatus from = t->status;
   if (from == to) return Status::Conflict("task " + t->uuid + " is " + model::Name(to));
@@ -74,11 +81,11 @@ StatusOr<model::Task> Coordinator::SetTaskStatus(const policy::Actor& c, std::st
   model::Timestamp now = m.Now();
   t->status = to;
   if (to == model::TaskStatus::kDone || to == model::TaskStatus::kCancelled) t->finished = now;
-  SANAD_RETURN_IF_ERROR(m.is->UpdateTask(*t));
+  SANAD_RETURN_IF_ERROR(m.tasks->UpdateTask(*t));
   std::string text = std::string(model::Name(from)) + " -> " + model::Name(to);
   if (!note.empty()) text += ": " + std::string(note);
   model::TaskLog lg{0, t->id, now, c.name, c.org.id, text, {}};
-  SANAD_RETURN_IF_ERROR(m.is->AddTaskLog(&lg));
+  SANAD_RETURN_IF_ERROR(m.tasks->AddTaskLog(&lg));
   SANAD_RETURN_IF_ERROR(m.Touch(&l.inc));
   SANAD_RETURN_IF_ERROR(
       m.Record(c, l.inc, "task.status", "task", t->uuid, "task " + Short(t->uuid) + " " + text));
@@ -89,15 +96,11 @@ StatusOr<model::TaskLog> Coordinator::LogWork(const policy::Actor& c, std::strin
                                               std::string_view text) {
   Impl& m = *impl_;
   Impl::Loaded l;
-  auto t = m.VisibleTask(c, task_uuid, &l);
+  auto t = m.WritableTask(c, task_uuid, &l, "log work");
   if (!t.ok()) return t.status();
-  SANAD_RETURN_IF_ERROR(m.NeedWrite(c));
-  if (c.org.id != t->assignee_org_id && !Impl::Manages(c, l))
-    return Status::Permission("only the assignee (" + t->assignee_org.name +
-                              "), the affected organisation or the coordinator log work");
   SANAD_RETURN_IF_ERROR(CheckText("text", text, kMaxTextBytes, true));
   model::TaskLog lg{0, t->id, m.Now(), c.name, c.org.id, std::string(util::Trim(text)), {}};
-  SANAD_RETURN_IF_ERROR(m.is->AddTaskLog(&lg));
+  SANAD_RETURN_IF_ERROR(m.tasks->AddTaskLog(&lg));
   lg.org = {c.org.id, c.org.uuid, c.org.name};
   SANAD_RETURN_IF_ERROR(
       m.Record(c, l.inc, "task.log", "task", t->uuid, "work logged on task " + Short(t->uuid)));

@@ -81,34 +81,17 @@ IpEntry MakeIp(const model::IpPrefix& p, uint32_t posting, bool url) {
   return e;
 }
 
-std::string LowerAscii(string_view s) {
-  std::string r(s);
-  for (char& c : r) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return r;
-}
-
 }  // namespace
 
 const char* Name(CorrelationRule r) {
-  switch (r) {
-    case CorrelationRule::kExact:
-      return "exact";
-    case CorrelationRule::kCidr:
-      return "cidr";
-    case CorrelationRule::kSubdomain:
-      return "subdomain";
-    case CorrelationRule::kUrlHost:
-      return "url-host";
-  }
-  return "?";
+  static constexpr const char* kNames[] = {"exact", "cidr", "subdomain", "url-host"};
+  return util::EnumName(r, kNames, "?");
 }
 
 // ---- exclusions ---------------------------------------------------------------
 
 void ExclusionMatcher::Add(string_view value) {
-  std::string v = LowerAscii(util::Trim(value));
+  std::string v = util::ToLower(util::Trim(value));
   if (v.empty()) return;
   if (v.find('%') == std::string::npos) {
     auto it = std::lower_bound(exact_.begin(), exact_.end(), v);
@@ -128,7 +111,7 @@ void ExclusionMatcher::Add(string_view value) {
 
 bool ExclusionMatcher::Matches(string_view value) const {
   if (empty()) return false;
-  std::string v = LowerAscii(value);
+  std::string v = util::ToLower(value);
   if (std::binary_search(exact_.begin(), exact_.end(), v)) return true;
   string_view s = v;
   for (const auto& pieces : patterns_) {

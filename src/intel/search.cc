@@ -10,30 +10,19 @@ namespace sanad::intel {
 
 namespace {
 
-bool EqualsNoCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
-
 bool HasTag(const store::AttributeContext& c, std::string_view name) {
   for (const auto& t : c.attribute.tags) {
-    if (EqualsNoCase(t.name, name)) return true;
+    if (util::EqualsIgnoreCase(t.name, name)) return true;
   }
   for (const auto& t : c.event_tags) {
-    if (EqualsNoCase(t.name, name)) return true;
+    if (util::EqualsIgnoreCase(t.name, name)) return true;
   }
   return false;
 }
 
 bool OneOf(const std::vector<std::string>& set, std::string_view v) {
   for (const auto& s : set) {
-    if (EqualsNoCase(s, v)) return true;
+    if (util::EqualsIgnoreCase(s, v)) return true;
   }
   return false;
 }
@@ -53,8 +42,8 @@ bool Passes(const store::AttributeContext& c, const SearchFilters& f) {
   for (const auto& t : f.not_tags) {
     if (HasTag(c, t)) return false;
   }
-  if (!f.org.empty() && !EqualsNoCase(c.event_orgc.name, f.org) &&
-      !EqualsNoCase(c.event_orgc.uuid, f.org)) {
+  if (!f.org.empty() && !util::EqualsIgnoreCase(c.event_orgc.name, f.org) &&
+      !util::EqualsIgnoreCase(c.event_orgc.uuid, f.org)) {
     return false;
   }
   if (!f.from.empty() && c.event_date < f.from) return false;

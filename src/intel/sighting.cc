@@ -76,19 +76,8 @@ StatusOr<Located> Locate(store::Store* store, const policy::Viewer& v, int64_t a
 }  // namespace
 
 const char* Name(DecayClass c) {
-  switch (c) {
-    case DecayClass::kIp:
-      return "ip";
-    case DecayClass::kDomain:
-      return "domain";
-    case DecayClass::kUrl:
-      return "url";
-    case DecayClass::kHash:
-      return "hash";
-    case DecayClass::kOther:
-      return "other";
-  }
-  return "other";
+  static constexpr const char* kNames[] = {"ip", "domain", "url", "hash", "other"};
+  return util::EnumName(c, kNames, "other");
 }
 
 DecayClass ClassifyForDecay(std::string_view attribute_type) {

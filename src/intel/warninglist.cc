@@ -40,14 +40,6 @@ struct StringHash {
 using StringIndex = std::unordered_map<std::string, uint32_t, StringHash, std::equal_to<>>;
 using StringSet = std::unordered_set<std::string, StringHash, std::equal_to<>>;
 
-char LowerChar(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-std::string LowerAscii(std::string_view s) {
-  std::string r(s);
-  for (char& c : r) c = LowerChar(c);
-  return r;
-}
-
 std::string_view TrimView(std::string_view s) {
   const char* ws = " \t\r\n\v\f";
   size_t b = s.find_first_not_of(ws);
@@ -130,7 +122,7 @@ class CidrTable {
 
 // A host name compared against hostname entries: lower case, no trailing dot.
 std::string HostKey(std::string_view h) {
-  std::string r = LowerAscii(h);
+  std::string r = util::ToLower(h);
   while (!r.empty() && r.back() == '.') r.pop_back();
   return r;
 }
@@ -140,7 +132,7 @@ bool LooksLikeHostname(std::string_view s) {
   if (s.empty() || s.size() > 253 || s.find('.') == std::string_view::npos) return false;
   bool alpha = false;
   for (char c : s) {
-    char l = LowerChar(c);
+    char l = util::AsciiLower(c);
     if (l >= 'a' && l <= 'z') {
       alpha = true;
     } else if (!((l >= '0' && l <= '9') || l == '-' || l == '.' || l == '_')) {
@@ -209,12 +201,12 @@ void AddComponent(std::string_view text, model::ValueKind kind, Subject* s) {
 Subject MakeSubject(std::string_view type, std::string_view value) {
   Subject s;
   s.whole = value;
-  s.lower_whole = LowerAscii(value);
+  s.lower_whole = util::ToLower(value);
   const model::TypeInfo* info = model::FindType(type);
   size_t bar = value.find('|');
   if (info != nullptr && info->composite && bar != std::string_view::npos) {
     s.parts = {value.substr(0, bar), value.substr(bar + 1)};
-    s.lower_parts = {LowerAscii(s.parts[0]), LowerAscii(s.parts[1])};
+    s.lower_parts = {util::ToLower(s.parts[0]), util::ToLower(s.parts[1])};
     AddComponent(s.parts[0], info->kind1, &s);
     AddComponent(s.parts[1], info->kind2, &s);
   } else {
@@ -282,10 +274,10 @@ std::optional<std::string> ListData::AddEntry(std::string_view raw) {
       break;
     }
     case WarninglistType::kString:
-      strings.emplace(LowerAscii(e), index);
+      strings.emplace(util::ToLower(e), index);
       break;
     case WarninglistType::kSubstring:
-      substrings.emplace_back(LowerAscii(e), index);
+      substrings.emplace_back(util::ToLower(e), index);
       break;
     case WarninglistType::kRegex: {
       std::string_view pattern = e;
@@ -664,25 +656,14 @@ std::vector<WarninglistInfo> WarninglistSet::List() const {
 }
 
 std::string_view WarninglistTypeName(WarninglistType t) {
-  switch (t) {
-    case WarninglistType::kCidr:
-      return "cidr";
-    case WarninglistType::kHostname:
-      return "hostname";
-    case WarninglistType::kString:
-      return "string";
-    case WarninglistType::kSubstring:
-      return "substring";
-    case WarninglistType::kRegex:
-      return "regex";
-  }
-  return "string";
+  static constexpr const char* kNames[] = {"cidr", "hostname", "string", "substring", "regex"};
+  return util::EnumName(t, kNames, "string");
 }
 
 std::string WarninglistFileName(std::string_view list_name) {
   std::string slug;
   for (char c : list_name) {
-    char l = LowerChar(c);
+    char l = util::AsciiLower(c);
     if ((l >= 'a' && l <= 'z') || (l >= '0' && l <= '9')) {
       slug += l;
     } else if (!slug.empty() && slug.back() != '-') {

@@ -53,7 +53,9 @@ inline Status CheckText(const std::string& field, const std::string& s) {
 struct Service::Impl {
   Service* sv;
   store::Store* s;
-  store::MembershipStore* ms;
+  store::MembershipStore* ms;  // applications, sponsors, decisions, periods
+  store::MembershipVoteStore* vs;  // votes, ballots, board terms
+  store::MembershipRulesStore* rs;  // rules, audience groups, group changes
 
   Status Audit(const policy::Actor& who, std::string_view action, std::string_view type,
                std::string_view uuid, std::string_view owner, std::string_view details);
@@ -76,6 +78,12 @@ struct Service::Impl {
   // Moves an application awaiting sponsors on when its sponsorship is met.
   Status Advance(const policy::Actor& who, const Rules& r, model::MembershipApplication* app);
 
+  // Closes `app` as `status` at `now` for `reason` and stores decision *d
+  // (kind, subject, vote, decided_by and details set by the caller) about it.
+  Status Conclude(const policy::Actor& who, model::MembershipApplication* app,
+                  const char* status, int64_t now, const std::string& reason,
+                  model::MembershipDecision* d);
+
   Status Accept(const policy::Actor& who, model::MembershipApplication* app,
                 const std::string& decided_by, int64_t vote_id, const std::string& reason);
 
@@ -93,6 +101,6 @@ struct Service::Impl {
 
 // Declares `impl`, the Impl of this Service, in a Service member.
 #define SANAD_IMPL \
-  Impl impl { this, s_, ms_.get() }
+  Impl impl { this, s_, ms_, vs_, rs_ }
 
 }  // namespace sanad::membership

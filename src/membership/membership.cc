@@ -121,9 +121,8 @@ StatusOr<std::vector<AudienceWarning>> CheckEventAudience(store::Store* s, const
     add(o.distribution, o.sharing_group);
     for (const auto& a : o.attributes) add(a.distribution, a.sharing_group);
   }
-  auto ms = store::NewMembershipStore(s);
   std::vector<std::pair<std::string, int64_t>> auds;
-  SANAD_RETURN_IF_ERROR(ms->ListAudienceGroups(&auds));
+  SANAD_RETURN_IF_ERROR(s->membership_rules().ListAudienceGroups(&auds));
   std::map<std::string, GroupInfo> groups;
   for (const auto& ref : refs) {
     if (groups.count(GroupKey(ref))) continue;

@@ -28,7 +28,9 @@
 #include "audit/audit.h"
 #include "model/model.h"
 #include "policy/actor.h"
+#include "store/membership_rules_store.h"
 #include "store/membership_store.h"
+#include "store/membership_vote_store.h"
 #include "store/store.h"
 #include "util/status.h"
 
@@ -172,7 +174,8 @@ class Service {
   // `s` must outlive the service. `clock` defaults to util::Now.
   explicit Service(store::Store* s, Clock clock = nullptr);
 
-  store::MembershipStore* section() { return ms_.get(); }
+  // The store the service works on (its membership sections hold the rows).
+  store::Store* store() { return s_; }
   int64_t Now() const { return clock_(); }
 
   // Rules in force (the latest stored version, or the defaults).
@@ -243,7 +246,10 @@ class Service {
  private:
   struct Impl;
   store::Store* s_;
-  std::unique_ptr<store::MembershipStore> ms_;
+  // The membership sections of s_.
+  store::MembershipStore* ms_;
+  store::MembershipVoteStore* vs_;
+  store::MembershipRulesStore* rs_;
   Clock clock_;
 };
 

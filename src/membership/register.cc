@@ -27,7 +27,7 @@ StatusOr<SyncReport> Service::SyncAudiences(const policy::Actor& who) {
     // Countries with members now, and countries whose group exists already
     // (it is emptied when their last member leaves).
     std::vector<std::pair<std::string, int64_t>> existing;
-    SANAD_RETURN_IF_ERROR(ms_->ListAudienceGroups(&existing));
+    SANAD_RETURN_IF_ERROR(rs_->ListAudienceGroups(&existing));
     for (const auto& e : existing)
       if (e.first.rfind("country-", 0) == 0) countries.insert(e.first.substr(8));
     for (const auto& c : countries)
@@ -46,7 +46,7 @@ StatusOr<SyncReport> Service::SyncAudiences(const policy::Actor& who) {
         continue;
       want.insert(o.id);
     }
-    auto gid = ms_->GetAudienceGroup(au.key);
+    auto gid = rs_->GetAudienceGroup(au.key);
     if (!gid.ok() && gid.status().code() != Status::Code::kNotFound) return gid.status();
     int64_t sg_id = gid.ok() ? *gid : 0;
     if (!sg_id) {
@@ -59,7 +59,7 @@ StatusOr<SyncReport> Service::SyncAudiences(const policy::Actor& who) {
       g.description = "membership audience " + au.key;
       g.created = now;
       SANAD_RETURN_IF_ERROR(s_->community().AddSharingGroup(&g));
-      SANAD_RETURN_IF_ERROR(ms_->SetAudienceGroup(au.key, g.id));
+      SANAD_RETURN_IF_ERROR(rs_->SetAudienceGroup(au.key, g.id));
       sg_id = g.id;
       ++rep.groups_created;
       summary += " +group " + au.key;
@@ -67,21 +67,21 @@ StatusOr<SyncReport> Service::SyncAudiences(const policy::Actor& who) {
     auto g = s_->community().GetSharingGroup(sg_id);
     if (!g.ok()) return g.status();
     if (chair && g->owner.id != chair->id)
-      SANAD_RETURN_IF_ERROR(ms_->SetSharingGroupOwner(sg_id, chair->id));
+      SANAD_RETURN_IF_ERROR(rs_->SetSharingGroupOwner(sg_id, chair->id));
     std::set<int64_t> have;
     for (const auto& m : g->members) have.insert(m.id);
     for (int64_t id : want) {
       if (have.count(id)) continue;
       SANAD_RETURN_IF_ERROR(s_->community().AddSharingGroupOrg(sg_id, id));
       SANAD_RETURN_IF_ERROR(
-          ms_->AddGroupChange({0, sg_id, id, "join", now, "audience " + au.key, "", ""}));
+          rs_->AddGroupChange({0, sg_id, id, "join", now, "audience " + au.key, "", ""}));
       ++rep.joined;
     }
     for (int64_t id : have) {
       if (want.count(id)) continue;
-      SANAD_RETURN_IF_ERROR(ms_->RemoveSharingGroupOrg(sg_id, id));
+      SANAD_RETURN_IF_ERROR(rs_->RemoveSharingGroupOrg(sg_id, id));
       SANAD_RETURN_IF_ERROR(
-          ms_->AddGroupChange({0, sg_id, id, "leave", now, "audience " + au.key, "", ""}));
+          rs_->AddGroupChange({0, sg_id, id, "leave", now, "audience " + au.key, "", ""}));
       ++rep.left;
     }
   }
@@ -94,7 +94,7 @@ StatusOr<SyncReport> Service::SyncAudiences(const policy::Actor& who) {
 }
 
 StatusOr<int64_t> Service::AudienceGroup(std::string_view key) {
-  return ms_->GetAudienceGroup(key);
+  return rs_->GetAudienceGroup(key);
 }
 
 StatusOr<Register> Service::GetRegister(const policy::Actor& a) {
@@ -115,7 +115,7 @@ StatusOr<Register> Service::GetRegister(const policy::Actor& a) {
   std::vector<model::MembershipApplication> apps;
   SANAD_RETURN_IF_ERROR(ms_->ListApplications(&apps));
   std::vector<model::BoardTerm> terms;
-  SANAD_RETURN_IF_ERROR(ms_->ListBoardTerms(&terms));
+  SANAD_RETURN_IF_ERROR(vs_->ListBoardTerms(&terms));
   int64_t now = Now();
   for (const auto& t : terms)
     if (t.starts <= now && now < t.ends) r.board = t;
@@ -146,14 +146,14 @@ StatusOr<Register> Service::GetRegister(const policy::Actor& a) {
   });
   SANAD_RETURN_IF_ERROR(ms_->ListDecisions(&r.decisions));
   std::vector<model::MembershipVote> votes;
-  SANAD_RETURN_IF_ERROR(ms_->ListVotes(false, &votes));
+  SANAD_RETURN_IF_ERROR(vs_->ListVotes(false, &votes));
   for (const auto& v : votes) {
     if (v.kind == "admission" && v.status == "open") continue;
     auto vv = impl.VoteViewOf(v);
     if (!vv.ok()) return vv.status();
     r.votes.push_back(std::move(*vv));
   }
-  SANAD_RETURN_IF_ERROR(ms_->ListGroupChanges(0, &r.group_changes));
+  SANAD_RETURN_IF_ERROR(rs_->ListGroupChanges(0, &r.group_changes));
   return r;
 }
 

@@ -105,6 +105,19 @@ bool ValidDistribution(std::string_view d, const std::vector<Audience>& audience
          model::IsCountryCode(key.substr(8));
 }
 
+// Parses `text`, at most `max` bytes, as a JSON object: Limit "<doc>
+// larger than ...", Invalid "<what>: not JSON: ...", or Bad at `path`.
+StatusOr<json::value> ParseObject(std::string_view text, size_t max, const std::string& doc,
+                                  const std::string& what, const std::string& path) {
+  if (text.size() > max)
+    return Status::Limit(doc + " larger than " + std::to_string(max) + " bytes");
+  boost::system::error_code ec;
+  json::value root = json::parse(text, ec);
+  if (ec) return Status::Invalid(what + ": not JSON: " + ec.message());
+  if (!root.is_object()) return Bad(path, "must be an object");
+  return root;
+}
+
 }  // namespace
 
 std::string FractionText(const Fraction& f) {
@@ -164,13 +177,9 @@ Rules DefaultRules() {
 }
 
 StatusOr<Rules> ParseRules(std::string_view text) {
-  if (text.size() > kMaxRulesBytes)
-    return Status::Limit("rules document larger than " + std::to_string(kMaxRulesBytes) + " bytes");
-  boost::system::error_code ec;
-  json::value root = json::parse(text, ec);
-  if (ec) return Status::Invalid("rules: not JSON: " + ec.message());
-  if (!root.is_object()) return Bad("$", "must be an object");
-  const auto& o = root.as_object();
+  auto root = ParseObject(text, kMaxRulesBytes, "rules document", "rules", "$");
+  if (!root.ok()) return root.status();
+  const auto& o = root->as_object();
   static const char* kKnown[] = {
       "version", "categories",           "admission_vote", "sanction_vote",    "application_days",
       "board",   "default_distribution", "audiences",      "country_audiences"};
@@ -342,13 +351,9 @@ std::string RulesJson(const Rules& r, bool pretty) {
 // ---- profile ----
 
 StatusOr<std::string> ValidateProfile(std::string_view text) {
-  if (text.size() > kMaxProfileBytes)
-    return Status::Limit("profile larger than " + std::to_string(kMaxProfileBytes) + " bytes");
-  boost::system::error_code ec;
-  json::value root = json::parse(text, ec);
-  if (ec) return Status::Invalid("profile: not JSON: " + ec.message());
-  if (!root.is_object()) return Bad("profile $", "must be an object");
-  const auto& o = root.as_object();
+  auto root = ParseObject(text, kMaxProfileBytes, "profile", "profile", "profile $");
+  if (!root.ok()) return root.status();
+  const auto& o = root->as_object();
   for (const auto& kv : o) {
     static const char* kKnown[] = {"contacts", "constituency", "services", "public_keys",
                                    "policies"};

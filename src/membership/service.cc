@@ -65,7 +65,7 @@ StatusOr<ApplicationView> Service::Impl::View(const model::MembershipApplication
   v.app = app;
   SANAD_RETURN_IF_ERROR(ms->ListSponsors(app.id, &v.sponsors));
   std::vector<model::MembershipVote> votes;
-  SANAD_RETURN_IF_ERROR(ms->ListVotes(false, &votes));
+  SANAD_RETURN_IF_ERROR(vs->ListVotes(false, &votes));
   for (auto& x : votes)
     if (x.application_id == app.id) v.vote = x;
   auto rules = sv->CurrentRules();
@@ -127,11 +127,24 @@ Status Service::Impl::Advance(const policy::Actor& who, const Rules& r,
   v.majority = FractionText(r.admission_vote.majority);
   v.eligible = static_cast<int64_t>(voters->size());
   v.status = "open";
-  SANAD_RETURN_IF_ERROR(ms->AddVote(&v));
+  SANAD_RETURN_IF_ERROR(vs->AddVote(&v));
   app->status = kVoting;
   SANAD_RETURN_IF_ERROR(ms->UpdateApplication(*app));
   return Audit(who, "membership.vote.open", "vote", v.uuid, "",
                v.motion + "; closes " + util::FormatIso8601(v.closes));
+}
+
+Status Service::Impl::Conclude(const policy::Actor& who, model::MembershipApplication* app,
+                               const char* status, int64_t now, const std::string& reason,
+                               model::MembershipDecision* d) {
+  app->status = status;
+  app->decided = now;
+  app->reason = reason;
+  SANAD_RETURN_IF_ERROR(ms->UpdateApplication(*app));
+  d->time = now;
+  d->application_id = app->id;
+  d->actor = who.name;
+  return ms->AddDecision(d);
 }
 
 Status Service::Impl::Accept(const policy::Actor& who, model::MembershipApplication* app,
@@ -171,21 +184,14 @@ Status Service::Impl::Accept(const policy::Actor& who, model::MembershipApplicat
   }
   app->org_id = org.id;
   app->org_uuid = org.uuid;
-  app->status = "accepted";
-  app->decided = now;
-  app->reason = reason;
-  SANAD_RETURN_IF_ERROR(ms->UpdateApplication(*app));
   model::MembershipDecision d;
-  d.time = now;
   d.kind = "admission";
   d.subject_org_id = org.id;
-  d.application_id = app->id;
   d.vote_id = vote_id;
   d.decided_by = decided_by;
-  d.actor = who.name;
   d.details = org.name + " admitted as a " + model::Name(org.category) + " member" +
               (reason.empty() ? "" : ": " + reason);
-  SANAD_RETURN_IF_ERROR(ms->AddDecision(&d));
+  SANAD_RETURN_IF_ERROR(Conclude(who, app, "accepted", now, reason, &d));
   model::MembershipPeriod p;
   p.org_id = org.id;
   p.category = org.category;
@@ -200,37 +206,29 @@ Status Service::Impl::Accept(const policy::Actor& who, model::MembershipApplicat
 Status Service::Impl::Reject(const policy::Actor& who, model::MembershipApplication* app,
                              const std::string& decided_by, int64_t vote_id,
                              const std::string& reason) {
-  int64_t now = sv->Now();
-  app->status = "rejected";
-  app->decided = now;
-  app->reason = reason;
-  SANAD_RETURN_IF_ERROR(ms->UpdateApplication(*app));
   model::MembershipDecision d;
-  d.time = now;
   d.kind = "rejection";
   d.subject_org_id = app->org_id;
-  d.application_id = app->id;
   d.vote_id = vote_id;
   d.decided_by = decided_by;
-  d.actor = who.name;
   d.details = "application of " + app->name + " for " + model::Name(app->category) +
               " membership rejected" + (reason.empty() ? "" : ": " + reason);
-  SANAD_RETURN_IF_ERROR(ms->AddDecision(&d));
+  SANAD_RETURN_IF_ERROR(Conclude(who, app, "rejected", sv->Now(), reason, &d));
   return Audit(who, "membership.reject", "application", app->uuid, "", d.details);
 }
 
 Status Service::Impl::LeaveAllGroups(const model::Org& org, const std::string& reason) {
   std::vector<int64_t> groups;
-  SANAD_RETURN_IF_ERROR(ms->ListOrgGroups(org.id, &groups));
+  SANAD_RETURN_IF_ERROR(rs->ListOrgGroups(org.id, &groups));
   for (int64_t g : groups) {
-    SANAD_RETURN_IF_ERROR(ms->RemoveSharingGroupOrg(g, org.id));
+    SANAD_RETURN_IF_ERROR(rs->RemoveSharingGroupOrg(g, org.id));
     model::GroupChange c;
     c.sharing_group_id = g;
     c.org_id = org.id;
     c.action = "leave";
     c.time = sv->Now();
     c.reason = reason;
-    SANAD_RETURN_IF_ERROR(ms->AddGroupChange(c));
+    SANAD_RETURN_IF_ERROR(rs->AddGroupChange(c));
   }
   return Status::Ok();
 }
@@ -292,7 +290,7 @@ StatusOr<VoteView> Service::Impl::VoteViewOf(const model::MembershipVote& v) {
   VoteView vv;
   vv.vote = v;
   std::vector<model::MembershipBallot> ballots;
-  SANAD_RETURN_IF_ERROR(ms->ListBallots(v.id, &ballots));
+  SANAD_RETURN_IF_ERROR(vs->ListBallots(v.id, &ballots));
   vv.cast = static_cast<int64_t>(ballots.size());
   if (v.status != "open") vv.ballots = std::move(ballots);  // secret until the vote closes
   return vv;
@@ -300,11 +298,13 @@ StatusOr<VoteView> Service::Impl::VoteViewOf(const model::MembershipVote& v) {
 
 Service::Service(store::Store* s, Clock clock)
     : s_(s),
-      ms_(store::NewMembershipStore(s)),
+      ms_(&s->membership()),
+      vs_(&s->membership_votes()),
+      rs_(&s->membership_rules()),
       clock_(clock ? std::move(clock) : Clock(util::Now)) {}
 
 StatusOr<Rules> Service::CurrentRules() {
-  auto row = ms_->GetRules(0);
+  auto row = rs_->GetRules(0);
   if (!row.ok()) {
     if (row.status().code() == Status::Code::kNotFound) return DefaultRules();
     return row.status();
@@ -332,7 +332,7 @@ StatusOr<int64_t> Service::SetRules(const policy::Actor& a, Rules r) {
   row.created = Now();
   row.actor = a.name;
   row.org_uuid = a.org.uuid;
-  SANAD_RETURN_IF_ERROR(ms_->AddRules(&row));
+  SANAD_RETURN_IF_ERROR(rs_->AddRules(&row));
   model::MembershipDecision d;
   d.time = row.created;
   d.kind = "rules";
@@ -350,7 +350,7 @@ StatusOr<int> Service::Tick(const policy::Actor& who) {
   int changes = 0;
   int64_t now = Now();
   std::vector<model::MembershipVote> open;
-  SANAD_RETURN_IF_ERROR(ms_->ListVotes(true, &open));
+  SANAD_RETURN_IF_ERROR(vs_->ListVotes(true, &open));
   for (const auto& v : open) {
     if (v.closes > now) continue;
     auto c = Close(who, v.uuid);

@@ -17,7 +17,7 @@ StatusOr<VoteView> Service::Cast(const policy::Actor& a, std::string_view vote_u
   if (choice != "yes" && choice != "no" && choice != "abstain")
     return Status::Invalid("choice: expected yes, no or abstain, got '" + std::string(choice) +
                            "'");
-  auto v = ms_->GetVote(vote_uuid);
+  auto v = vs_->GetVote(vote_uuid);
   if (!v.ok()) return v.status();
   auto org = impl.Fresh(a);
   if (!org.ok()) return org.status();
@@ -38,7 +38,7 @@ StatusOr<VoteView> Service::Cast(const policy::Actor& a, std::string_view vote_u
   b.choice = std::string(choice);
   b.time = now;
   b.comment = comment;
-  SANAD_RETURN_IF_ERROR(ms_->AddBallot(b));
+  SANAD_RETURN_IF_ERROR(vs_->AddBallot(b));
   SANAD_RETURN_IF_ERROR(impl.Audit(a, "membership.ballot", "vote", v->uuid, "",
                                    o.name + " votes " + b.choice + " on: " + v->motion));
   return impl.VoteViewOf(*v);
@@ -46,12 +46,12 @@ StatusOr<VoteView> Service::Cast(const policy::Actor& a, std::string_view vote_u
 
 StatusOr<VoteView> Service::Close(const policy::Actor& who, std::string_view vote_uuid) {
   SANAD_IMPL;
-  auto v = ms_->GetVote(vote_uuid);
+  auto v = vs_->GetVote(vote_uuid);
   if (!v.ok()) return v.status();
   if (v->status != "open") return Status::Conflict("the vote is closed (" + v->status + ")");
   int64_t now = Now();
   std::vector<model::MembershipBallot> ballots;
-  SANAD_RETURN_IF_ERROR(ms_->ListBallots(v->id, &ballots));
+  SANAD_RETURN_IF_ERROR(vs_->ListBallots(v->id, &ballots));
   if (now < v->closes) {
     auto voters = impl.FullMembers(v->subject_org_id);
     if (!voters.ok()) return voters.status();
@@ -83,7 +83,7 @@ StatusOr<VoteView> Service::Close(const policy::Actor& who, std::string_view vot
                            : (v->yes > 0 && v->yes * m.den >= m.num * decisive);
   v->status = !quorum ? "no-quorum" : majority ? "passed" : "failed";
   v->closed = now;
-  SANAD_RETURN_IF_ERROR(ms_->UpdateVote(*v));
+  SANAD_RETURN_IF_ERROR(vs_->UpdateVote(*v));
   std::string tally = std::to_string(v->yes) + " yes, " + std::to_string(v->no) + " no, " +
                       std::to_string(v->abstain) + " abstain of " + std::to_string(v->eligible) +
                       " eligible; quorum " + v->quorum + ", majority " + v->majority;
@@ -109,7 +109,7 @@ StatusOr<VoteView> Service::Close(const policy::Actor& who, std::string_view vot
 
 StatusOr<VoteView> Service::GetVote(const policy::Actor& a, std::string_view vote_uuid) {
   SANAD_IMPL;
-  auto v = ms_->GetVote(vote_uuid);
+  auto v = vs_->GetVote(vote_uuid);
   if (!v.ok()) return v.status();
   auto org = impl.Fresh(a);
   if (!org.ok()) return org.status();
@@ -133,7 +133,7 @@ StatusOr<std::vector<VoteView>> Service::ListVotes(const policy::Actor& a, bool 
   auto may = impl.MayReadApplications(a, 0);
   if (!may.ok()) return may.status();
   std::vector<model::MembershipVote> votes;
-  SANAD_RETURN_IF_ERROR(ms_->ListVotes(open_only, &votes));
+  SANAD_RETURN_IF_ERROR(vs_->ListVotes(open_only, &votes));
   std::vector<VoteView> out;
   for (const auto& v : votes) {
     if (v.kind == "admission" && v.status == "open" && !*may) continue;
@@ -168,7 +168,7 @@ StatusOr<VoteView> Service::OpenMotion(const policy::Actor& a, Motion m, std::st
     return Status::Conflict(subject->name + " is " + model::Name(subject->status) + "; no " +
                             Name(m) + " possible");
   std::vector<model::MembershipVote> open;
-  SANAD_RETURN_IF_ERROR(ms_->ListVotes(true, &open));
+  SANAD_RETURN_IF_ERROR(vs_->ListVotes(true, &open));
   for (const auto& v : open)
     if (v.subject_org_id == subject->id && v.kind != "admission")
       return Status::Conflict("a " + v.kind + " vote on " + subject->name + " is open (" + v.uuid +
@@ -198,11 +198,11 @@ StatusOr<VoteView> Service::OpenMotion(const policy::Actor& a, Motion m, std::st
   v.majority = FractionText(rules->sanction_vote.majority);
   v.eligible = static_cast<int64_t>(voters->size());
   v.status = "open";
-  SANAD_RETURN_IF_ERROR(ms_->AddVote(&v));
+  SANAD_RETURN_IF_ERROR(vs_->AddVote(&v));
   SANAD_RETURN_IF_ERROR(impl.Audit(
       a, "membership.vote.open", "vote", v.uuid, subject->uuid,
       v.motion + " (moved by " + (*actor)->name + "); closes " + util::FormatIso8601(v.closes)));
-  auto fresh = ms_->GetVote(v.uuid);
+  auto fresh = vs_->GetVote(v.uuid);
   if (!fresh.ok()) return fresh.status();
   return impl.VoteViewOf(*fresh);
 }
@@ -278,7 +278,7 @@ StatusOr<model::BoardTerm> Service::RecordBoardElection(const policy::Actor& a,
               util::FormatDate(t.ends) + ": " + names;
   SANAD_RETURN_IF_ERROR(ms_->AddDecision(&d));
   t.decision_id = d.id;
-  SANAD_RETURN_IF_ERROR(ms_->AddBoardTerm(&t));
+  SANAD_RETURN_IF_ERROR(vs_->AddBoardTerm(&t));
   SANAD_RETURN_IF_ERROR(impl.Audit(a, "membership.board", "board-term", t.uuid, "", d.details));
   return t;
 }

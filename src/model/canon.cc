@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <exception>
 #include <string>
+#include <utility>
 
 #include "model/ip.h"
 #include "util/util.h"
@@ -21,7 +22,6 @@ bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 bool IsAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool IsAlnum(char c) { return IsDigit(c) || IsAlpha(c); }
 bool IsHex(char c) { return IsDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
-char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 char Upper(char c) { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c; }
 bool IsControl(char c) {
   auto u = static_cast<unsigned char>(c);
@@ -43,18 +43,6 @@ bool AllDigits(string_view s) {
 bool IsAscii(string_view s) {
   for (char c : s) {
     if (static_cast<unsigned char>(c) >= 0x80) return false;
-  }
-  return true;
-}
-std::string LowerAscii(string_view s) {
-  std::string r(s);
-  for (char& c : r) c = Lower(c);
-  return r;
-}
-bool EqualsNoCase(string_view a, string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (Lower(a[i]) != Lower(b[i])) return false;
   }
   return true;
 }
@@ -109,7 +97,7 @@ Status HostnameImpl(string_view raw, bool require_dot, std::string* out) {
   if (HasControl(s)) return Status::Invalid("invalid character in hostname");
   std::string h;
   if (IsAscii(s)) {
-    h = LowerAscii(s);
+    h = util::ToLower(s);
   } else {
     std::string in(s);
     char* p = nullptr;
@@ -123,7 +111,7 @@ Status HostnameImpl(string_view raw, bool require_dot, std::string* out) {
       idn2_free(p);
       return Status::Invalid("invalid internationalised hostname");
     }
-    h = LowerAscii(p);
+    h = util::ToLower(p);
     idn2_free(p);
   }
   if (!h.empty() && h.back() == '.') h.pop_back();
@@ -135,36 +123,13 @@ Status HostnameImpl(string_view raw, bool require_dot, std::string* out) {
 // ---- URLs ------------------------------------------------------------------
 
 bool IsUnreserved(char c) { return IsAlnum(c) || c == '-' || c == '.' || c == '_' || c == '~'; }
-bool IsSubDelim(char c) {
-  switch (c) {
-    case '!':
-    case '$':
-    case '&':
-    case '\'':
-    case '(':
-    case ')':
-    case '*':
-    case '+':
-    case ',':
-    case ';':
-    case '=':
-      return true;
-    default:
-      return false;
-  }
-}
+bool IsSubDelim(char c) { return string_view("!$&'()*+,;=").find(c) != string_view::npos; }
 
 void AppendPct(unsigned char c, std::string* out) {
   static const char kHex[] = "0123456789ABCDEF";
   out->push_back('%');
   out->push_back(kHex[c >> 4]);
   out->push_back(kHex[c & 15]);
-}
-
-int HexValue(char c) {
-  if (IsDigit(c)) return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return c - 'A' + 10;
 }
 
 // Percent-encodes every byte of `s` that may not appear in a URI component
@@ -177,7 +142,8 @@ void EncodeComponent(string_view s, string_view extra, std::string* out, bool de
     char c = s[i];
     if (c == '%') {
       if (i + 2 < s.size() && IsHex(s[i + 1]) && IsHex(s[i + 2])) {
-        auto decoded = static_cast<unsigned char>(HexValue(s[i + 1]) * 16 + HexValue(s[i + 2]));
+        auto decoded = static_cast<unsigned char>(util::HexDigitValue(s[i + 1]) * 16 +
+                                                  util::HexDigitValue(s[i + 2]));
         if (decode && IsUnreserved(static_cast<char>(decoded))) {
           out->push_back(static_cast<char>(decoded));
         } else {
@@ -382,7 +348,7 @@ Status CanonicalUnsigned(string_view raw, std::string* out) {
 Status CanonicalAsn(string_view raw, std::string* out) {
   string_view s = util::Trim(raw);
   if (s.empty()) return Status::Invalid("empty value");
-  if (s.size() >= 2 && EqualsNoCase(s.substr(0, 2), "as")) s.remove_prefix(2);
+  if (s.size() >= 2 && util::EqualsIgnoreCase(s.substr(0, 2), "as")) s.remove_prefix(2);
   while (s.size() > 1 && s[0] == '0') s.remove_prefix(1);
   uint64_t v;
   if (!ParseUnsigned(s, 10, &v) || v > 4294967295ULL) {
@@ -393,7 +359,7 @@ Status CanonicalAsn(string_view raw, std::string* out) {
 }
 
 bool IsCve(string_view s) {
-  if (s.size() < 13 || !EqualsNoCase(s.substr(0, 4), "cve-")) return false;
+  if (s.size() < 13 || !util::EqualsIgnoreCase(s.substr(0, 4), "cve-")) return false;
   for (size_t i = 4; i < 8; ++i) {
     if (!IsDigit(s[i])) return false;
   }
@@ -423,19 +389,19 @@ Status CanonicalMac(string_view raw, std::string* out) {
         if (s[i] != sep) return fail();
       } else {
         if (!IsHex(s[i])) return fail();
-        hex.push_back(Lower(s[i]));
+        hex.push_back(util::AsciiLower(s[i]));
       }
     }
   } else if (s.size() == 14 && s[4] == '.' && s[9] == '.') {
     for (size_t i = 0; i < 14; ++i) {
       if (i == 4 || i == 9) continue;
       if (!IsHex(s[i])) return fail();
-      hex.push_back(Lower(s[i]));
+      hex.push_back(util::AsciiLower(s[i]));
     }
   } else if (s.size() == 12) {
     for (char c : s) {
       if (!IsHex(c)) return fail();
-      hex.push_back(Lower(c));
+      hex.push_back(util::AsciiLower(c));
     }
   } else {
     return fail();
@@ -464,14 +430,14 @@ Status CanonicalBtc(string_view raw, std::string* out) {
     *out = std::string(s);
     return Status::Ok();
   }
-  if (s.size() >= 14 && s.size() <= 74 && EqualsNoCase(s.substr(0, 3), "bc1")) {
+  if (s.size() >= 14 && s.size() <= 74 && util::EqualsIgnoreCase(s.substr(0, 3), "bc1")) {
     bool lower = false, upper = false;
     for (char c : s) {
       lower |= c >= 'a' && c <= 'z';
       upper |= c >= 'A' && c <= 'Z';
     }
     if (lower && upper) return fail();
-    std::string r = LowerAscii(s);
+    std::string r = util::ToLower(s);
     for (size_t i = 3; i < r.size(); ++i) {
       if (kBech32.find(r[i]) == string_view::npos) return fail();
     }
@@ -524,17 +490,9 @@ Status CanonicalComponent(ValueKind kind, size_t hash_len, string_view type, boo
     case ValueKind::kRegkey: {
       string_view s = util::Trim(raw);
       if (s.empty()) return Status::Invalid("empty value");
-      *out = LowerAscii(s);
+      *out = util::ToLower(s);
       return Status::Ok();
     }
-    case ValueKind::kIp:
-      return CanonicalIp(raw, out);
-    case ValueKind::kHostname:
-      return CanonicalHostname(raw, out);
-    case ValueKind::kUrl:
-      return CanonicalUrl(raw, out);
-    case ValueKind::kEmail:
-      return CanonicalEmail(raw, out);
     case ValueKind::kHash: {
       Status st = CanonicalHash(raw, hash_len, out);
       if (!st.ok() && st.message() != "empty value") {
@@ -543,20 +501,24 @@ Status CanonicalComponent(ValueKind kind, size_t hash_len, string_view type, boo
       }
       return st;
     }
-    case ValueKind::kSsdeep:
-      return CanonicalSsdeep(raw, out);
-    case ValueKind::kPort:
-      return CanonicalPort(raw, out);
-    case ValueKind::kUnsigned:
-      return CanonicalUnsigned(raw, out);
-    case ValueKind::kAsn:
-      return CanonicalAsn(raw, out);
-    case ValueKind::kCve:
-      return CanonicalVulnerability(raw, out);
-    case ValueKind::kMac:
-      return CanonicalMac(raw, out);
-    case ValueKind::kBtc:
-      return CanonicalBtc(raw, out);
+    default:
+      break;
+  }
+  // The kinds whose canonical form depends on the value alone.
+  static constexpr std::pair<ValueKind, Status (*)(string_view, std::string*)> kByKind[] = {
+      {ValueKind::kIp, CanonicalIp},
+      {ValueKind::kHostname, CanonicalHostname},
+      {ValueKind::kUrl, CanonicalUrl},
+      {ValueKind::kEmail, CanonicalEmail},
+      {ValueKind::kSsdeep, CanonicalSsdeep},
+      {ValueKind::kPort, CanonicalPort},
+      {ValueKind::kUnsigned, CanonicalUnsigned},
+      {ValueKind::kAsn, CanonicalAsn},
+      {ValueKind::kCve, CanonicalVulnerability},
+      {ValueKind::kMac, CanonicalMac},
+      {ValueKind::kBtc, CanonicalBtc}};
+  for (const auto& [k, canonical] : kByKind) {
+    if (k == kind) return canonical(raw, out);
   }
   return Status::Internal("unknown value kind");
 }
@@ -613,7 +575,7 @@ Status CanonicalUrl(string_view raw, std::string* out) {
   if (HasControl(s)) return Status::Invalid("URL contains control characters");
   size_t slen = SchemeLength(s);
   bool schemeless = slen == 0;
-  std::string scheme = schemeless ? "http" : LowerAscii(s.substr(0, slen));
+  std::string scheme = schemeless ? "http" : util::ToLower(s.substr(0, slen));
   string_view rest = schemeless ? s : s.substr(slen + 1);
   bool double_slash = rest.substr(0, 2) == "//";  // scheme-less "//host/path"
   bool has_authority = schemeless || double_slash;
@@ -673,7 +635,7 @@ Status CanonicalEmail(string_view raw, std::string* out) {
   if (s.substr(at + 1) != util::Trim(s.substr(at + 1))) {
     return Status::Invalid("not an email address");
   }
-  *out = LowerAscii(local) + "@" + domain;
+  *out = util::ToLower(local) + "@" + domain;
   return Status::Ok();
 }
 
@@ -688,7 +650,7 @@ Status CanonicalHash(string_view raw, size_t hex_len, std::string* out) {
     if (!IsHex(c)) {
       return Status::Invalid("hash must be " + std::to_string(hex_len) + " hex digits");
     }
-    c = Lower(c);
+    c = util::AsciiLower(c);
   }
   *out = std::move(r);
   return Status::Ok();
@@ -749,25 +711,14 @@ std::string_view GuessType(std::string_view raw) {
   bool hex = true;
   for (char c : s) hex &= IsHex(c);
   if (hex) {
-    switch (s.size()) {
-      case 32:
-        return "md5";
-      case 40:
-        return "sha1";
-      case 56:
-        return "sha224";
-      case 64:
-        return "sha256";
-      case 96:
-        return "sha384";
-      case 128:
-        return "sha512";
-      default:
-        break;
+    static constexpr std::pair<size_t, std::string_view> kHashTypes[] = {
+        {32, "md5"}, {40, "sha1"}, {56, "sha224"}, {64, "sha256"}, {96, "sha384"}, {128, "sha512"}};
+    for (const auto& [len, type] : kHashTypes) {
+      if (s.size() == len) return type;
     }
   }
   if (IsCve(s)) return "vulnerability";
-  if (s.size() > 2 && EqualsNoCase(s.substr(0, 2), "as") && AllDigits(s.substr(2))) {
+  if (s.size() > 2 && util::EqualsIgnoreCase(s.substr(0, 2), "as") && AllDigits(s.substr(2))) {
     if (CanonicalAsn(s, &tmp).ok()) return "AS";
   }
   if (s.size() != 12 && CanonicalMac(s, &tmp).ok()) return "mac-address";

@@ -3,16 +3,11 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "util/util.h"
+
 namespace sanad::model {
 
 namespace {
-
-int HexDigit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
@@ -81,7 +76,7 @@ bool ParseV6(std::string_view s, uint8_t* out) {
     if (piece.size() > 4 || n >= 8) return false;
     unsigned v = 0;
     for (char c : piece) {
-      int d = HexDigit(c);
+      int d = util::HexDigitValue(c);
       if (d < 0) return false;
       v = v << 4 | static_cast<unsigned>(d);
     }

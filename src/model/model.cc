@@ -10,13 +10,7 @@ namespace sanad::model {
 namespace {
 
 bool StartsWithNoCase(std::string_view s, std::string_view prefix) {
-  if (s.size() < prefix.size()) return false;
-  for (size_t i = 0; i < prefix.size(); ++i) {
-    char c = s[i];
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    if (c != prefix[i]) return false;
-  }
-  return true;
+  return s.size() >= prefix.size() && util::EqualsIgnoreCase(s.substr(0, prefix.size()), prefix);
 }
 
 bool IsNamespaceChar(char c) {
@@ -41,12 +35,6 @@ const char* const kRoleNames[] = {"admin", "org-admin", "analyst", "reader"};
 const char* const kDistributionNames[] = {"organisation", "community",     "connected",
                                           "all",          "sharing-group", "inherit"};
 const char* const kSightingNames[] = {"seen", "false-positive", "expiration"};
-
-template <class E, size_t N>
-const char* NameOf(E v, const char* const (&names)[N]) {
-  auto i = static_cast<size_t>(v);
-  return i < N ? names[i] : "";
-}
 
 template <class E, size_t N>
 bool ParseOf(std::string_view s, E* out, const char* const (&names)[N]) {
@@ -85,22 +73,24 @@ constexpr std::string_view kCountryCodes =
     "ZAZMZW";
 static_assert(kCountryCodes.size() == 2 * 249);
 
-int TlpRank(Tlp t) {
-  switch (t) {
-    case Tlp::kNone:
-      return 0;
-    case Tlp::kClear:
-      return 1;
-    case Tlp::kGreen:
-      return 2;
-    case Tlp::kAmber:
-      return 3;
-    case Tlp::kAmberStrict:
-      return 4;
-    case Tlp::kRed:
-      return 5;
-  }
-  return 0;
+// TLP and PAP levels and their tag texts, by enum value.
+const char* const kTlpLevels[] = {"", "clear", "green", "amber", "amber+strict", "red"};
+const char* const kTlpTagNames[] = {"",          "tlp:clear", "tlp:green",
+                                    "tlp:amber", "tlp:amber+strict", "tlp:red"};
+const char* const kTlpLabels[] = {"",          "TLP:CLEAR", "TLP:GREEN",
+                                  "TLP:AMBER", "TLP:AMBER+STRICT", "TLP:RED"};
+const char* const kPapLevels[] = {"", "clear", "green", "amber", "red"};
+const char* const kPapTagNames[] = {"", "PAP:CLEAR", "PAP:GREEN", "PAP:AMBER", "PAP:RED"};
+
+// The level of a "tlp:" or "pap:" tag (`prefix`, any case) named by `levels`;
+// "white" is the old name of "clear". The enum's first value (kNone) when
+// `name` is no such tag.
+template <class E, size_t N>
+E ParseLevelTag(std::string_view name, std::string_view prefix, const char* const (&levels)[N]) {
+  if (!StartsWithNoCase(name, prefix)) return E{};
+  std::string v = util::ToLower(name.substr(prefix.size()));
+  int i = Lookup(v == "white" ? "clear" : v, levels);
+  return i < 0 ? E{} : static_cast<E>(i);
 }
 
 }  // namespace
@@ -130,78 +120,11 @@ TagKind ClassifyTag(std::string_view name) {
   return TagKind::kMachine;
 }
 
-Tlp ParseTlpTag(std::string_view name) {
-  if (!StartsWithNoCase(name, "tlp:")) return Tlp::kNone;
-  std::string v = util::ToLower(name.substr(4));
-  if (v == "clear" || v == "white") return Tlp::kClear;
-  if (v == "green") return Tlp::kGreen;
-  if (v == "amber") return Tlp::kAmber;
-  if (v == "amber+strict") return Tlp::kAmberStrict;
-  if (v == "red") return Tlp::kRed;
-  return Tlp::kNone;
-}
-
-Pap ParsePapTag(std::string_view name) {
-  if (!StartsWithNoCase(name, "pap:")) return Pap::kNone;
-  std::string v = util::ToLower(name.substr(4));
-  if (v == "clear" || v == "white") return Pap::kClear;
-  if (v == "green") return Pap::kGreen;
-  if (v == "amber") return Pap::kAmber;
-  if (v == "red") return Pap::kRed;
-  return Pap::kNone;
-}
-
-std::string TlpTagName(Tlp t) {
-  switch (t) {
-    case Tlp::kNone:
-      return "";
-    case Tlp::kClear:
-      return "tlp:clear";
-    case Tlp::kGreen:
-      return "tlp:green";
-    case Tlp::kAmber:
-      return "tlp:amber";
-    case Tlp::kAmberStrict:
-      return "tlp:amber+strict";
-    case Tlp::kRed:
-      return "tlp:red";
-  }
-  return "";
-}
-
-std::string PapTagName(Pap p) {
-  switch (p) {
-    case Pap::kNone:
-      return "";
-    case Pap::kClear:
-      return "PAP:CLEAR";
-    case Pap::kGreen:
-      return "PAP:GREEN";
-    case Pap::kAmber:
-      return "PAP:AMBER";
-    case Pap::kRed:
-      return "PAP:RED";
-  }
-  return "";
-}
-
-const char* TlpLabel(Tlp t) {
-  switch (t) {
-    case Tlp::kNone:
-      return "";
-    case Tlp::kClear:
-      return "TLP:CLEAR";
-    case Tlp::kGreen:
-      return "TLP:GREEN";
-    case Tlp::kAmber:
-      return "TLP:AMBER";
-    case Tlp::kAmberStrict:
-      return "TLP:AMBER+STRICT";
-    case Tlp::kRed:
-      return "TLP:RED";
-  }
-  return "";
-}
+Tlp ParseTlpTag(std::string_view name) { return ParseLevelTag<Tlp>(name, "tlp:", kTlpLevels); }
+Pap ParsePapTag(std::string_view name) { return ParseLevelTag<Pap>(name, "pap:", kPapLevels); }
+std::string TlpTagName(Tlp t) { return util::EnumName(t, kTlpTagNames, ""); }
+std::string PapTagName(Pap p) { return util::EnumName(p, kPapTagNames, ""); }
+const char* TlpLabel(Tlp t) { return util::EnumName(t, kTlpLabels, ""); }
 
 void DropLocalTags(Event* ev) {
   auto drop = [](std::vector<Tag>* tags) {
@@ -222,12 +145,12 @@ Tlp StrictestTlp(const std::vector<Tag>& tags) {
   return best;
 }
 
-const char* Name(OrgKind v) { return NameOf(v, kOrgKindNames); }
-const char* Name(MembershipCategory v) { return NameOf(v, kMembershipNames); }
-const char* Name(OrgStatus v) { return NameOf(v, kOrgStatusNames); }
-const char* Name(Role v) { return NameOf(v, kRoleNames); }
-const char* Name(Distribution v) { return NameOf(v, kDistributionNames); }
-const char* Name(SightingType v) { return NameOf(v, kSightingNames); }
+const char* Name(OrgKind v) { return util::EnumName(v, kOrgKindNames, ""); }
+const char* Name(MembershipCategory v) { return util::EnumName(v, kMembershipNames, ""); }
+const char* Name(OrgStatus v) { return util::EnumName(v, kOrgStatusNames, ""); }
+const char* Name(Role v) { return util::EnumName(v, kRoleNames, ""); }
+const char* Name(Distribution v) { return util::EnumName(v, kDistributionNames, ""); }
+const char* Name(SightingType v) { return util::EnumName(v, kSightingNames, ""); }
 
 bool Parse(std::string_view s, OrgKind* out) { return ParseOf(s, out, kOrgKindNames); }
 bool Parse(std::string_view s, MembershipCategory* out) {

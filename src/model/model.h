@@ -136,6 +136,8 @@ enum class Distribution : int {
 
 // TLP 2.0. kNone: no TLP tag.
 enum class Tlp { kNone, kClear, kGreen, kAmber, kAmberStrict, kRed };
+// Strictness: kNone (0) < kClear < kGreen < kAmber < kAmberStrict < kRed.
+inline int TlpRank(Tlp t) { return static_cast<int>(t); }
 // PAP. kNone: no PAP tag.
 enum class Pap { kNone, kClear, kGreen, kAmber, kRed };
 

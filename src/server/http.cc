@@ -1,34 +1,13 @@
 #include "server/http.h"
 
 #include "util/json_writer.h"
+#include "util/util.h"
 
 namespace sanad::server {
 
-namespace {
-
-bool NameEq(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
-
-int HexVal(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-}  // namespace
-
 const std::string* Request::Header(std::string_view name) const {
   for (const auto& [k, v] : headers)
-    if (NameEq(k, name)) return &v;
+    if (util::EqualsIgnoreCase(k, name)) return &v;
   return nullptr;
 }
 
@@ -70,8 +49,8 @@ bool PercentDecode(std::string_view s, bool plus_is_space, std::string* out) {
     char c = s[i];
     if (c == '%') {
       if (i + 2 >= s.size()) return false;
-      int hi = HexVal(s[i + 1]);
-      int lo = HexVal(s[i + 2]);
+      int hi = util::HexDigitValue(s[i + 1]);
+      int lo = util::HexDigitValue(s[i + 2]);
       if (hi < 0 || lo < 0) return false;
       out->push_back(static_cast<char>(hi * 16 + lo));
       i += 2;

@@ -77,8 +77,6 @@ std::string TlpMarkingObject(model::Tlp t) { return bj::serialize(TlpMarking(t))
 namespace internal {
 namespace {
 
-int TlpRank(model::Tlp t) { return static_cast<int>(t); }
-
 class Generator {
  public:
   Generator(const model::Event& ev, bool grouping) : ev_(ev), grouping_(grouping) {
@@ -97,7 +95,7 @@ class Generator {
     for (const auto& s : sightings) AddSighting(s);
     BuildContainer(kept_ids);
     std::sort(out_.tlps.begin(), out_.tlps.end(),
-              [](model::Tlp a, model::Tlp b) { return TlpRank(a) < TlpRank(b); });
+              [](model::Tlp a, model::Tlp b) { return model::TlpRank(a) < model::TlpRank(b); });
     return std::move(out_);
   }
 
@@ -120,7 +118,7 @@ class Generator {
   // The strictest of the item's and the event's TLP, as object_marking_refs.
   void Mark(bj::object* o, const std::vector<model::Tag>& tags) {
     model::Tlp t = model::StrictestTlp(tags);
-    if (TlpRank(event_tlp_) > TlpRank(t)) t = event_tlp_;
+    if (model::TlpRank(event_tlp_) > model::TlpRank(t)) t = event_tlp_;
     if (t == model::Tlp::kNone) return;
     Use(t);
     (*o)["object_marking_refs"] = bj::array{bj::value(TlpMarkingId(t))};

@@ -388,6 +388,15 @@ class Parser {
     std::unordered_map<std::string, size_t> attr_index;  // attribute uuid -> ev.attributes index
     if (ci >= 0) map[ci] = {ev.uuid, true, ""};
     auto claim = [&](const std::string& u) { return uuids_used.insert(u).second; };
+    // Claims the uuid of objs_[i] unless `why` gives a reason not to map
+    // it; false, with the object recorded as not mapped (for that reason),
+    // when there is one or another object of the event already has the uuid.
+    auto claim_obj = [&](size_t i, const std::string& why = {}) {
+      if (why.empty() && claim(objs_[i].uuid)) return true;
+      map[i] = {"", false,
+                why.empty() ? "uuid already used by another object of the event" : why};
+      return false;
+    };
     auto add_attr = [&](size_t i, model::Attribute a) {
       stix_to_misp[objs_[i].id] = a.uuid;
       attr_index[a.uuid] = ev.attributes.size();
@@ -404,10 +413,7 @@ class Parser {
       const bj::value* labels = o.contains("labels") ? &o.at("labels") : nullptr;
       std::string hint = FindMispLabel(labels, "type");
       if (ob.type == "indicator") {
-        if (!claim(ob.uuid)) {
-          map[i] = {"", false, "uuid already used by another object of the event"};
-          continue;
-        }
+        if (!claim_obj(i)) continue;
         model::Attribute a;
         a.uuid = ob.uuid;
         Common(o, &a, ev.timestamp);
@@ -486,12 +492,7 @@ class Parser {
         } else if (why.empty() && !SetValue(&a, type, value, &why)) {
           why = "value not valid as " + type + ": " + why;
         }
-        if (why.empty() && !claim(ob.uuid))
-          why = "uuid already used by another object of the event";
-        if (!why.empty()) {
-          map[i] = {"", false, why};
-          continue;
-        }
+        if (!claim_obj(i, why)) continue;
         a.uuid = ob.uuid;
         Common(o, &a, ev.timestamp);
         a.to_ids = false;
@@ -524,12 +525,7 @@ class Parser {
           why = ob.type == "vulnerability" ? "name is not a CVE id"
                                            : "value not valid as " + type + ": " + why;
         }
-        if (why.empty() && !claim(ob.uuid))
-          why = "uuid already used by another object of the event";
-        if (!why.empty()) {
-          map[i] = {"", false, why};
-          continue;
-        }
+        if (!claim_obj(i, why)) continue;
         a.uuid = ob.uuid;
         bool to_ids = a.to_ids;
         Common(o, &a, ev.timestamp);
@@ -585,10 +581,7 @@ class Parser {
       const Obj& ob = objs_[i];
       if (owner_[i] != static_cast<int>(e) || ob.type != "x-misp-object") continue;
       const bj::object& o = *ob.o;
-      if (!claim(ob.uuid)) {
-        map[i] = {"", false, "uuid already used by another object of the event"};
-        continue;
-      }
+      if (!claim_obj(i)) continue;
       model::Object mo;
       mo.uuid = ob.uuid;
       mo.name = StringOr(o, "x_misp_name", "stix-object");
@@ -650,10 +643,7 @@ class Parser {
               "relationship between objects MISP cannot link (references go from MISP objects)"};
           continue;
         }
-        if (!claim(ob.uuid)) {
-          map[i] = {"", false, "uuid already used by another object of the event"};
-          continue;
-        }
+        if (!claim_obj(i)) continue;
         model::ObjectReference r;
         r.uuid = ob.uuid;
         r.referenced_uuid = d->second;
@@ -671,10 +661,7 @@ class Parser {
           map[i] = {"", false, "sighting of an object that is not a MISP attribute"};
           continue;
         }
-        if (!claim(ob.uuid)) {
-          map[i] = {"", false, "uuid already used by another object of the event"};
-          continue;
-        }
+        if (!claim_obj(i)) continue;
         model::Sighting s;
         s.uuid = ob.uuid;
         s.date_sighting = TimeOf(o, {"last_seen", "first_seen", "modified", "created"});

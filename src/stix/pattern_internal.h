@@ -28,6 +28,10 @@ inline constexpr Nanos kMaxNanos = static_cast<Nanos>(1) << 120;
 // second 60 allowed). Fractions beyond nanoseconds are truncated.
 bool ParseStixTimestamp(std::string_view s, Nanos* out);
 
+// Decodes UTF-8 `s` to ISO-8859-1 bytes when every code point is < 256;
+// false (with *out unspecified) otherwise.
+bool ToLatin1(std::string_view s, std::string* out);
+
 enum class Op : uint8_t {
   kEq,
   kNe,

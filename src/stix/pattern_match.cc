@@ -3,8 +3,10 @@
 // over observations (AND, OR, FOLLOWEDBY, REPEATS, WITHIN, START/STOP).
 #include <algorithm>
 #include <cstring>
+#include <type_traits>
 
 #include "stix/pattern_internal.h"
+#include "util/util.h"
 
 namespace sanad::stix {
 
@@ -13,25 +15,6 @@ namespace bj = boost::json;
 namespace {
 
 // ---- value helpers -----------------------------------------------------------------
-
-int HexVal(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-bool DecodeHex(std::string_view s, std::string* out) {
-  if (s.size() % 2 != 0) return false;
-  out->clear();
-  out->reserve(s.size() / 2);
-  for (size_t i = 0; i < s.size(); i += 2) {
-    int hi = HexVal(s[i]), lo = HexVal(s[i + 1]);
-    if (hi < 0 || lo < 0) return false;
-    out->push_back(static_cast<char>(hi << 4 | lo));
-  }
-  return true;
-}
 
 bool DecodeBase64(std::string_view s, std::string* out) {
   out->clear();
@@ -65,23 +48,6 @@ bool DecodeBase64(std::string_view s, std::string* out) {
     }
   }
   return pad <= 2;
-}
-
-bool ToLatin1(std::string_view s, std::string* out) {
-  out->clear();
-  for (size_t i = 0; i < s.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      out->push_back(static_cast<char>(c));
-    } else if ((c == 0xC2 || c == 0xC3) && i + 1 < s.size() &&
-               (static_cast<unsigned char>(s[i + 1]) & 0xC0) == 0x80) {
-      out->push_back(static_cast<char>(((c & 0x1F) << 6) | (s[i + 1] & 0x3F)));
-      ++i;
-    } else {
-      return false;
-    }
-  }
-  return true;
 }
 
 int Sign(int v) { return (v > 0) - (v < 0); }
@@ -126,27 +92,25 @@ bool Compare(const Literal& l, const Term& t, int* out) {
       *out = CompareBytes(std::string_view(v.get_string()), l.bytes);
       return true;
     case LitKind::kInt:
-      if (v.is_int64()) {
+    case LitKind::kFloat: {
+      // Integers compare exactly with integers, doubles with float literals
+      // as doubles; every other pair of numbers as long doubles.
+      if (!v.is_number()) return false;
+      const bool int_lit = l.kind == LitKind::kInt;
+      if (int_lit && v.is_int64()) {
         *out = Cmp3(v.get_int64(), l.i);
-      } else if (v.is_uint64()) {
+      } else if (int_lit && v.is_uint64()) {
         *out = l.i < 0 ? 1 : Cmp3(v.get_uint64(), static_cast<uint64_t>(l.i));
-      } else if (v.is_double()) {
-        *out = Cmp3(static_cast<long double>(v.get_double()), static_cast<long double>(l.i));
-      } else {
-        return false;
-      }
-      return true;
-    case LitKind::kFloat:
-      if (v.is_int64()) {
-        *out = Cmp3(static_cast<long double>(v.get_int64()), static_cast<long double>(l.f));
-      } else if (v.is_uint64()) {
-        *out = Cmp3(static_cast<long double>(v.get_uint64()), static_cast<long double>(l.f));
-      } else if (v.is_double()) {
+      } else if (!int_lit && v.is_double()) {
         *out = Cmp3(v.get_double(), l.f);
       } else {
-        return false;
+        const long double x = v.is_int64()    ? static_cast<long double>(v.get_int64())
+                              : v.is_uint64() ? static_cast<long double>(v.get_uint64())
+                                              : static_cast<long double>(v.get_double());
+        *out = Cmp3(x, int_lit ? static_cast<long double>(l.i) : static_cast<long double>(l.f));
       }
       return true;
+    }
     case LitKind::kBool:
       if (!v.is_bool()) return false;
       *out = Cmp3(static_cast<int>(v.get_bool()), static_cast<int>(l.b));
@@ -333,7 +297,7 @@ struct Walk {
             if (!child.is_string()) return From(child, i + 1, fn);
             std::string bytes;
             bool ok = st.suffix == PathStep::kHexValue
-                          ? DecodeHex(std::string_view(child.get_string()), &bytes)
+                          ? util::FromHex(std::string_view(child.get_string()), &bytes)
                           : DecodeBase64(std::string_view(child.get_string()), &bytes);
             if (!ok || i + 1 != path.steps.size()) return false;
             Term t;
@@ -577,6 +541,22 @@ class Searcher {
     return Solve(child, FnRef(next));
   }
 
+  // Solves node `n` with `v` on top of `stack` (a constraint on the
+  // observations chosen within `n`), taken off while the continuation runs.
+  template <class T>
+  bool SolveWith(std::vector<T>* stack, std::type_identity_t<T> v, int n, FnRef k) {
+    stack->push_back(v);
+    auto after = [&] {
+      stack->pop_back();
+      bool r = k();
+      stack->push_back(v);
+      return r;
+    };
+    bool r = Solve(n, FnRef(after));
+    stack->pop_back();
+    return r;
+  }
+
   bool Solve(int n, FnRef k) {
     if (exhausted_ || !possible_[static_cast<size_t>(n)]) return false;
     const ObsNode& node = p_.onodes[static_cast<size_t>(n)];
@@ -590,53 +570,19 @@ class Searcher {
       case ObsNode::kOr:
         return Solve(node.a, k) || Solve(node.b, k);
       case ObsNode::kFollowedBy: {
+        // The right side's observations end no earlier than the left's
+        // latest start (a lower bound on their last time).
         Scope lhs;
-        scopes_.push_back(&lhs);
-        auto right = [&] {
-          scopes_.pop_back();
-          bounds_.push_back(lhs.max_first);
-          auto after = [&] {
-            bounds_.pop_back();
-            bool r = k();
-            bounds_.push_back(lhs.max_first);
-            return r;
-          };
-          bool r = Solve(node.b, FnRef(after));
-          bounds_.pop_back();
-          scopes_.push_back(&lhs);
-          return r;
-        };
-        bool r = Solve(node.a, FnRef(right));
-        scopes_.pop_back();
-        return r;
+        auto right = [&] { return SolveWith(&bounds_, lhs.max_first, node.b, k); };
+        return SolveWith(&scopes_, &lhs, node.a, FnRef(right));
       }
       case ObsNode::kWithin: {
         Scope s;
         s.span = node.within;
-        scopes_.push_back(&s);
-        auto after = [&] {
-          scopes_.pop_back();
-          bool r = k();
-          scopes_.push_back(&s);
-          return r;
-        };
-        bool r = Solve(node.a, FnRef(after));
-        scopes_.pop_back();
-        return r;
+        return SolveWith(&scopes_, &s, node.a, k);
       }
-      case ObsNode::kStartStop: {
-        windows_.push_back({node.start, node.stop});
-        auto after = [&] {
-          auto w = windows_.back();
-          windows_.pop_back();
-          bool r = k();
-          windows_.push_back(w);
-          return r;
-        };
-        bool r = Solve(node.a, FnRef(after));
-        windows_.pop_back();
-        return r;
-      }
+      case ObsNode::kStartStop:
+        return SolveWith(&windows_, {node.start, node.stop}, node.a, k);
       case ObsNode::kRepeat: {
         const ObsNode& child = p_.onodes[static_cast<size_t>(node.a)];
         // Repeats of a single leaf: choose candidates in non-decreasing

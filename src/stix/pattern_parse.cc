@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "stix/pattern_internal.h"
+#include "util/util.h"
 
 namespace sanad::stix {
 
@@ -17,13 +18,6 @@ namespace {
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 bool IsIdentStart(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
 bool IsIdentChar(char c) { return IsIdentStart(c) || IsDigit(c); }
-
-int HexVal(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 int B64Val(char c) {
   if (c >= 'A' && c <= 'Z') return c - 'A';
@@ -58,7 +52,8 @@ size_t SpaceAt(std::string_view s, size_t i) {
   return 0;
 }
 
-// Decodes UTF-8 `s` to ISO-8859-1 bytes when every code point is < 256.
+}  // namespace
+
 bool ToLatin1(std::string_view s, std::string* out) {
   out->clear();
   for (size_t i = 0; i < s.size(); ++i) {
@@ -77,14 +72,7 @@ bool ToLatin1(std::string_view s, std::string* out) {
   return true;
 }
 
-int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
-}
+namespace {
 
 bool IsLeap(int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 
@@ -100,12 +88,7 @@ enum class Tok : uint8_t {
   kDot,
   kComma,
   kStar,
-  kEq,
-  kNe,
-  kLt,
-  kLe,
-  kGt,
-  kGe,
+  kCmp,  // =, !=, <>, <, <=, >, >= (the operator in Token::op)
   kIdent,
   kString,
   kInt,
@@ -138,94 +121,22 @@ struct Token {
   size_t off = 0;
   size_t end = 0;
   bool hyphen = false;  // kIdent containing '-'
+  Op op = Op::kEq;      // kCmp
   Literal lit;          // literals, decoded
 };
 
-const char* TokName(Tok t) {
-  switch (t) {
-    case Tok::kEof:
-      return "end of pattern";
-    case Tok::kLBrack:
-      return "'['";
-    case Tok::kRBrack:
-      return "']'";
-    case Tok::kLParen:
-      return "'('";
-    case Tok::kRParen:
-      return "')'";
-    case Tok::kColon:
-      return "':'";
-    case Tok::kDot:
-      return "'.'";
-    case Tok::kComma:
-      return "','";
-    case Tok::kStar:
-      return "'*'";
-    case Tok::kEq:
-      return "'='";
-    case Tok::kNe:
-      return "'!='";
-    case Tok::kLt:
-      return "'<'";
-    case Tok::kLe:
-      return "'<='";
-    case Tok::kGt:
-      return "'>'";
-    case Tok::kGe:
-      return "'>='";
-    case Tok::kIdent:
-      return "an identifier";
-    case Tok::kString:
-      return "a string";
-    case Tok::kInt:
-      return "an integer";
-    case Tok::kFloat:
-      return "a float";
-    case Tok::kHex:
-      return "a hex literal";
-    case Tok::kBin:
-      return "a binary literal";
-    case Tok::kTime:
-      return "a timestamp";
-    case Tok::kBool:
-      return "a boolean";
-    case Tok::kAnd:
-      return "AND";
-    case Tok::kOr:
-      return "OR";
-    case Tok::kNot:
-      return "NOT";
-    case Tok::kFollowedBy:
-      return "FOLLOWEDBY";
-    case Tok::kLike:
-      return "LIKE";
-    case Tok::kMatches:
-      return "MATCHES";
-    case Tok::kIsSuperset:
-      return "ISSUPERSET";
-    case Tok::kIsSubset:
-      return "ISSUBSET";
-    case Tok::kExists:
-      return "EXISTS";
-    case Tok::kIn:
-      return "IN";
-    case Tok::kStart:
-      return "START";
-    case Tok::kStop:
-      return "STOP";
-    case Tok::kSeconds:
-      return "SECONDS";
-    case Tok::kWithin:
-      return "WITHIN";
-    case Tok::kRepeats:
-      return "REPEATS";
-    case Tok::kTimes:
-      return "TIMES";
-    case Tok::kLast:
-      return "LAST";
-  }
-  return "?";
-}
+// By Tok value.
+// clang-format off
+constexpr const char* kTokNames[] = {
+    "end of pattern", "'['", "']'", "'('", "')'", "':'", "'.'", "','", "'*'",
+    "a comparison operator", "an identifier", "a string", "an integer", "a float", "a hex literal",
+    "a binary literal", "a timestamp", "a boolean", "AND", "OR", "NOT", "FOLLOWEDBY", "LIKE",
+    "MATCHES", "ISSUPERSET", "ISSUBSET", "EXISTS", "IN", "START", "STOP", "SECONDS", "WITHIN",
+    "REPEATS", "TIMES", "LAST"};
+// clang-format on
+static_assert(std::size(kTokNames) == static_cast<size_t>(Tok::kLast) + 1);
+
+const char* TokName(Tok t) { return util::EnumName(t, kTokNames, "?"); }
 
 struct Keyword {
   std::string_view text;
@@ -316,6 +227,12 @@ class Lexer {
       ++i_;
       return true;
     };
+    auto cmp = [&](Op op, size_t len) {
+      t->kind = Tok::kCmp;
+      t->op = op;
+      i_ += len;
+      return true;
+    };
     switch (c) {
       case '[':
         return one(Tok::kLBrack);
@@ -332,37 +249,17 @@ class Lexer {
       case '*':
         return one(Tok::kStar);
       case '=':
-        t->kind = Tok::kEq;
-        i_ += (i_ + 1 < s_.size() && s_[i_ + 1] == '=') ? 2 : 1;
-        return true;
+        return cmp(Op::kEq, (i_ + 1 < s_.size() && s_[i_ + 1] == '=') ? 2 : 1);
       case '!':
-        if (i_ + 1 < s_.size() && s_[i_ + 1] == '=') {
-          t->kind = Tok::kNe;
-          i_ += 2;
-          return true;
-        }
+        if (i_ + 1 < s_.size() && s_[i_ + 1] == '=') return cmp(Op::kNe, 2);
         return Fail(f, i_, "unexpected '!' (did you mean '!='?)");
       case '<':
-        if (i_ + 1 < s_.size() && s_[i_ + 1] == '=') {
-          t->kind = Tok::kLe;
-          i_ += 2;
-        } else if (i_ + 1 < s_.size() && s_[i_ + 1] == '>') {
-          t->kind = Tok::kNe;
-          i_ += 2;
-        } else {
-          t->kind = Tok::kLt;
-          ++i_;
-        }
-        return true;
+        if (i_ + 1 < s_.size() && s_[i_ + 1] == '=') return cmp(Op::kLe, 2);
+        if (i_ + 1 < s_.size() && s_[i_ + 1] == '>') return cmp(Op::kNe, 2);
+        return cmp(Op::kLt, 1);
       case '>':
-        if (i_ + 1 < s_.size() && s_[i_ + 1] == '=') {
-          t->kind = Tok::kGe;
-          i_ += 2;
-        } else {
-          t->kind = Tok::kGt;
-          ++i_;
-        }
-        return true;
+        if (i_ + 1 < s_.size() && s_[i_ + 1] == '=') return cmp(Op::kGe, 2);
+        return cmp(Op::kGt, 1);
       case '\'':
         return LexString(t, f);
       default:
@@ -505,7 +402,7 @@ class Lexer {
     std::string out;
     out.reserve(b.size() / 2);
     for (size_t k = 0; k < b.size(); k += 2) {
-      int hi = HexVal(b[k]), lo = HexVal(b[k + 1]);
+      int hi = util::HexDigitValue(b[k]), lo = util::HexDigitValue(b[k + 1]);
       if (hi < 0 || lo < 0) {
         return Fail(f, open + 2 + k + (hi < 0 ? 0 : 1), "invalid digit in hex literal");
       }
@@ -709,58 +606,41 @@ class Parser {
     return true;
   }
 
+  // Parses `operand (tok operand)*` into left-nested `kind` nodes. A match
+  // of an OR binds the observations of one side (the larger size); of AND
+  // and FOLLOWEDBY, those of both sides (the sizes add up, within limits).
+  template <bool (Parser::*Operand)(int*, int64_t*)>
+  bool ObsChain(Tok tok, ObsNode::Kind kind, int* out, int64_t* size) {
+    if (!(this->*Operand)(out, size)) return false;
+    while (Peek().kind == tok) {
+      size_t off = Take().off;
+      int rhs;
+      int64_t rsize;
+      if (!(this->*Operand)(&rhs, &rsize)) return false;
+      ObsNode n;
+      n.kind = kind;
+      n.a = *out;
+      n.b = rhs;
+      *out = AddObs(n);
+      if (kind == ObsNode::kOr) {
+        *size = std::max(*size, rsize);
+      } else {
+        *size += rsize;
+        if (!CheckSize(*size, off)) return false;
+      }
+    }
+    return true;
+  }
+
   // observationExpressions: observationExpressionOr (FOLLOWEDBY ...)*
   bool ObsExprs(int* out, int64_t* size) {
-    if (!ObsOr(out, size)) return false;
-    while (Peek().kind == Tok::kFollowedBy) {
-      size_t off = Take().off;
-      int rhs;
-      int64_t rsize;
-      if (!ObsOr(&rhs, &rsize)) return false;
-      ObsNode n;
-      n.kind = ObsNode::kFollowedBy;
-      n.a = *out;
-      n.b = rhs;
-      *out = AddObs(n);
-      *size += rsize;
-      if (!CheckSize(*size, off)) return false;
-    }
-    return true;
+    return ObsChain<&Parser::ObsOr>(Tok::kFollowedBy, ObsNode::kFollowedBy, out, size);
   }
-
   bool ObsOr(int* out, int64_t* size) {
-    if (!ObsAnd(out, size)) return false;
-    while (Peek().kind == Tok::kOr) {
-      Take();
-      int rhs;
-      int64_t rsize;
-      if (!ObsAnd(&rhs, &rsize)) return false;
-      ObsNode n;
-      n.kind = ObsNode::kOr;
-      n.a = *out;
-      n.b = rhs;
-      *out = AddObs(n);
-      *size = std::max(*size, rsize);
-    }
-    return true;
+    return ObsChain<&Parser::ObsAnd>(Tok::kOr, ObsNode::kOr, out, size);
   }
-
   bool ObsAnd(int* out, int64_t* size) {
-    if (!ObsExpr(out, size)) return false;
-    while (Peek().kind == Tok::kAnd) {
-      size_t off = Take().off;
-      int rhs;
-      int64_t rsize;
-      if (!ObsExpr(&rhs, &rsize)) return false;
-      ObsNode n;
-      n.kind = ObsNode::kAnd;
-      n.a = *out;
-      n.b = rhs;
-      *out = AddObs(n);
-      *size += rsize;
-      if (!CheckSize(*size, off)) return false;
-    }
-    return true;
+    return ObsChain<&Parser::ObsExpr>(Tok::kAnd, ObsNode::kAnd, out, size);
   }
 
   bool ObsExpr(int* out, int64_t* size) {
@@ -865,35 +745,24 @@ class Parser {
     }
   }
 
-  bool CmpOr(int* out) {
-    if (!CmpAnd(out)) return false;
-    while (Peek().kind == Tok::kOr) {
+  // Parses `operand (tok operand)*` into left-nested `kind` nodes.
+  template <bool (Parser::*Operand)(int*)>
+  bool CmpChain(Tok tok, CmpNode::Kind kind, int* out) {
+    if (!(this->*Operand)(out)) return false;
+    while (Peek().kind == tok) {
       Take();
       int rhs;
-      if (!CmpAnd(&rhs)) return false;
+      if (!(this->*Operand)(&rhs)) return false;
       CmpNode n;
-      n.kind = CmpNode::kOr;
+      n.kind = kind;
       n.a = *out;
       n.b = rhs;
       *out = AddCmp(n);
     }
     return true;
   }
-
-  bool CmpAnd(int* out) {
-    if (!PropTest(out)) return false;
-    while (Peek().kind == Tok::kAnd) {
-      Take();
-      int rhs;
-      if (!PropTest(&rhs)) return false;
-      CmpNode n;
-      n.kind = CmpNode::kAnd;
-      n.a = *out;
-      n.b = rhs;
-      *out = AddCmp(n);
-    }
-    return true;
-  }
+  bool CmpOr(int* out) { return CmpChain<&Parser::CmpAnd>(Tok::kOr, CmpNode::kOr, out); }
+  bool CmpAnd(int* out) { return CmpChain<&Parser::PropTest>(Tok::kAnd, CmpNode::kAnd, out); }
 
   bool PropTest(int* out) {
     const Token& t = Peek();
@@ -920,26 +789,12 @@ class Parser {
     }
     const Token& op = Peek();
     switch (op.kind) {
-      case Tok::kEq:
-      case Tok::kNe: {
-        c.op = op.kind == Tok::kEq ? Op::kEq : Op::kNe;
+      case Tok::kCmp: {
+        c.op = op.op;
         Take();
         Literal l;
-        if (!PrimitiveLiteral(&l, false, "after the comparison operator")) return false;
-        c.values.push_back(std::move(l));
-        break;
-      }
-      case Tok::kLt:
-      case Tok::kLe:
-      case Tok::kGt:
-      case Tok::kGe: {
-        c.op = op.kind == Tok::kLt   ? Op::kLt
-               : op.kind == Tok::kLe ? Op::kLe
-               : op.kind == Tok::kGt ? Op::kGt
-                                     : Op::kGe;
-        Take();
-        Literal l;
-        if (!PrimitiveLiteral(&l, true, "after the comparison operator")) return false;
+        bool orderable = c.op != Op::kEq && c.op != Op::kNe;
+        if (!PrimitiveLiteral(&l, orderable, "after the comparison operator")) return false;
         c.values.push_back(std::move(l));
         break;
       }
@@ -1235,40 +1090,17 @@ bool ParseStixTimestamp(std::string_view s, Nanos* out) {
     }
   }
   if (i + 1 != s.size() || s[i] != 'Z') return false;
-  int64_t days = DaysFromCivil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
+  int64_t days = util::DaysFromCivil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
   int64_t secs = days * 86400 + h * 3600 + mi * 60 + se;
   *out = static_cast<Nanos>(secs) * kNanosPerSecond + frac;
   return true;
 }
 
 const char* OpName(Op op) {
-  switch (op) {
-    case Op::kEq:
-      return "=";
-    case Op::kNe:
-      return "!=";
-    case Op::kLt:
-      return "<";
-    case Op::kLe:
-      return "<=";
-    case Op::kGt:
-      return ">";
-    case Op::kGe:
-      return ">=";
-    case Op::kIn:
-      return "IN";
-    case Op::kLike:
-      return "LIKE";
-    case Op::kMatches:
-      return "MATCHES";
-    case Op::kIsSubset:
-      return "ISSUBSET";
-    case Op::kIsSuperset:
-      return "ISSUPERSET";
-    case Op::kExists:
-      return "EXISTS";
-  }
-  return "?";
+  static constexpr const char* kNames[] = {
+      "=", "!=", "<", "<=", ">", ">=", "IN", "LIKE", "MATCHES", "ISSUBSET", "ISSUPERSET", "EXISTS"};
+  static_assert(std::size(kNames) == static_cast<size_t>(Op::kExists) + 1);
+  return util::EnumName(op, kNames, "?");
 }
 
 std::string ObjectPath::Text() const {

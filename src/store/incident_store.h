@@ -1,6 +1,9 @@
-// The incident section of the store (schema version 4): incident reports,
-// incidents, requests for assistance (RFAs) and offers, participants, tasks
-// and their work logs, the timeline, comments and links to intelligence.
+// The incident section of the store (schema version 4), part 1 of 3: the
+// incident records themselves — incidents, their reports, indicators and
+// attachments, participants, the timeline, comments and links to
+// intelligence. Requests for assistance and offers are store/incident_rfa_store.h,
+// tasks and work logs store/incident_task_store.h; all three are handed out
+// by store::Store (incidents(), rfas(), incident_tasks()).
 //
 // The records are model/incident.h. This layer checks no permission and no
 // lifecycle rule; the incident module (incident/incident.h) decides who may
@@ -11,21 +14,14 @@
 // Writes share the store's connection and thus its transactions
 // (store::Transaction); none opens a transaction of its own. uuids are
 // stored in lower case. Timestamps are Unix seconds; 0 means "not yet".
-//
-// The interface is abstract so that another backend can implement it;
-// OpenIncidentStore returns the SQLite implementation over a store opened by
-// Store::Open.
 #pragma once
 
 #include <cstdint>
-#include <memory>
-#include <string>
 #include <string_view>
 #include <vector>
 
 #include "model/incident.h"
 #include "policy/policy.h"
-#include "store/store.h"
 #include "util/status.h"
 
 namespace sanad::store {
@@ -66,27 +62,6 @@ class IncidentStore {
   virtual Status AddParticipant(model::Participant* p) = 0;
   virtual Status ListParticipants(int64_t incident_id, std::vector<model::Participant>* out) = 0;
 
-  virtual Status AddRfa(model::Rfa* r) = 0;
-  virtual Status UpdateRfa(const model::Rfa& r) = 0;  // status and ended
-  virtual StatusOr<model::Rfa> GetRfa(int64_t id) = 0;
-  virtual StatusOr<model::Rfa> FindRfa(std::string_view uuid) = 0;
-  // Requests of one incident, or of all incidents when incident_id is 0.
-  virtual Status ListRfas(int64_t incident_id, std::vector<model::Rfa>* out) = 0;
-
-  virtual Status AddOffer(model::Offer* o) = 0;
-  virtual Status UpdateOffer(const model::Offer& o) = 0;  // status, note, decided
-  virtual StatusOr<model::Offer> FindOffer(std::string_view uuid) = 0;
-  virtual Status ListOffers(int64_t rfa_id, std::vector<model::Offer>* out) = 0;
-
-  virtual Status AddTask(model::Task* t) = 0;
-  // status, finished, due, assignee, title, description
-  virtual Status UpdateTask(const model::Task& t) = 0;
-  virtual StatusOr<model::Task> FindTask(std::string_view uuid) = 0;
-  // Tasks of one incident, or of all incidents when incident_id is 0.
-  virtual Status ListTasks(int64_t incident_id, std::vector<model::Task>* out) = 0;
-  virtual Status AddTaskLog(model::TaskLog* l) = 0;
-  virtual Status ListTaskLogs(int64_t task_id, std::vector<model::TaskLog>* out) = 0;
-
   virtual Status AddTimelineEntry(model::TimelineEntry* e) = 0;
   virtual Status ListTimeline(int64_t incident_id, std::vector<model::TimelineEntry>* out) = 0;
 
@@ -97,9 +72,5 @@ class IncidentStore {
   virtual Status AddLink(const model::IntelLink& l) = 0;
   virtual Status ListLinks(int64_t incident_id, std::vector<model::IntelLink>* out) = 0;
 };
-
-// The incident section of a store opened by Store::Open. The result borrows
-// `s` (it must outlive it). Internal when `s` is not such a store.
-StatusOr<std::unique_ptr<IncidentStore>> OpenIncidentStore(Store* s);
 
 }  // namespace sanad::store

@@ -4,6 +4,28 @@ namespace sanad::store::internal {
 
 namespace {
 
+// The tags of one kind of item, in order: `owner` (a column referencing
+// `owner_table`) and pos -> tag, with whether the tag is local.
+#define SANAD_TAG_LINK_TABLE(table, owner, owner_table)           \
+  "CREATE TABLE " table " (\n"                                     \
+  "  " owner " INTEGER NOT NULL REFERENCES " owner_table "(id),\n" \
+  "  pos INTEGER NOT NULL,\n"                                      \
+  "  tag_id INTEGER NOT NULL REFERENCES tags(id),\n"               \
+  "  local INTEGER NOT NULL DEFAULT 0,\n"                          \
+  "  PRIMARY KEY (" owner ", pos)\n"                               \
+  ") WITHOUT ROWID;\n"                                             \
+  "CREATE INDEX " table "_tag ON " table "(tag_id);"
+
+// The columns objects and attributes share (model::Object and
+// model::Attribute): comment, sharing, timestamp and first/last seen.
+#define SANAD_ITEM_SHARING_COLUMNS                             \
+  "  comment TEXT NOT NULL DEFAULT '',\n"                      \
+  "  distribution INTEGER NOT NULL,\n"                         \
+  "  sharing_group_id INTEGER REFERENCES sharing_groups(id),\n" \
+  "  timestamp INTEGER NOT NULL,\n"                            \
+  "  first_seen TEXT,\n"                                       \
+  "  last_seen TEXT,"
+
 // Version 1: the initial schema.
 //
 // Conventions: INTEGER PRIMARY KEY ids; uuids are TEXT in lower case (the
@@ -99,14 +121,7 @@ CREATE INDEX events_orgc ON events(orgc_id);
 CREATE INDEX events_org ON events(org_id);
 CREATE INDEX events_timestamp ON events(timestamp);
 
-CREATE TABLE event_tags (
-  event_id INTEGER NOT NULL REFERENCES events(id),
-  pos INTEGER NOT NULL,
-  tag_id INTEGER NOT NULL REFERENCES tags(id),
-  local INTEGER NOT NULL DEFAULT 0,
-  PRIMARY KEY (event_id, pos)
-) WITHOUT ROWID;
-CREATE INDEX event_tags_tag ON event_tags(tag_id);
+)sql" SANAD_TAG_LINK_TABLE("event_tags", "event_id", "events") R"sql(
 
 CREATE TABLE objects (
   id INTEGER PRIMARY KEY,
@@ -117,12 +132,7 @@ CREATE TABLE objects (
   description TEXT NOT NULL DEFAULT '',
   template_uuid TEXT NOT NULL DEFAULT '',
   template_version TEXT NOT NULL DEFAULT '',
-  comment TEXT NOT NULL DEFAULT '',
-  distribution INTEGER NOT NULL,
-  sharing_group_id INTEGER REFERENCES sharing_groups(id),
-  timestamp INTEGER NOT NULL,
-  first_seen TEXT,
-  last_seen TEXT,
+)sql" SANAD_ITEM_SHARING_COLUMNS R"sql(
   deleted INTEGER NOT NULL DEFAULT 0,
   extra_json TEXT NOT NULL DEFAULT ''
 );
@@ -156,12 +166,7 @@ CREATE TABLE attributes (
   canonical1 TEXT NOT NULL DEFAULT '',
   canonical2 TEXT NOT NULL DEFAULT '',
   to_ids INTEGER NOT NULL DEFAULT 0,
-  comment TEXT NOT NULL DEFAULT '',
-  distribution INTEGER NOT NULL,
-  sharing_group_id INTEGER REFERENCES sharing_groups(id),
-  timestamp INTEGER NOT NULL,
-  first_seen TEXT,
-  last_seen TEXT,
+)sql" SANAD_ITEM_SHARING_COLUMNS R"sql(
   disable_correlation INTEGER NOT NULL DEFAULT 0,
   deleted INTEGER NOT NULL DEFAULT 0,
   extra_json TEXT NOT NULL DEFAULT ''
@@ -171,14 +176,7 @@ CREATE INDEX attributes_timestamp ON attributes(timestamp);
 CREATE INDEX attributes_canonical1 ON attributes(canonical1) WHERE canonical1 <> '';
 CREATE INDEX attributes_canonical2 ON attributes(canonical2) WHERE canonical2 <> '';
 
-CREATE TABLE attribute_tags (
-  attribute_id INTEGER NOT NULL REFERENCES attributes(id),
-  pos INTEGER NOT NULL,
-  tag_id INTEGER NOT NULL REFERENCES tags(id),
-  local INTEGER NOT NULL DEFAULT 0,
-  PRIMARY KEY (attribute_id, pos)
-) WITHOUT ROWID;
-CREATE INDEX attribute_tags_tag ON attribute_tags(tag_id);
+)sql" SANAD_TAG_LINK_TABLE("attribute_tags", "attribute_id", "attributes") R"sql(
 
 CREATE TABLE sightings (
   id INTEGER PRIMARY KEY,

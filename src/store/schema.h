@@ -31,6 +31,14 @@ const char* TaxiiMigration();       // version 7
 // its transactions (Store::Begin/Commit). Never null for such a store.
 sqlite3* ConnectionOf(Store* s);
 StmtCache* StatementsOf(Store* s);
+
+// A ConnectionUser on the connection of `s` (a store opened by Store::Open),
+// for the domain sections.
+class StoreSection : protected ConnectionUser {
+ protected:
+  explicit StoreSection(Store* s) : ConnectionUser(ConnectionOf(s), StatementsOf(s)) {}
+};
+
 // Bumps the data generation counter (see Store::DataGeneration) inside the
 // caller's transaction.
 Status BumpDataGeneration(Store* s);

@@ -27,6 +27,15 @@ namespace sanad::store::internal {
 // Maps a SQLite result code to a Status. `what` names the operation.
 Status SqlStatus(sqlite3* db, int rc, std::string_view what);
 
+// Arguments of Query::BindAll that bind other than by Bind(i, v): an id
+// bound as by BindId (NULL for 0), bytes bound as by BindBlob.
+struct IdOrNull {
+  int64_t id;
+};
+struct AsBlob {
+  std::string_view bytes;
+};
+
 class Stmt {
  public:
   Stmt() = default;
@@ -92,6 +101,15 @@ class Query {
   }
   // Binds NULL for 0 (unset foreign keys), else the id.
   Query& BindId(int i, int64_t id) { return id ? Bind(i, id) : BindNull(i); }
+  Query& Bind(int i, IdOrNull v) { return BindId(i, v.id); }
+  Query& Bind(int i, AsBlob v) { return BindBlob(i, v.bytes); }
+  // Binds `v...` as ?1, ?2, ... in order, each as by Bind.
+  template <class... V>
+  Query& BindAll(const V&... v) {
+    int i = 0;
+    (Bind(++i, v), ...);
+    return *this;
+  }
 
   // Steps once. Returns true with a row, false when done; `st` receives an
   // error (and false is returned).
@@ -159,6 +177,17 @@ class StmtCache {
  private:
   sqlite3* db_;
   std::unordered_map<const char*, Stmt> cache_;
+};
+
+// The connection a store section's implementation works on: the handle
+// and its statement cache (SANAD_USE reads `stmts_`). Sections derive from
+// it (privately) instead of each holding the pair.
+class ConnectionUser {
+ protected:
+  ConnectionUser(sqlite3* db, StmtCache* stmts) : db_(db), stmts_(stmts) {}
+
+  sqlite3* db_;
+  StmtCache* stmts_;
 };
 
 // ---- reading rows ----
@@ -262,6 +291,38 @@ StatusOr<T> OneRow(Query& q, std::string_view what, Read&& read, std::string_vie
   if (!err.ok()) return err;
   if (!found) return Status::NotFound(std::string(not_found));
   return std::move(*found);
+}
+
+// ForEachRow of the cached statement `sql` with ?1 bound to `key`.
+template <class Key, class Fn>
+Status ForEachRowBy(StmtCache* c, const char* sql, const Key& key, std::string_view what,
+                    Fn&& fn) {
+  auto q = c->Use(sql);
+  if (!q.ok()) return q.status();
+  q->Bind(1, key);
+  return ForEachRow(*q, what, fn);
+}
+
+// OneRow of the cached statement `sql` with ?1 bound to `key`.
+template <class T, class Key, class Read>
+StatusOr<T> OneRowBy(StmtCache* c, const char* sql, const Key& key, std::string_view what,
+                     Read&& read, std::string_view not_found) {
+  auto q = c->Use(sql);
+  if (!q.ok()) return q.status();
+  q->Bind(1, key);
+  return OneRow<T>(*q, what, read, not_found);
+}
+
+// Clears `out`, then AppendRows of the cached statement `sql` with ?1 bound
+// to `key`.
+template <class T, class Key, class Read>
+Status ListBy(StmtCache* c, const char* sql, const Key& key, std::string_view what, Read&& read,
+              std::vector<T>* out) {
+  out->clear();
+  auto q = c->Use(sql);
+  if (!q.ok()) return q.status();
+  q->Bind(1, key);
+  return AppendRows(*q, what, read, out);
 }
 
 // Ok when `q` returns a row, NotFound(`not_found`) when it returns none.

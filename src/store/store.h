@@ -29,6 +29,17 @@
 
 namespace sanad::store {
 
+// The domain sections, declared in their own headers (the store only hands
+// them out): store/incident_store.h, incident_rfa_store.h,
+// incident_task_store.h, membership_store.h, membership_vote_store.h,
+// membership_rules_store.h.
+class IncidentStore;
+class RfaStore;
+class TaskStore;
+class MembershipStore;
+class MembershipVoteStore;
+class MembershipRulesStore;
+
 // Versions 1-3: the core (orgs, intel, audit). 4: incident coordination
 // (store/incident_store.h), 5: membership governance
 // (store/membership_store.h), 6: STIX objects kept beside events
@@ -66,6 +77,12 @@ class Store {
   virtual SightingStore& sightings() = 0;
   virtual AuditLogStore& audit_log() = 0;
   virtual SettingsStore& settings() = 0;
+  virtual IncidentStore& incidents() = 0;
+  virtual RfaStore& rfas() = 0;
+  virtual TaskStore& incident_tasks() = 0;
+  virtual MembershipStore& membership() = 0;
+  virtual MembershipVoteStore& membership_votes() = 0;
+  virtual MembershipRulesStore& membership_rules() = 0;
 
   virtual StatusOr<Stats> GetStats() = 0;
 

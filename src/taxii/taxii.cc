@@ -32,17 +32,13 @@ bool Digits(std::string_view s, size_t pos, size_t n, int* out) {
   return true;
 }
 
-// Days since 1970-01-01 of a civil date (proleptic Gregorian).
-int64_t DaysFromCivil(int y, int m, int d) {
-  y -= m <= 2;
-  const int era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return static_cast<int64_t>(era) * 146097 + static_cast<int64_t>(doe) - 719468;
-}
-
 std::string Serialize(const json::value& v) { return json::serialize(v); }
+
+// A STIX id with its uuid part ("TYPE--UUID") in lower case.
+std::string CanonicalId(const std::string& id) {
+  size_t sep = id.find("--");
+  return sep == std::string::npos ? id : id.substr(0, sep + 2) + util::ToLower(id.substr(sep + 2));
+}
 
 policy::Viewer AudienceViewer(const Collection& col) {
   policy::Viewer v;
@@ -369,7 +365,7 @@ bool ParseTimestamp(std::string_view s, int64_t* us) {
     for (size_t k = n; k < 6; ++k) frac *= 10;
   }
   if (i + 1 != s.size() || (s[i] != 'Z' && s[i] != 'z')) return false;
-  int64_t days = DaysFromCivil(y, mo, d);
+  int64_t days = util::DaysFromCivil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
   *us = ((days * 86400) + h * 3600 + mi * 60 + se) * kUs + frac;
   return true;
 }
@@ -576,10 +572,7 @@ StatusOr<Filter> ParseFilter(const std::vector<std::pair<std::string, std::strin
   if (f.versions_us.size() > kMaxFilterValues)
     return Status::Invalid("match[version] holds more than " + std::to_string(kMaxFilterValues) +
                            " values");
-  for (auto& id : f.ids) {
-    size_t sep = id.find("--");
-    if (sep != std::string::npos) id = id.substr(0, sep + 2) + util::ToLower(id.substr(sep + 2));
-  }
+  for (auto& id : f.ids) id = CanonicalId(id);
   return f;
 }
 
@@ -591,9 +584,7 @@ StatusOr<Page> Read(store::Store* s, const Collection& col, const policy::Viewer
   q.after = std::max(f.added_after, f.next_after);
   q.ids = f.ids;
   if (!only_id.empty()) {
-    std::string id(only_id);
-    size_t sep = id.find("--");
-    if (sep != std::string::npos) id = id.substr(0, sep + 2) + util::ToLower(id.substr(sep + 2));
+    std::string id = CanonicalId(std::string(only_id));
     if (!q.ids.empty() && std::find(q.ids.begin(), q.ids.end(), id) == q.ids.end()) return Page{};
     q.ids = {id};
   }

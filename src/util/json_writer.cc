@@ -22,32 +22,13 @@ void AppendJsonString(std::string* o, std::string_view s) {
     if (i >= n) break;
     unsigned char c = static_cast<unsigned char>(s[i]);
     if (c < 0x80) {
-      switch (c) {
-        case '"':
-          o->append("\\\"");
-          break;
-        case '\\':
-          o->append("\\\\");
-          break;
-        case '\n':
-          o->append("\\n");
-          break;
-        case '\r':
-          o->append("\\r");
-          break;
-        case '\t':
-          o->append("\\t");
-          break;
-        case '\b':
-          o->append("\\b");
-          break;
-        case '\f':
-          o->append("\\f");
-          break;
-        default:
-          o->append("\\u00");
-          o->push_back(kHex[c >> 4]);
-          o->push_back(kHex[c & 15]);
+      if (char e = kJsonEscapes.escape[c]) {
+        o->push_back('\\');
+        o->push_back(e);
+      } else {
+        o->append("\\u00");
+        o->push_back(kHex[c >> 4]);
+        o->push_back(kHex[c & 15]);
       }
       ++i;
       continue;

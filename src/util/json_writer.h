@@ -9,6 +9,24 @@
 
 namespace sanad::util {
 
+// JSON's two-character escapes both ways: unescape[e] is the character that
+// "\e" stands for (e one of " \ / b f n r t), escape[c] the letter that
+// stands for `c` after a backslash when written (" \ and the controls \b \f
+// \n \r \t; '/' is written as is); 0 where there is none.
+struct JsonEscapes {
+  char unescape[256] = {};
+  char escape[256] = {};
+  constexpr JsonEscapes() {
+    constexpr std::string_view kLetters = "\"\\bfnrt", kChars = "\"\\\b\f\n\r\t";
+    for (size_t i = 0; i < kLetters.size(); ++i) {
+      unescape[static_cast<unsigned char>(kLetters[i])] = kChars[i];
+      escape[static_cast<unsigned char>(kChars[i])] = kLetters[i];
+    }
+    unescape[static_cast<unsigned char>('/')] = '/';
+  }
+};
+inline constexpr JsonEscapes kJsonEscapes;
+
 // Appends `s` to `*out` as a JSON string literal, quotes included. '"' and
 // '\\' are escaped, control characters as \n \r \t \b \f or \u00xx (lower-case
 // hex); every other byte of valid UTF-8 is copied as is, and each byte that is

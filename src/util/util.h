@@ -2,6 +2,7 @@
 // constant-time comparison, hex. Backed by libsodium.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -38,8 +39,30 @@ bool ConstantTimeEqual(std::string_view a, std::string_view b);
 std::string FormatDate(int64_t unix_seconds);
 std::string FormatIso8601(int64_t unix_seconds);  // "YYYY-MM-DDThh:mm:ssZ"
 bool ParseIso8601(std::string_view s, int64_t* unix_seconds);
+// Days from 1970-01-01 to the proleptic Gregorian date y-m-d (m in 1..12,
+// d in 1..31; not validated), negative before the epoch.
+int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d);
+
+// The name of `v` in `names`, a table indexed by the enum's values (which
+// run from 0 without gaps); `fallback` for a value outside the table.
+template <class E, size_t N>
+constexpr const char* EnumName(E v, const char* const (&names)[N], const char* fallback) {
+  auto i = static_cast<size_t>(v);
+  return i < N ? names[i] : fallback;
+}
 
 std::string ToLower(std::string_view s);
+// ASCII case folding of one byte; bytes other than A-Z are unchanged.
+inline char AsciiLower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+// ASCII case-insensitive equality (other bytes compare exactly).
+bool EqualsIgnoreCase(std::string_view a, std::string_view b);
+// The value of hex digit `c` (0-9, a-f, A-F), or -1 when it is not one.
+inline int HexDigitValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
 std::string_view Trim(std::string_view s);
 
 // Makes untrusted text safe to print on a terminal: C0 controls (including

@@ -20,12 +20,6 @@ using model::SightingType;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-#define ASSERT_OK(expr)                    \
-  do {                                     \
-    const ::sanad::Status& _s = (expr);    \
-    ASSERT_TRUE(_s.ok()) << _s.ToString(); \
-  } while (0)
-
 constexpr model::Timestamp kNow = 1700000000;
 constexpr model::Timestamp kDay = 86400;
 

@@ -17,12 +17,6 @@ using model::Distribution;
 using model::SightingType;
 using ::testing::HasSubstr;
 
-#define ASSERT_OK(expr)                    \
-  do {                                     \
-    const ::sanad::Status& _s = (expr);    \
-    ASSERT_TRUE(_s.ok()) << _s.ToString(); \
-  } while (0)
-
 constexpr model::Timestamp kNow = 1700000000;
 constexpr model::Timestamp kDay = 86400;
 

@@ -25,12 +25,6 @@ using model::MembershipCategory;
 using model::OrgKind;
 using model::OrgStatus;
 
-#define ASSERT_OK(expr)                    \
-  do {                                     \
-    const ::sanad::Status& _s = (expr);    \
-    ASSERT_TRUE(_s.ok()) << _s.ToString(); \
-  } while (0)
-
 constexpr int64_t kDay = 86400;
 constexpr const char kProfile[] =
     R"({"contacts": [{"type": "email", "value": "cert@applicant.example"}],
@@ -255,7 +249,7 @@ TEST_F(MembershipTest, RulesAreVersionedAndSetByTheChairOnly) {
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->version, 2);
   EXPECT_EQ(r->categories[MembershipCategory::kGeneral].sponsors, 3);
-  auto v1 = svc_->section()->GetRules(1);
+  auto v1 = svc_->store()->membership_rules().GetRules(1);
   ASSERT_TRUE(v1.ok());
   EXPECT_EQ(v1->org_uuid, chair_.uuid);
 }
@@ -382,11 +376,11 @@ TEST_F(MembershipTest, VoteWithoutQuorumClosesAtItsTimeAndTheRejectionIsKept) {
   ASSERT_OK(Cast(id_, v->vote->uuid, "yes"));  // 2 of 5: below the quorum of 1/2
   now_ += 14 * kDay - 1;
   ASSERT_OK(Tick());
-  EXPECT_EQ(svc_->section()->GetVote(v->vote->uuid)->status, "open");
+  EXPECT_EQ(svc_->store()->membership_votes().GetVote(v->vote->uuid)->status, "open");
   now_ += 1;
   EXPECT_EQ(Cast(sa_, v->vote->uuid, "yes").code(), Status::Code::kConflict);  // closed
   ASSERT_OK(Tick());
-  auto closed = svc_->section()->GetVote(v->vote->uuid);
+  auto closed = svc_->store()->membership_votes().GetVote(v->vote->uuid);
   ASSERT_TRUE(closed.ok());
   EXPECT_EQ(closed->status, "no-quorum");
   EXPECT_EQ(closed->closed, now_);
@@ -409,7 +403,7 @@ TEST_F(MembershipTest, MajorityIsOfYesAndNoBallots) {
   ASSERT_OK(Cast(eg_, v->vote->uuid, "no"));
   now_ += 15 * kDay;
   ASSERT_OK(Tick());
-  EXPECT_EQ(svc_->section()->GetVote(v->vote->uuid)->status,
+  EXPECT_EQ(svc_->store()->membership_votes().GetVote(v->vote->uuid)->status,
             "failed");  // a tie is not more than half
 }
 
@@ -487,14 +481,14 @@ TEST_F(MembershipTest, UndecidedApplicationsLapse) {
   ASSERT_TRUE(app.ok());
   now_ += 90 * kDay - 1;
   ASSERT_OK(Tick());
-  EXPECT_EQ(svc_->section()->GetApplication(app->app.uuid)->status, "awaiting-sponsors");
+  EXPECT_EQ(svc_->store()->membership().GetApplication(app->app.uuid)->status, "awaiting-sponsors");
   now_ += 1;
   ASSERT_OK(Tick());
-  auto lapsed = svc_->section()->GetApplication(app->app.uuid);
+  auto lapsed = svc_->store()->membership().GetApplication(app->app.uuid);
   ASSERT_TRUE(lapsed.ok());
   EXPECT_EQ(lapsed->status, "lapsed");
   std::vector<model::MembershipDecision> d;
-  ASSERT_OK(svc_->section()->ListDecisions(&d));
+  ASSERT_OK(svc_->store()->membership().ListDecisions(&d));
   ASSERT_EQ(d.size(), 1u);
   EXPECT_EQ(d[0].kind, "lapse");
   EXPECT_EQ(d[0].decided_by, "process");
@@ -591,7 +585,7 @@ TEST_F(MembershipTest, RevokedOrgLeavesEveryGroupWithHistoryKept) {
   EXPECT_TRUE(viewer->sharing_groups.empty());
   EXPECT_GT(*s_->intel().DataGeneration(), *gen);
   std::vector<model::GroupChange> changes;
-  ASSERT_OK(svc_->section()->ListGroupChanges(vendor_.id, &changes));
+  ASSERT_OK(svc_->store()->membership_rules().ListGroupChanges(vendor_.id, &changes));
   bool left_manual = false;
   for (const auto& c : changes)
     left_manual = left_manual || (c.sharing_group_id == g.id && c.action == "leave" &&
@@ -613,7 +607,7 @@ TEST_F(MembershipTest, ChairHandoverIsRecorded) {
   EXPECT_TRUE(Org("SA-CERT").is_chair);
   EXPECT_FALSE(Org("MY-CERT").is_chair);
   std::vector<model::MembershipDecision> d;
-  ASSERT_OK(svc_->section()->ListDecisions(&d));
+  ASSERT_OK(svc_->store()->membership().ListDecisions(&d));
   ASSERT_EQ(d.size(), 1u);
   EXPECT_EQ(d[0].details, "the chair passes from MY-CERT to SA-CERT");
 }
@@ -747,7 +741,7 @@ TEST_F(MembershipTest, EveryActionIsAuditedAndFailuresWriteNothing) {
                  return Status::Invalid("later step failed");
                }).ok());
   std::vector<model::MembershipApplication> apps;
-  ASSERT_OK(svc_->section()->ListApplications(&apps));
+  ASSERT_OK(svc_->store()->membership().ListApplications(&apps));
   EXPECT_EQ(apps.size(), 1u);
   int entries = 0;
   ASSERT_OK(s_->audit_log().ScanAuditEntries([&](const model::AuditEntry&) {

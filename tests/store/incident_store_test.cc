@@ -7,6 +7,8 @@
 
 #include <algorithm>
 
+#include "store/incident_rfa_store.h"
+#include "store/incident_task_store.h"
 #include "store/store.h"
 #include "test_util.h"
 #include "util/util.h"
@@ -23,9 +25,9 @@ class IncidentStoreTest : public ::testing::Test {
     auto s = Store::Open(dir_.path(), o);
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     s_ = std::move(*s);
-    auto is = OpenIncidentStore(s_.get());
-    ASSERT_TRUE(is.ok()) << is.status().ToString();
-    is_ = std::move(*is);
+    is_ = &s_->incidents();
+    rfas_ = &s_->rfas();
+    tasks_ = &s_->incident_tasks();
     for (const char* n : {"A", "B", "C", "D"}) {
       model::Org g;
       g.name = n;
@@ -53,7 +55,9 @@ class IncidentStoreTest : public ::testing::Test {
 
   testing::TempDir dir_;
   std::unique_ptr<Store> s_;
-  std::unique_ptr<IncidentStore> is_;
+  IncidentStore* is_;
+  RfaStore* rfas_;
+  TaskStore* tasks_;
   std::vector<model::Org> orgs_;
 };
 
@@ -146,8 +150,8 @@ TEST_F(IncidentStoreTest, RequestsOffersTasksTimelineCommentsLinks) {
   r.audience = model::RfaAudience::kOrgs;
   r.audience_org_ids = {orgs_[3].id, orgs_[2].id};
   r.created = 110;
-  ASSERT_TRUE(is_->AddRfa(&r).ok());
-  auto got = is_->FindRfa(r.uuid);
+  ASSERT_TRUE(rfas_->AddRfa(&r).ok());
+  auto got = rfas_->FindRfa(r.uuid);
   ASSERT_TRUE(got.ok());
   EXPECT_EQ(got->audience_org_ids, std::vector<int64_t>({orgs_[2].id, orgs_[3].id}));
   EXPECT_EQ(got->incident_uuid, i.uuid);
@@ -156,11 +160,11 @@ TEST_F(IncidentStoreTest, RequestsOffersTasksTimelineCommentsLinks) {
   o.org_id = orgs_[2].id;
   o.description = "we can";
   o.created = 120;
-  ASSERT_TRUE(is_->AddOffer(&o).ok());
+  ASSERT_TRUE(rfas_->AddOffer(&o).ok());
   o.status = model::OfferStatus::kAccepted;
   o.decided = 130;
-  ASSERT_TRUE(is_->UpdateOffer(o).ok());
-  auto fo = is_->FindOffer(o.uuid);
+  ASSERT_TRUE(rfas_->UpdateOffer(o).ok());
+  auto fo = rfas_->FindOffer(o.uuid);
   ASSERT_TRUE(fo.ok());
   EXPECT_EQ(fo->status, model::OfferStatus::kAccepted);
   EXPECT_EQ(fo->org.name, "C");
@@ -170,15 +174,15 @@ TEST_F(IncidentStoreTest, RequestsOffersTasksTimelineCommentsLinks) {
   t.assignee_org_id = orgs_[2].id;
   t.due = 500;
   t.created = 140;
-  ASSERT_TRUE(is_->AddTask(&t).ok());
+  ASSERT_TRUE(tasks_->AddTask(&t).ok());
   model::TaskLog lg{0, t.id, 150, "cli", orgs_[2].id, "started", {}};
-  ASSERT_TRUE(is_->AddTaskLog(&lg).ok());
+  ASSERT_TRUE(tasks_->AddTaskLog(&lg).ok());
   std::vector<model::TaskLog> logs;
-  ASSERT_TRUE(is_->ListTaskLogs(t.id, &logs).ok());
+  ASSERT_TRUE(tasks_->ListTaskLogs(t.id, &logs).ok());
   ASSERT_EQ(logs.size(), 1u);
   EXPECT_EQ(logs[0].org.name, "C");
   std::vector<model::Task> tasks;
-  ASSERT_TRUE(is_->ListTasks(0, &tasks).ok());
+  ASSERT_TRUE(tasks_->ListTasks(0, &tasks).ok());
   ASSERT_EQ(tasks.size(), 1u);
   EXPECT_EQ(tasks[0].incident_uuid, i.uuid);
   model::TimelineEntry e{0, i.id, 160, "cli", orgs_[0].id, "x", "y", {}};

@@ -5,17 +5,14 @@
 
 #include <gtest/gtest.h>
 
+#include "store/membership_rules_store.h"
+#include "store/membership_vote_store.h"
+#include "store/store.h"
 #include "test_util.h"
 #include "util/util.h"
 
 namespace sanad::store {
 namespace {
-
-#define ASSERT_OK(expr)                    \
-  do {                                     \
-    const ::sanad::Status& _s = (expr);    \
-    ASSERT_TRUE(_s.ok()) << _s.ToString(); \
-  } while (0)
 
 class MembershipStoreTest : public ::testing::Test {
  protected:
@@ -26,7 +23,9 @@ class MembershipStoreTest : public ::testing::Test {
     auto s = Store::Open(dir_.path(), o);
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     s_ = std::move(*s);
-    ms_ = NewMembershipStore(s_.get());
+    ms_ = &s_->membership();
+    vs_ = &s_->membership_votes();
+    rs_ = &s_->membership_rules();
     for (const char* n : {"alpha", "beta", "gamma"}) {
       model::Org org;
       org.name = n;
@@ -51,25 +50,27 @@ class MembershipStoreTest : public ::testing::Test {
 
   testing::TempDir dir_;
   std::unique_ptr<Store> s_;
-  std::unique_ptr<MembershipStore> ms_;
+  MembershipStore* ms_;
+  MembershipVoteStore* vs_;
+  MembershipRulesStore* rs_;
   std::vector<model::Org> orgs_;
 };
 
 TEST_F(MembershipStoreTest, SchemaVersionIncludesMembership) {
   EXPECT_GE(s_->SchemaVersion(), 5);
-  EXPECT_EQ(ms_->GetRules(0).status().code(), Status::Code::kNotFound);
+  EXPECT_EQ(rs_->GetRules(0).status().code(), Status::Code::kNotFound);
 }
 
 TEST_F(MembershipStoreTest, RulesAreAppendedAsVersions) {
   model::MembershipRulesRow r{0, "{\"a\":1}", 10, "cli", ""};
-  ASSERT_OK(ms_->AddRules(&r));
+  ASSERT_OK(rs_->AddRules(&r));
   EXPECT_EQ(r.version, 1);
   model::MembershipRulesRow r2{0, "{\"a\":2}", 20, "x@y", "u"};
-  ASSERT_OK(ms_->AddRules(&r2));
+  ASSERT_OK(rs_->AddRules(&r2));
   EXPECT_EQ(r2.version, 2);
-  EXPECT_EQ(ms_->GetRules(0)->rules_json, "{\"a\":2}");
-  EXPECT_EQ(ms_->GetRules(1)->rules_json, "{\"a\":1}");
-  EXPECT_EQ(ms_->GetRules(3).status().code(), Status::Code::kNotFound);
+  EXPECT_EQ(rs_->GetRules(0)->rules_json, "{\"a\":2}");
+  EXPECT_EQ(rs_->GetRules(1)->rules_json, "{\"a\":1}");
+  EXPECT_EQ(rs_->GetRules(3).status().code(), Status::Code::kNotFound);
 }
 
 TEST_F(MembershipStoreTest, ApplicationsSponsorsVotesBallotsRoundTrip) {
@@ -93,21 +94,21 @@ TEST_F(MembershipStoreTest, ApplicationsSponsorsVotesBallotsRoundTrip) {
   v.majority = "simple";
   v.eligible = 3;
   v.status = "open";
-  ASSERT_OK(ms_->AddVote(&v));
-  ASSERT_OK(ms_->AddBallot({v.id, orgs_[1].id, "yes", 150, ""}));
-  EXPECT_EQ(ms_->AddBallot({v.id, orgs_[1].id, "no", 151, ""}).code(), Status::Code::kConflict);
+  ASSERT_OK(vs_->AddVote(&v));
+  ASSERT_OK(vs_->AddBallot({v.id, orgs_[1].id, "yes", 150, ""}));
+  EXPECT_EQ(vs_->AddBallot({v.id, orgs_[1].id, "no", 151, ""}).code(), Status::Code::kConflict);
   v.status = "passed";
   v.closed = 200;
   v.yes = 1;
-  ASSERT_OK(ms_->UpdateVote(v));
-  auto got = ms_->GetVote(util::ToLower(v.uuid));
+  ASSERT_OK(vs_->UpdateVote(v));
+  auto got = vs_->GetVote(util::ToLower(v.uuid));
   ASSERT_TRUE(got.ok());
   EXPECT_EQ(got->status, "passed");
   EXPECT_EQ(got->yes, 1);
   EXPECT_EQ(got->subject_name, "Vendor");  // the applicant's name for a new org
   EXPECT_EQ(got->application_uuid, a.uuid);
   std::vector<model::MembershipVote> open;
-  ASSERT_OK(ms_->ListVotes(true, &open));
+  ASSERT_OK(vs_->ListVotes(true, &open));
   EXPECT_TRUE(open.empty());
 
   a.status = "accepted";
@@ -149,9 +150,9 @@ TEST_F(MembershipStoreTest, BoardTermsKeepTheirSeats) {
   t.starts = 10;
   t.ends = 20;
   t.seats = {{orgs_[0].id, "", ""}, {orgs_[1].id, "", ""}};
-  ASSERT_OK(ms_->AddBoardTerm(&t));
+  ASSERT_OK(vs_->AddBoardTerm(&t));
   std::vector<model::BoardTerm> terms;
-  ASSERT_OK(ms_->ListBoardTerms(&terms));
+  ASSERT_OK(vs_->ListBoardTerms(&terms));
   ASSERT_EQ(terms.size(), 1u);
   ASSERT_EQ(terms[0].seats.size(), 2u);
   EXPECT_EQ(terms[0].seats[0].name, "alpha");
@@ -163,24 +164,24 @@ TEST_F(MembershipStoreTest, LeavingAGroupBumpsTheGenerationAndIsRecorded) {
   g.owner = {orgs_[0].id, orgs_[0].uuid, orgs_[0].name};
   g.members = {{orgs_[1].id, orgs_[1].uuid, orgs_[1].name}};
   ASSERT_OK(s_->community().AddSharingGroup(&g));
-  ASSERT_OK(ms_->SetAudienceGroup("k", g.id));
-  EXPECT_EQ(*ms_->GetAudienceGroup("k"), g.id);
+  ASSERT_OK(rs_->SetAudienceGroup("k", g.id));
+  EXPECT_EQ(*rs_->GetAudienceGroup("k"), g.id);
   int64_t gen = *s_->intel().DataGeneration();
   ASSERT_OK(s_->Begin());
-  ASSERT_OK(ms_->RemoveSharingGroupOrg(g.id, orgs_[1].id));
-  ASSERT_OK(ms_->AddGroupChange({0, g.id, orgs_[1].id, "leave", 5, "test", "", ""}));
-  ASSERT_OK(ms_->SetSharingGroupOwner(g.id, orgs_[2].id));
+  ASSERT_OK(rs_->RemoveSharingGroupOrg(g.id, orgs_[1].id));
+  ASSERT_OK(rs_->AddGroupChange({0, g.id, orgs_[1].id, "leave", 5, "test", "", ""}));
+  ASSERT_OK(rs_->SetSharingGroupOwner(g.id, orgs_[2].id));
   ASSERT_OK(s_->Commit());
   EXPECT_EQ(*s_->intel().DataGeneration(), gen + 1);
   // Removing an absent member is a no-op that does not bump.
-  ASSERT_OK(ms_->RemoveSharingGroupOrg(g.id, orgs_[1].id));
+  ASSERT_OK(rs_->RemoveSharingGroupOrg(g.id, orgs_[1].id));
   EXPECT_EQ(*s_->intel().DataGeneration(), gen + 1);
   std::vector<int64_t> groups;
-  ASSERT_OK(ms_->ListOrgGroups(orgs_[1].id, &groups));
+  ASSERT_OK(rs_->ListOrgGroups(orgs_[1].id, &groups));
   EXPECT_TRUE(groups.empty());
   EXPECT_EQ(s_->community().GetSharingGroup(g.id)->owner.id, orgs_[2].id);
   std::vector<model::GroupChange> ch;
-  ASSERT_OK(ms_->ListGroupChanges(orgs_[1].id, &ch));
+  ASSERT_OK(rs_->ListGroupChanges(orgs_[1].id, &ch));
   ASSERT_EQ(ch.size(), 1u);
   EXPECT_EQ(ch[0].group_name, "g");
   EXPECT_EQ(ch[0].org_name, "beta");

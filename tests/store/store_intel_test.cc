@@ -23,17 +23,6 @@ namespace {
 using model::Distribution;
 using testing::TempDir;
 
-#define ASSERT_OK(expr)                    \
-  do {                                     \
-    const ::sanad::Status& _s = (expr);    \
-    ASSERT_TRUE(_s.ok()) << _s.ToString(); \
-  } while (0)
-#define EXPECT_OK(expr)                    \
-  do {                                     \
-    const ::sanad::Status& _s = (expr);    \
-    EXPECT_TRUE(_s.ok()) << _s.ToString(); \
-  } while (0)
-
 std::unique_ptr<Store> MustOpen(const std::string& dir, OpenOptions o = {}) {
   o.create_if_missing = true;
   auto s = Store::Open(dir, o);

@@ -51,9 +51,9 @@ constexpr char kAddCheckpoint[] =
     "INSERT INTO audit_checkpoints(seq, time, hash, public_key, signature)"
     " VALUES (?1, ?2, ?3, ?4, ?5)";
 
-class SqliteAuditLog final : public AuditLogStore {
+class SqliteAuditLog final : public AuditLogStore, private ConnSection {
  public:
-  explicit SqliteAuditLog(Conn* c) : stmts_(&c->stmts) {}
+  explicit SqliteAuditLog(Conn* c) : ConnSection(c) {}
 
   StatusOr<AuditEntry> LastAuditEntry() override {
     SANAD_USE(q, kLastEntry);
@@ -62,17 +62,8 @@ class SqliteAuditLog final : public AuditLogStore {
 
   Status AppendAuditEntry(const AuditEntry& e) override {
     SANAD_USE(q, kAppendEntry);
-    q.Bind(1, e.seq)
-        .Bind(2, e.time)
-        .Bind(3, e.actor)
-        .Bind(4, e.org_uuid)
-        .Bind(5, e.action)
-        .Bind(6, e.object_type)
-        .Bind(7, e.object_uuid)
-        .Bind(8, e.owner_org_uuid)
-        .Bind(9, e.details)
-        .BindBlob(10, e.prev_hash)
-        .BindBlob(11, e.hash);
+    q.BindAll(e.seq, e.time, e.actor, e.org_uuid, e.action, e.object_type, e.object_uuid,
+              e.owner_org_uuid, e.details, AsBlob{e.prev_hash}, AsBlob{e.hash});
     return q.Exec("appending to the audit log");
   }
 
@@ -90,8 +81,7 @@ class SqliteAuditLog final : public AuditLogStore {
 
   Status AddAuditCheckpoint(const AuditCheckpoint& c) override {
     SANAD_USE(q, kAddCheckpoint);
-    q.Bind(1, c.seq).Bind(2, c.time).BindBlob(3, c.hash).BindBlob(4, c.public_key).BindBlob(
-        5, c.signature);
+    q.BindAll(c.seq, c.time, AsBlob{c.hash}, AsBlob{c.public_key}, AsBlob{c.signature});
     return q.Exec("recording an audit checkpoint");
   }
 
@@ -100,9 +90,6 @@ class SqliteAuditLog final : public AuditLogStore {
     return ForEachRow(q, "reading the audit checkpoints",
                       [&](Row& r) { return fn(ReadCheckpoint(r)); });
   }
-
- private:
-  StmtCache* stmts_;
 };
 
 }  // namespace

@@ -16,7 +16,7 @@ Status Conn::BumpGeneration() {
   return q.ok() ? q->Exec("updating the data generation") : q.status();
 }
 
-Savepoint::Savepoint(Conn* c) : c_(c) {
+Savepoint::Savepoint(Conn* c) : ScopeBase(c) {
   auto q = c_->stmts.Use(kSavepoint);
   status_ = q.ok() ? q->Exec("savepoint") : q.status();
 }
@@ -42,7 +42,7 @@ Status Savepoint::Release() {
   return st;
 }
 
-WriteScope::WriteScope(Conn* c) : c_(c) {
+WriteScope::WriteScope(Conn* c) : ScopeBase(c) {
   if (!sqlite3_get_autocommit(c_->db)) return;
   auto q = c_->stmts.Use(kBegin);
   status_ = q.ok() ? q->Exec("begin transaction") : q.status();
@@ -76,6 +76,16 @@ std::string Lower(std::string_view s) {
   std::string out(s);
   LowerInPlace(&out);
   return out;
+}
+
+Status AssignUuid(std::string* uuid, std::string_view what) {
+  if (uuid->empty()) {
+    *uuid = util::NewUuid();
+  } else if (!util::IsUuid(*uuid)) {
+    return Status::Invalid(std::string(what) + ": invalid uuid " + Quote(*uuid));
+  }
+  LowerInPlace(uuid);
+  return Status::Ok();
 }
 
 bool IsUniqueViolation(int rc) {

@@ -136,22 +136,16 @@ constexpr char kSgExists[] = "SELECT 1 FROM sharing_groups WHERE id = ?1";
 constexpr char kGroupsOfOrg[] =
     "SELECT sharing_group_id FROM sharing_group_orgs WHERE org_id = ?1 ORDER BY sharing_group_id";
 
-class SqliteCommunity final : public CommunityStore {
+class SqliteCommunity final : public CommunityStore, private ConnSection {
  public:
-  explicit SqliteCommunity(Conn* c) : c_(c), db_(c->db), stmts_(&c->stmts) {}
+  explicit SqliteCommunity(Conn* c) : ConnSection(c) {}
 
   // ---- orgs ----
   Status AddOrg(model::Org* org) override {
     if (org->name.empty()) return Status::Invalid("organisation name is empty");
     // The documented limits hold on every path, imports included.
     SANAD_RETURN_IF_ERROR(model::CheckOrgLimits(*org));
-    if (org->uuid.empty()) {
-      org->uuid = util::NewUuid();
-    } else if (!util::IsUuid(org->uuid)) {
-      return Status::Invalid("organisation " + Quote(org->name) + ": invalid uuid " +
-                             Quote(org->uuid));
-    }
-    LowerInPlace(&org->uuid);
+    SANAD_RETURN_IF_ERROR(AssignUuid(&org->uuid, "organisation " + Quote(org->name)));
     if (org->created == 0) org->created = util::Now();
     SANAD_USE(q, kInsertOrg);
     q.Bind(1, org->uuid)
@@ -197,10 +191,8 @@ class SqliteCommunity final : public CommunityStore {
   }
 
   StatusOr<model::Org> GetOrg(int64_t id) override {
-    SANAD_USE(q, kGetOrg);
-    q.Bind(1, id);
-    return OneRow<model::Org>(q, "reading organisation", ReadOrg,
-                              "no organisation with id " + std::to_string(id));
+    return OneRowBy<model::Org>(stmts_, kGetOrg, id, "reading organisation", ReadOrg,
+                                "no organisation with id " + std::to_string(id));
   }
 
   Status ListOrgs(std::vector<model::Org>* out) override {
@@ -251,23 +243,17 @@ class SqliteCommunity final : public CommunityStore {
   }
 
   StatusOr<model::User> FindUser(std::string_view email) override {
-    SANAD_USE(q, kFindUser);
-    q.Bind(1, email);
-    return OneRow<model::User>(q, "finding user", ReadUser, "no user with email " + Quote(email));
+    return OneRowBy<model::User>(stmts_, kFindUser, email, "finding user", ReadUser,
+                                 "no user with email " + Quote(email));
   }
 
   StatusOr<model::User> GetUser(int64_t id) override {
-    SANAD_USE(q, kGetUser);
-    q.Bind(1, id);
-    return OneRow<model::User>(q, "reading user", ReadUser,
-                               "no user with id " + std::to_string(id));
+    return OneRowBy<model::User>(stmts_, kGetUser, id, "reading user", ReadUser,
+                                 "no user with id " + std::to_string(id));
   }
 
   Status ListUsers(int64_t org_id, std::vector<model::User>* out) override {
-    out->clear();
-    SANAD_USE(q, kListUsers);
-    q.Bind(1, org_id);
-    return AppendRows(q, "listing users", ReadUser, out);
+    return ListBy(stmts_, kListUsers, org_id, "listing users", ReadUser, out);
   }
 
   Status AddApiKey(ApiKey* key) override {
@@ -302,10 +288,7 @@ class SqliteCommunity final : public CommunityStore {
   }
 
   Status ListApiKeys(int64_t user_id, std::vector<ApiKey>* out) override {
-    out->clear();
-    SANAD_USE(q, kListKeys);
-    q.Bind(1, user_id);
-    return AppendRows(q, "listing API keys", ReadKey, out);
+    return ListBy(stmts_, kListKeys, user_id, "listing API keys", ReadKey, out);
   }
   Status RevokeApiKey(int64_t key_id) override {
     {
@@ -323,13 +306,7 @@ class SqliteCommunity final : public CommunityStore {
   Status AddSharingGroup(model::SharingGroup* sg) override {
     if (sg->name.empty()) return Status::Invalid("sharing group name is empty");
     SANAD_RETURN_IF_ERROR(model::CheckSharingGroupLimits(*sg));
-    if (sg->uuid.empty()) {
-      sg->uuid = util::NewUuid();
-    } else if (!util::IsUuid(sg->uuid)) {
-      return Status::Invalid("sharing group " + Quote(sg->name) + ": invalid uuid " +
-                             Quote(sg->uuid));
-    }
-    LowerInPlace(&sg->uuid);
+    SANAD_RETURN_IF_ERROR(AssignUuid(&sg->uuid, "sharing group " + Quote(sg->name)));
     if (sg->created == 0) sg->created = util::Now();
     if (sg->modified == 0) sg->modified = sg->created;
     Savepoint sp(c_);
@@ -470,17 +447,13 @@ class SqliteCommunity final : public CommunityStore {
   }
 
   Status LoadMembers(model::SharingGroup* sg) {
-    sg->members.clear();
-    SANAD_USE(q, kSgMembers);
-    q.Bind(1, sg->id);
-    return AppendRows(q, "listing sharing group members", ReadMember, &sg->members);
+    return ListBy(stmts_, kSgMembers, sg->id, "listing sharing group members", ReadMember,
+                  &sg->members);
   }
 
   StatusOr<model::SharingGroup> ReadOneSg(int64_t id) {
-    SANAD_USE(q, kGetSg);
-    q.Bind(1, id);
-    return OneRow<model::SharingGroup>(q, "reading sharing group", ReadSg,
-                                       "no sharing group with id " + std::to_string(id));
+    return OneRowBy<model::SharingGroup>(stmts_, kGetSg, id, "reading sharing group", ReadSg,
+                                         "no sharing group with id " + std::to_string(id));
   }
 
   Status OrgExists(int64_t org_id) {
@@ -488,13 +461,6 @@ class SqliteCommunity final : public CommunityStore {
     q.Bind(1, org_id);
     return ExpectRow(q, "finding organisation", "no organisation with id " + std::to_string(org_id));
   }
-
- private:
-  Status BumpGeneration() { return c_->BumpGeneration(); }
-
-  Conn* c_;
-  sqlite3* db_;
-  StmtCache* stmts_;
 };
 
 }  // namespace

@@ -68,9 +68,9 @@ constexpr char kLoadReferences[] =
     " timestamp, deleted, extra_json FROM object_references WHERE event_id = ?1 ORDER BY id";
 constexpr char kEventIdByUuid[] = "SELECT id FROM events WHERE uuid = ?1";
 
-class SqliteEvents final : public EventStore {
+class SqliteEvents final : public EventStore, private ConnSection {
  public:
-  explicit SqliteEvents(Conn* c) : c_(c), db_(c->db), stmts_(&c->stmts) {}
+  explicit SqliteEvents(Conn* c) : ConnSection(c) {}
 
   StatusOr<EventHead> FindEventHead(std::string_view uuid) override {
     return internal::FindEventHead(c_, uuid);
@@ -188,88 +188,84 @@ class SqliteEvents final : public EventStore {
 
   Status LoadEvent(int64_t id, model::Event* ev) {
     std::string what = "event " + std::to_string(id);
-    {
-      SANAD_USE(q, kLoadEvent);
-      q.Bind(1, id);
-      bool found = false;
-      SANAD_RETURN_IF_ERROR(ForEachRow(q, "loading event", [&](Row& r) -> Status {
-        found = true;
-        ev->id = r.Int();
-        ev->uuid = r.Text();
-        what = "event " + ev->uuid;
-        ev->info = r.Text();
-        ev->date = r.Text();
-        ev->threat_level_id = static_cast<int>(r.Int());
-        ev->analysis = static_cast<int>(r.Int());
-        ev->published = r.Bool();
-        ev->publish_timestamp = r.Int();
-        ev->timestamp = r.Int();
-        Status d = ReadDistribution(r, &ev->distribution, what, "", "");
-        ev->sharing_group = ReadSgRef(r);
-        ev->org = model::OrgRef{r.Int(), r.Text(), r.Text()};
-        ev->orgc = model::OrgRef{r.Int(), r.Text(), r.Text()};
-        ev->disable_correlation = r.Bool();
-        ev->deleted = r.Bool();
-        ev->extends_uuid = r.Text();
-        ev->extra_json = r.Text();
-        return d;
-      }));
-      if (!found) return Status::NotFound("no event with id " + std::to_string(id));
-    }
-    {
-      SANAD_USE(q, kLoadEventTags);
-      q.Bind(1, id);
-      SANAD_RETURN_IF_ERROR(AppendRows(q, "loading event tags", ReadTag, &ev->tags));
-    }
+    bool found = false;
+    SANAD_RETURN_IF_ERROR(
+        ForEachRowBy(stmts_, kLoadEvent, id, "loading event", [&](Row& r) -> Status {
+          found = true;
+          ev->id = r.Int();
+          ev->uuid = r.Text();
+          what = "event " + ev->uuid;
+          ev->info = r.Text();
+          ev->date = r.Text();
+          ev->threat_level_id = static_cast<int>(r.Int());
+          ev->analysis = static_cast<int>(r.Int());
+          ev->published = r.Bool();
+          ev->publish_timestamp = r.Int();
+          ev->timestamp = r.Int();
+          Status d = ReadDistribution(r, &ev->distribution, what, "", "");
+          ev->sharing_group = ReadSgRef(r);
+          ev->org = model::OrgRef{r.Int(), r.Text(), r.Text()};
+          ev->orgc = model::OrgRef{r.Int(), r.Text(), r.Text()};
+          ev->disable_correlation = r.Bool();
+          ev->deleted = r.Bool();
+          ev->extends_uuid = r.Text();
+          ev->extra_json = r.Text();
+          return d;
+        }));
+    if (!found) return Status::NotFound("no event with id " + std::to_string(id));
+    SANAD_RETURN_IF_ERROR(ForEachRowBy(stmts_, kLoadEventTags, id, "loading event tags",
+                                       [&](Row& r) { ev->tags.push_back(ReadTag(r)); }));
     std::unordered_map<int64_t, size_t> object_index;
-    {
-      SANAD_USE(q, kLoadObjects);
-      q.Bind(1, id);
-      SANAD_RETURN_IF_ERROR(ForEachRow(q, "loading objects", [&](Row& r) -> Status {
-        model::Object o;
-        o.id = r.Int();
-        o.uuid = r.Text();
-        o.name = r.Text();
-        o.meta_category = r.Text();
-        o.description = r.Text();
-        o.template_uuid = r.Text();
-        o.template_version = r.Text();
-        o.comment = r.Text();
-        Status d = ReadDistribution(r, &o.distribution, what, "object", o.uuid);
-        o.sharing_group = ReadSgRef(r);
-        o.timestamp = r.Int();
-        o.first_seen = r.OptText();
-        o.last_seen = r.OptText();
-        o.deleted = r.Bool();
-        o.extra_json = r.Text();
-        object_index.emplace(o.id, ev->objects.size());
-        ev->objects.push_back(std::move(o));
-        return d;
-      }));
-    }
-    {
-      SANAD_USE(q, kLoadAttributes);
-      q.Bind(1, id);
-      SANAD_RETURN_IF_ERROR(ForEachRow(q, "loading attributes", [&](Row& r) -> Status {
-        model::Attribute a;
-        a.id = r.Int();
-        a.uuid = r.Text();
-        int64_t object_id = r.Int();  // NULL reads as 0
-        Status d = ReadAttributeBody(r, &a, what + ": attribute " + a.uuid);
-        SANAD_RETURN_IF_ERROR(d);
-        if (object_id == 0) {
-          ev->attributes.push_back(std::move(a));
-        } else {
-          auto it = object_index.find(object_id);
-          if (it == object_index.end()) {
-            return Status::Corrupt(what + ": attribute " + a.uuid + " belongs to object " +
-                                   std::to_string(object_id) + " of another event");
+    // The object of this event that item `kind` `uuid` names as its own;
+    // Corrupt when there is none.
+    auto owner = [&](int64_t object_id, const char* kind,
+                     const std::string& uuid) -> StatusOr<model::Object*> {
+      auto it = object_index.find(object_id);
+      if (it == object_index.end()) {
+        return Status::Corrupt(what + ": " + kind + " " + uuid + " belongs to object " +
+                               std::to_string(object_id) + " of another event");
+      }
+      return &ev->objects[it->second];
+    };
+    SANAD_RETURN_IF_ERROR(
+        ForEachRowBy(stmts_, kLoadObjects, id, "loading objects", [&](Row& r) -> Status {
+          model::Object o;
+          o.id = r.Int();
+          o.uuid = r.Text();
+          o.name = r.Text();
+          o.meta_category = r.Text();
+          o.description = r.Text();
+          o.template_uuid = r.Text();
+          o.template_version = r.Text();
+          o.comment = r.Text();
+          Status d = ReadDistribution(r, &o.distribution, what, "object", o.uuid);
+          o.sharing_group = ReadSgRef(r);
+          o.timestamp = r.Int();
+          o.first_seen = r.OptText();
+          o.last_seen = r.OptText();
+          o.deleted = r.Bool();
+          o.extra_json = r.Text();
+          object_index.emplace(o.id, ev->objects.size());
+          ev->objects.push_back(std::move(o));
+          return d;
+        }));
+    SANAD_RETURN_IF_ERROR(
+        ForEachRowBy(stmts_, kLoadAttributes, id, "loading attributes", [&](Row& r) -> Status {
+          model::Attribute a;
+          a.id = r.Int();
+          a.uuid = r.Text();
+          int64_t object_id = r.Int();  // NULL reads as 0
+          Status d = ReadAttributeBody(r, &a, what + ": attribute " + a.uuid);
+          SANAD_RETURN_IF_ERROR(d);
+          if (object_id == 0) {
+            ev->attributes.push_back(std::move(a));
+          } else {
+            auto o = owner(object_id, "attribute", a.uuid);
+            if (!o.ok()) return o.status();
+            (*o)->attributes.push_back(std::move(a));
           }
-          ev->objects[it->second].attributes.push_back(std::move(a));
-        }
-        return Status::Ok();
-      }));
-    }
+          return Status::Ok();
+        }));
     {
       // Attribute tags, matched to attributes by id (both in id order).
       std::unordered_map<int64_t, model::Attribute*> by_id;
@@ -289,37 +285,26 @@ class SqliteEvents final : public EventStore {
         if (it != by_id.end()) it->second->tags.push_back(std::move(t));
       }));
     }
-    {
-      SANAD_USE(q, kLoadReferences);
-      q.Bind(1, id);
-      SANAD_RETURN_IF_ERROR(ForEachRow(q, "loading object references", [&](Row& row) -> Status {
-        model::ObjectReference r;
-        r.id = row.Int();
-        r.uuid = row.Text();
-        int64_t object_id = row.Int();
-        r.referenced_uuid = row.Text();
-        r.referenced_type = row.Text();
-        r.relationship_type = row.Text();
-        r.comment = row.Text();
-        r.timestamp = row.Int();
-        r.deleted = row.Bool();
-        r.extra_json = row.Text();
-        auto it = object_index.find(object_id);
-        if (it == object_index.end()) {
-          return Status::Corrupt(what + ": object reference " + r.uuid + " belongs to object " +
-                                 std::to_string(object_id) + " of another event");
-        }
-        ev->objects[it->second].references.push_back(std::move(r));
-        return Status::Ok();
-      }));
-    }
+    SANAD_RETURN_IF_ERROR(ForEachRowBy(stmts_, kLoadReferences, id, "loading object references",
+                                       [&](Row& row) -> Status {
+                                         model::ObjectReference r;
+                                         r.id = row.Int();
+                                         r.uuid = row.Text();
+                                         int64_t object_id = row.Int();
+                                         r.referenced_uuid = row.Text();
+                                         r.referenced_type = row.Text();
+                                         r.relationship_type = row.Text();
+                                         r.comment = row.Text();
+                                         r.timestamp = row.Int();
+                                         r.deleted = row.Bool();
+                                         r.extra_json = row.Text();
+                                         auto o = owner(object_id, "object reference", r.uuid);
+                                         if (!o.ok()) return o.status();
+                                         (*o)->references.push_back(std::move(r));
+                                         return Status::Ok();
+                                       }));
     return Status::Ok();
   }
-
- private:
-  Conn* c_;
-  sqlite3* db_;
-  StmtCache* stmts_;
 };
 
 }  // namespace

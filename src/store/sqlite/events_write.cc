@@ -101,9 +101,9 @@ constexpr char kSightingByNaturalKey[] =
     "SELECT 1 FROM sightings WHERE attribute_id = ?1 AND date_sighting = ?2 AND type = ?3"
     " AND org_id IS ?4 AND source = ?5 LIMIT 1";
 
-class EventWriter final {
+class EventWriter final : private ConnSection {
  public:
-  explicit EventWriter(Conn* c) : c_(c), db_(c->db), stmts_(&c->stmts) {}
+  explicit EventWriter(Conn* c) : ConnSection(c) {}
 
   // ---- events ----
   StatusOr<EventHead> FindEventHead(std::string_view uuid) {
@@ -143,15 +143,9 @@ class EventWriter final {
     // copy every page the event touches, and the caller rolls back anyway.
     WriteScope scope(c_);
     SANAD_RETURN_IF_ERROR(scope.status());
-    UpsertOutcome outcome;
-    if (stored_id == 0) {
-      SANAD_RETURN_IF_ERROR(InsertEvent(ev));
-      outcome = UpsertOutcome::kCreated;
-    } else {
-      ev->id = stored_id;
-      SANAD_RETURN_IF_ERROR(UpdateEvent(ev));
-      outcome = UpsertOutcome::kUpdated;
-    }
+    if (stored_id != 0) ev->id = stored_id;
+    SANAD_RETURN_IF_ERROR(WriteEvent(ev, /*update=*/stored_id != 0));
+    UpsertOutcome outcome = stored_id == 0 ? UpsertOutcome::kCreated : UpsertOutcome::kUpdated;
     SANAD_RETURN_IF_ERROR(StoreCarriedSightings(ev));
     SANAD_RETURN_IF_ERROR(BumpGeneration());
     SANAD_RETURN_IF_ERROR(scope.Finish());
@@ -268,23 +262,10 @@ class EventWriter final {
 
   // ---- event writes ----
   void BindEvent(Query& q, const model::Event& ev) {
-    q.Bind(1, ev.id)
-        .Bind(2, ev.uuid)
-        .Bind(3, ev.info)
-        .Bind(4, ev.date)
-        .Bind(5, ev.threat_level_id)
-        .Bind(6, ev.analysis)
-        .Bind(7, ev.published)
-        .Bind(8, ev.publish_timestamp)
-        .Bind(9, ev.timestamp)
-        .Bind(10, static_cast<int>(ev.distribution))
-        .BindId(11, ev.sharing_group.id)
-        .Bind(12, ev.org.id)
-        .Bind(13, ev.orgc.id)
-        .Bind(14, ev.disable_correlation)
-        .Bind(15, ev.deleted)
-        .Bind(16, ev.extends_uuid)
-        .Bind(17, ev.extra_json);
+    q.BindAll(ev.id, ev.uuid, ev.info, ev.date, ev.threat_level_id, ev.analysis, ev.published,
+              ev.publish_timestamp, ev.timestamp, static_cast<int>(ev.distribution),
+              IdOrNull{ev.sharing_group.id}, ev.org.id, ev.orgc.id, ev.disable_correlation,
+              ev.deleted, ev.extends_uuid, ev.extra_json);
   }
 
   Status EventWriteError(int rc, const model::Event& ev) {
@@ -296,45 +277,35 @@ class EventWriter final {
     return SqlStatus(db_, rc, "writing event " + ev.uuid);
   }
 
-  Status InsertEvent(model::Event* ev) {
+  // Writes `ev` with its tags, attributes, objects and references: a new
+  // event (ev->id is assigned), or an update of stored event ev->id whose
+  // items are upserted.
+  Status WriteEvent(model::Event* ev, bool update) {
     {
-      SANAD_USE(q, kInsertEvent);
+      SANAD_USE(q, update ? kUpdateEvent : kInsertEvent);
       BindEvent(q, *ev);
       int rc = q.Step();
       if (rc != SQLITE_DONE) return EventWriteError(rc, *ev);
-      ev->id = sqlite3_last_insert_rowid(db_);
+      if (!update) ev->id = sqlite3_last_insert_rowid(db_);
     }
-    SANAD_RETURN_IF_ERROR(InsertTags(kInsertEventTag, ev->id, ev->tags, "event " + ev->uuid));
-    for (auto& a : ev->attributes) SANAD_RETURN_IF_ERROR(InsertAttribute(*ev, 0, &a));
-    for (auto& o : ev->objects) {
-      SANAD_RETURN_IF_ERROR(InsertObject(*ev, &o));
-      for (auto& a : o.attributes) SANAD_RETURN_IF_ERROR(InsertAttribute(*ev, o.id, &a));
-    }
-    for (auto& o : ev->objects) {
-      for (auto& r : o.references) SANAD_RETURN_IF_ERROR(InsertReference(*ev, o.id, &r));
-    }
-    return Status::Ok();
-  }
-
-  Status UpdateEvent(model::Event* ev) {
-    {
-      SANAD_USE(q, kUpdateEvent);
-      BindEvent(q, *ev);
-      int rc = q.Step();
-      if (rc != SQLITE_DONE) return EventWriteError(rc, *ev);
-    }
-    {
+    if (update) {
       SANAD_USE(q, kDeleteEventTags);
       SANAD_RETURN_IF_ERROR(q.Bind(1, ev->id).Exec("replacing event tags"));
     }
     SANAD_RETURN_IF_ERROR(InsertTags(kInsertEventTag, ev->id, ev->tags, "event " + ev->uuid));
-    for (auto& a : ev->attributes) SANAD_RETURN_IF_ERROR(UpsertAttribute(*ev, 0, &a));
+    auto attribute = [&](int64_t object_id, model::Attribute* a) {
+      return update ? UpsertAttribute(*ev, object_id, a) : InsertAttribute(*ev, object_id, a);
+    };
+    for (auto& a : ev->attributes) SANAD_RETURN_IF_ERROR(attribute(0, &a));
     for (auto& o : ev->objects) {
-      SANAD_RETURN_IF_ERROR(UpsertObject(*ev, &o));
-      for (auto& a : o.attributes) SANAD_RETURN_IF_ERROR(UpsertAttribute(*ev, o.id, &a));
+      SANAD_RETURN_IF_ERROR(update ? UpsertObject(*ev, &o) : InsertObject(*ev, &o));
+      for (auto& a : o.attributes) SANAD_RETURN_IF_ERROR(attribute(o.id, &a));
     }
     for (auto& o : ev->objects) {
-      for (auto& r : o.references) SANAD_RETURN_IF_ERROR(UpsertReference(*ev, o.id, &r));
+      for (auto& r : o.references) {
+        SANAD_RETURN_IF_ERROR(update ? UpsertReference(*ev, o.id, &r)
+                                     : InsertReference(*ev, o.id, &r));
+      }
     }
     return Status::Ok();
   }
@@ -376,37 +347,93 @@ class EventWriter final {
     return h;
   }
 
-  // ?1 uuid, ?2 event_id, ?3 object_id, ..., ?20 extra_json.
-  void BindAttribute(Query& q, int64_t event_id, int64_t object_id, const model::Attribute& a) {
-    q.Bind(1, a.uuid)
-        .Bind(2, event_id)
-        .BindId(3, object_id)
-        .Bind(4, a.object_relation)
-        .Bind(5, a.type)
-        .Bind(6, a.category)
-        .Bind(7, a.value)
-        .Bind(8, a.canonical)
-        .Bind(9, a.canonical1)
-        .Bind(10, a.canonical2)
-        .Bind(11, a.to_ids)
-        .Bind(12, a.comment)
-        .Bind(13, static_cast<int>(a.distribution))
-        .BindId(14, a.sharing_group.id)
-        .Bind(15, a.timestamp)
-        .Bind(16, a.first_seen)
-        .Bind(17, a.last_seen)
-        .Bind(18, a.disable_correlation)
-        .Bind(19, a.deleted)
-        .Bind(20, a.extra_json);
+  // The statements and names of one kind of event item (attribute, object,
+  // object reference).
+  struct ItemKind {
+    const char* name;    // in messages: "attribute", "object", "object reference"
+    const char* insert;  // binds the item
+    const char* update;  // binds the item and its id as ?id_param
+    int id_param;
+    const char* head;    // (id, event_id, timestamp) by uuid
+    const char* owner;   // (event id, event uuid) by uuid
+    bool has_sharing_group;  // a foreign key failure names the sharing group
+  };
+  static constexpr ItemKind kAttributeKind{"attribute", kInsertAttribute, kUpdateAttribute, 21,
+                                           kAttributeHead, kAttributeOwner, true};
+  static constexpr ItemKind kObjectKind{"object", kInsertObject, kUpdateObject, 16,
+                                        kObjectHead, kObjectOwner, true};
+  static constexpr ItemKind kReferenceKind{"object reference", kInsertReference, kUpdateReference,
+                                           11, kReferenceHead, kReferenceOwner, false};
+
+  Status ItemWriteError(int rc, const ItemKind& k, const model::Event& ev, const std::string& uuid,
+                        int64_t sharing_group_id) {
+    if (IsUniqueViolation(rc)) return UuidConflict(k.owner, k.name, uuid, ev);
+    if (k.has_sharing_group && rc == SQLITE_CONSTRAINT_FOREIGNKEY) {
+      return Status::Invalid("event " + ev.uuid + ": " + k.name + " " + uuid +
+                             ": unknown sharing group id " + std::to_string(sharing_group_id));
+    }
+    return SqlStatus(db_, rc, "event " + ev.uuid + ": writing " + k.name + " " + uuid);
   }
 
-  Status AttributeWriteError(int rc, const model::Event& ev, const model::Attribute& a) {
-    if (IsUniqueViolation(rc)) return UuidConflict(kAttributeOwner, "attribute", a.uuid, ev);
-    if (rc == SQLITE_CONSTRAINT_FOREIGNKEY) {
-      return Status::Invalid("event " + ev.uuid + ": attribute " + a.uuid +
-                             ": unknown sharing group id " + std::to_string(a.sharing_group.id));
+  // Runs `sql` (k.insert, or k.update when `id` is set) with the item bound
+  // by `bind(Query&)`.
+  template <class Bind>
+  Status WriteItem(const ItemKind& k, const model::Event& ev, const std::string& uuid,
+                   int64_t sharing_group_id, int64_t id, Bind&& bind) {
+    SANAD_USE(q, id ? k.update : k.insert);
+    bind(q);
+    if (id) q.Bind(k.id_param, id);
+    int rc = q.Step();
+    if (rc != SQLITE_DONE) return ItemWriteError(rc, k, ev, uuid, sharing_group_id);
+    return Status::Ok();
+  }
+
+  // Inserts `item` of kind `k`; sets its id.
+  template <class T, class Bind>
+  Status InsertItem(const ItemKind& k, const model::Event& ev, T* item, int64_t sharing_group_id,
+                    Bind&& bind) {
+    SANAD_RETURN_IF_ERROR(WriteItem(k, ev, item->uuid, sharing_group_id, 0, bind));
+    item->id = sqlite3_last_insert_rowid(db_);
+    return Status::Ok();
+  }
+
+  // Inserts `item` of kind `k` when its uuid is new, updates it when the
+  // stored copy (of this event) is older, else leaves it; sets its id.
+  // Conflict when another event holds the uuid.
+  template <class T, class Bind>
+  StatusOr<UpsertOutcome> UpsertItem(const ItemKind& k, const model::Event& ev, T* item,
+                                     int64_t sharing_group_id, Bind&& bind) {
+    auto h = FindHead(k.head, item->uuid);
+    if (!h.ok()) return h.status();
+    if (h->id == 0) {
+      SANAD_RETURN_IF_ERROR(InsertItem(k, ev, item, sharing_group_id, bind));
+      return UpsertOutcome::kCreated;
     }
-    return SqlStatus(db_, rc, "event " + ev.uuid + ": writing attribute " + a.uuid);
+    if (h->event_id != ev.id) return UuidConflict(k.owner, k.name, item->uuid, ev);
+    item->id = h->id;
+    if (item->timestamp <= h->timestamp) return UpsertOutcome::kUnchanged;
+    SANAD_RETURN_IF_ERROR(WriteItem(k, ev, item->uuid, sharing_group_id, item->id, bind));
+    return UpsertOutcome::kUpdated;
+  }
+
+  // Binds the columns attributes and objects share (comment, distribution,
+  // sharing_group_id, timestamp, first_seen, last_seen) as ?first..?first+5.
+  template <class Item>
+  static Query& BindSharing(Query& q, int first, const Item& i) {
+    return q.Bind(first, i.comment)
+        .Bind(first + 1, static_cast<int>(i.distribution))
+        .BindId(first + 2, i.sharing_group.id)
+        .Bind(first + 3, i.timestamp)
+        .Bind(first + 4, i.first_seen)
+        .Bind(first + 5, i.last_seen);
+  }
+
+  // ?1 uuid, ?2 event_id, ?3 object_id, ..., ?20 extra_json.
+  static void BindAttribute(Query& q, int64_t event_id, int64_t object_id,
+                            const model::Attribute& a) {
+    q.BindAll(a.uuid, event_id, IdOrNull{object_id}, a.object_relation, a.type, a.category, a.value,
+              a.canonical, a.canonical1, a.canonical2, a.to_ids);
+    BindSharing(q, 12, a).Bind(18, a.disable_correlation).Bind(19, a.deleted).Bind(20, a.extra_json);
   }
 
   Status CheckAttribute(const model::Event& ev, model::Attribute* a) {
@@ -425,36 +452,19 @@ class EventWriter final {
 
   Status InsertAttribute(const model::Event& ev, int64_t object_id, model::Attribute* a) {
     SANAD_RETURN_IF_ERROR(CheckAttribute(ev, a));
-    {
-      SANAD_USE(q, kInsertAttribute);
-      BindAttribute(q, ev.id, object_id, *a);
-      int rc = q.Step();
-      if (rc != SQLITE_DONE) return AttributeWriteError(rc, ev, *a);
-      a->id = sqlite3_last_insert_rowid(db_);
-    }
-    if (!a->tags.empty()) {
-      SANAD_RETURN_IF_ERROR(
-          InsertTags(kInsertAttributeTag, a->id, a->tags, "attribute " + a->uuid));
-    }
-    return Status::Ok();
+    SANAD_RETURN_IF_ERROR(InsertItem(kAttributeKind, ev, a, a->sharing_group.id,
+                                     [&](Query& q) { BindAttribute(q, ev.id, object_id, *a); }));
+    if (a->tags.empty()) return Status::Ok();
+    return InsertTags(kInsertAttributeTag, a->id, a->tags, "attribute " + a->uuid);
   }
 
   Status UpsertAttribute(const model::Event& ev, int64_t object_id, model::Attribute* a) {
     SANAD_RETURN_IF_ERROR(CheckAttribute(ev, a));
-    auto h = FindHead(kAttributeHead, a->uuid);
-    if (!h.ok()) return h.status();
-    if (h->id == 0) return InsertAttribute(ev, object_id, a);
-    if (h->event_id != ev.id) return UuidConflict(kAttributeOwner, "attribute", a->uuid, ev);
-    a->id = h->id;
-    if (a->timestamp <= h->timestamp) return Status::Ok();
-    {
-      SANAD_USE(q, kUpdateAttribute);
-      BindAttribute(q, ev.id, object_id, *a);
-      q.Bind(21, a->id);
-      int rc = q.Step();
-      if (rc != SQLITE_DONE) return AttributeWriteError(rc, ev, *a);
-    }
-    {
+    auto outcome = UpsertItem(kAttributeKind, ev, a, a->sharing_group.id,
+                              [&](Query& q) { BindAttribute(q, ev.id, object_id, *a); });
+    if (!outcome.ok()) return outcome.status();
+    if (*outcome == UpsertOutcome::kUnchanged) return Status::Ok();
+    if (*outcome == UpsertOutcome::kUpdated) {
       SANAD_USE(q, kDeleteAttributeTags);
       SANAD_RETURN_IF_ERROR(q.Bind(1, a->id).Exec("replacing attribute tags"));
     }
@@ -462,34 +472,13 @@ class EventWriter final {
   }
 
   // ?1 uuid, ?2 event_id, ..., ?15 extra_json.
-  void BindObject(Query& q, int64_t event_id, const model::Object& o) {
-    q.Bind(1, o.uuid)
-        .Bind(2, event_id)
-        .Bind(3, o.name)
-        .Bind(4, o.meta_category)
-        .Bind(5, o.description)
-        .Bind(6, o.template_uuid)
-        .Bind(7, o.template_version)
-        .Bind(8, o.comment)
-        .Bind(9, static_cast<int>(o.distribution))
-        .BindId(10, o.sharing_group.id)
-        .Bind(11, o.timestamp)
-        .Bind(12, o.first_seen)
-        .Bind(13, o.last_seen)
-        .Bind(14, o.deleted)
-        .Bind(15, o.extra_json);
+  static void BindObject(Query& q, int64_t event_id, const model::Object& o) {
+    q.BindAll(o.uuid, event_id, o.name, o.meta_category, o.description, o.template_uuid,
+              o.template_version);
+    BindSharing(q, 8, o).Bind(14, o.deleted).Bind(15, o.extra_json);
   }
 
-  Status ObjectWriteError(int rc, const model::Event& ev, const model::Object& o) {
-    if (IsUniqueViolation(rc)) return UuidConflict(kObjectOwner, "object", o.uuid, ev);
-    if (rc == SQLITE_CONSTRAINT_FOREIGNKEY) {
-      return Status::Invalid("event " + ev.uuid + ": object " + o.uuid +
-                             ": unknown sharing group id " + std::to_string(o.sharing_group.id));
-    }
-    return SqlStatus(db_, rc, "event " + ev.uuid + ": writing object " + o.uuid);
-  }
-
-  Status CheckObject(const model::Event& ev, model::Object* o) {
+  static Status CheckObject(const model::Event& ev, model::Object* o) {
     if (o->uuid.empty()) o->uuid = util::NewUuid();
     LowerInPlace(&o->uuid);
     return CheckDistribution(o->distribution, o->sharing_group.id, true,
@@ -498,48 +487,22 @@ class EventWriter final {
 
   Status InsertObject(const model::Event& ev, model::Object* o) {
     SANAD_RETURN_IF_ERROR(CheckObject(ev, o));
-    SANAD_USE(q, kInsertObject);
-    BindObject(q, ev.id, *o);
-    int rc = q.Step();
-    if (rc != SQLITE_DONE) return ObjectWriteError(rc, ev, *o);
-    o->id = sqlite3_last_insert_rowid(db_);
-    return Status::Ok();
+    return InsertItem(kObjectKind, ev, o, o->sharing_group.id,
+                      [&](Query& q) { BindObject(q, ev.id, *o); });
   }
 
   Status UpsertObject(const model::Event& ev, model::Object* o) {
     SANAD_RETURN_IF_ERROR(CheckObject(ev, o));
-    auto h = FindHead(kObjectHead, o->uuid);
-    if (!h.ok()) return h.status();
-    if (h->id == 0) return InsertObject(ev, o);
-    if (h->event_id != ev.id) return UuidConflict(kObjectOwner, "object", o->uuid, ev);
-    o->id = h->id;
-    if (o->timestamp <= h->timestamp) return Status::Ok();
-    SANAD_USE(q, kUpdateObject);
-    BindObject(q, ev.id, *o);
-    q.Bind(16, o->id);
-    int rc = q.Step();
-    if (rc != SQLITE_DONE) return ObjectWriteError(rc, ev, *o);
-    return Status::Ok();
+    return UpsertItem(kObjectKind, ev, o, o->sharing_group.id,
+                      [&](Query& q) { BindObject(q, ev.id, *o); })
+        .status();
   }
 
   // ?1 uuid, ?2 object_id, ?3 event_id, ..., ?10 extra_json.
-  void BindReference(Query& q, int64_t event_id, int64_t object_id,
-                     const model::ObjectReference& r) {
-    q.Bind(1, r.uuid)
-        .Bind(2, object_id)
-        .Bind(3, event_id)
-        .Bind(4, r.referenced_uuid)
-        .Bind(5, r.referenced_type)
-        .Bind(6, r.relationship_type)
-        .Bind(7, r.comment)
-        .Bind(8, r.timestamp)
-        .Bind(9, r.deleted)
-        .Bind(10, r.extra_json);
-  }
-
-  Status ReferenceWriteError(int rc, const model::Event& ev, const model::ObjectReference& r) {
-    if (IsUniqueViolation(rc)) return UuidConflict(kReferenceOwner, "object reference", r.uuid, ev);
-    return SqlStatus(db_, rc, "event " + ev.uuid + ": writing object reference " + r.uuid);
+  static void BindReference(Query& q, int64_t event_id, int64_t object_id,
+                            const model::ObjectReference& r) {
+    q.BindAll(r.uuid, object_id, event_id, r.referenced_uuid, r.referenced_type,
+              r.relationship_type, r.comment, r.timestamp, r.deleted, r.extra_json);
   }
 
   static void CheckReference(model::ObjectReference* r) {
@@ -550,36 +513,16 @@ class EventWriter final {
 
   Status InsertReference(const model::Event& ev, int64_t object_id, model::ObjectReference* r) {
     CheckReference(r);
-    SANAD_USE(q, kInsertReference);
-    BindReference(q, ev.id, object_id, *r);
-    int rc = q.Step();
-    if (rc != SQLITE_DONE) return ReferenceWriteError(rc, ev, *r);
-    r->id = sqlite3_last_insert_rowid(db_);
-    return Status::Ok();
+    return InsertItem(kReferenceKind, ev, r, 0,
+                      [&](Query& q) { BindReference(q, ev.id, object_id, *r); });
   }
 
   Status UpsertReference(const model::Event& ev, int64_t object_id, model::ObjectReference* r) {
     CheckReference(r);
-    auto h = FindHead(kReferenceHead, r->uuid);
-    if (!h.ok()) return h.status();
-    if (h->id == 0) return InsertReference(ev, object_id, r);
-    if (h->event_id != ev.id) return UuidConflict(kReferenceOwner, "object reference", r->uuid, ev);
-    r->id = h->id;
-    if (r->timestamp <= h->timestamp) return Status::Ok();
-    SANAD_USE(q, kUpdateReference);
-    BindReference(q, ev.id, object_id, *r);
-    q.Bind(11, r->id);
-    int rc = q.Step();
-    if (rc != SQLITE_DONE) return ReferenceWriteError(rc, ev, *r);
-    return Status::Ok();
+    return UpsertItem(kReferenceKind, ev, r, 0,
+                      [&](Query& q) { BindReference(q, ev.id, object_id, *r); })
+        .status();
   }
-
- private:
-  Status BumpGeneration() { return c_->BumpGeneration(); }
-
-  Conn* c_;
-  sqlite3* db_;
-  StmtCache* stmts_;
 };
 
 }  // namespace

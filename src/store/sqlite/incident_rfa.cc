@@ -1,4 +1,4 @@
-// store::IncidentStore over SQLite (incident_internal.h): requests for
+// store::RfaStore over SQLite (incident_internal.h): requests for
 // assistance, their audiences and the offers of help answering them.
 #include <algorithm>
 
@@ -82,11 +82,30 @@ constexpr const char kUpdateOffer[] =
 constexpr const char kFindOffer[] = OFFER_SELECT "WHERE f.uuid = ?1";
 constexpr const char kListOffers[] = OFFER_SELECT "WHERE f.rfa_id = ?1 ORDER BY f.id";
 
+class SqliteRfaStore final : public RfaStore, IncidentSection {
+ public:
+  explicit SqliteRfaStore(Conn* c) : IncidentSection(c) {}
+
+  Status AddRfa(model::Rfa* r) override;
+  Status UpdateRfa(const model::Rfa& r) override;
+  StatusOr<model::Rfa> GetRfa(int64_t id) override;
+  StatusOr<model::Rfa> FindRfa(std::string_view uuid) override;
+  Status ListRfas(int64_t incident_id, std::vector<model::Rfa>* out) override;
+  Status AddOffer(model::Offer* o) override;
+  Status UpdateOffer(const model::Offer& o) override;
+  StatusOr<model::Offer> FindOffer(std::string_view uuid) override;
+  Status ListOffers(int64_t rfa_id, std::vector<model::Offer>* out) override;
+
+ private:
+  // Reads the audience orgs of the requests addressed to listed orgs.
+  Status FillAudience(std::vector<model::Rfa>* rfas);
+};
+
 }  // namespace
 
 // ---- requests for assistance ----
 
-Status SqliteIncidentStore::AddRfa(model::Rfa* r) {
+Status SqliteRfaStore::AddRfa(model::Rfa* r) {
   AssignUuid(&r->uuid);
   {
     SANAD_USE(q, kInsertRfa);
@@ -106,13 +125,13 @@ Status SqliteIncidentStore::AddRfa(model::Rfa* r) {
   return Status::Ok();
 }
 
-Status SqliteIncidentStore::UpdateRfa(const model::Rfa& r) {
+Status SqliteRfaStore::UpdateRfa(const model::Rfa& r) {
   SANAD_USE(q, kUpdateRfa);
   q.Bind(1, r.id).Bind(2, Name(r.status)).Bind(3, r.ended);
   return Update(q, "updating request", "no request " + r.uuid);
 }
 
-StatusOr<model::Rfa> SqliteIncidentStore::GetRfa(int64_t id) {
+StatusOr<model::Rfa> SqliteRfaStore::GetRfa(int64_t id) {
   std::vector<model::Rfa> v;
   {
     SANAD_USE(q, kGetRfa);
@@ -124,7 +143,7 @@ StatusOr<model::Rfa> SqliteIncidentStore::GetRfa(int64_t id) {
   return std::move(v[0]);
 }
 
-StatusOr<model::Rfa> SqliteIncidentStore::FindRfa(std::string_view uuid) {
+StatusOr<model::Rfa> SqliteRfaStore::FindRfa(std::string_view uuid) {
   std::string u = util::ToLower(uuid);
   std::vector<model::Rfa> v;
   {
@@ -137,7 +156,7 @@ StatusOr<model::Rfa> SqliteIncidentStore::FindRfa(std::string_view uuid) {
   return std::move(v[0]);
 }
 
-Status SqliteIncidentStore::ListRfas(int64_t incident_id, std::vector<model::Rfa>* out) {
+Status SqliteRfaStore::ListRfas(int64_t incident_id, std::vector<model::Rfa>* out) {
   out->clear();
   {
     SANAD_USE(q, kListRfas);
@@ -147,7 +166,7 @@ Status SqliteIncidentStore::ListRfas(int64_t incident_id, std::vector<model::Rfa
   return FillAudience(out);
 }
 
-Status SqliteIncidentStore::FillAudience(std::vector<model::Rfa>* rfas) {
+Status SqliteRfaStore::FillAudience(std::vector<model::Rfa>* rfas) {
   for (auto& r : *rfas) {
     if (r.audience != model::RfaAudience::kOrgs) continue;
     r.audience_org_ids.clear();
@@ -161,7 +180,7 @@ Status SqliteIncidentStore::FillAudience(std::vector<model::Rfa>* rfas) {
 
 // ---- offers ----
 
-Status SqliteIncidentStore::AddOffer(model::Offer* o) {
+Status SqliteRfaStore::AddOffer(model::Offer* o) {
   AssignUuid(&o->uuid);
   SANAD_USE(q, kInsertOffer);
   q.Bind(1, o->uuid).Bind(2, o->rfa_id).Bind(3, o->org_id).Bind(4, o->description);
@@ -170,21 +189,22 @@ Status SqliteIncidentStore::AddOffer(model::Offer* o) {
   return Insert(q, "offer " + o->uuid + " exists", "adding offer", &o->id);
 }
 
-Status SqliteIncidentStore::UpdateOffer(const model::Offer& o) {
+Status SqliteRfaStore::UpdateOffer(const model::Offer& o) {
   SANAD_USE(q, kUpdateOffer);
   q.Bind(1, o.id).Bind(2, Name(o.status)).Bind(3, o.note).Bind(4, o.decided);
   return Update(q, "updating offer", "no offer " + o.uuid);
 }
 
-StatusOr<model::Offer> SqliteIncidentStore::FindOffer(std::string_view uuid) {
+StatusOr<model::Offer> SqliteRfaStore::FindOffer(std::string_view uuid) {
   std::string u = util::ToLower(uuid);
-  SANAD_USE(q, kFindOffer);
-  q.Bind(1, u);
-  return OneRow<model::Offer>(q, "reading offers", ReadOffer, "no offer " + u);
+  return OneRowBy<model::Offer>(stmts_, kFindOffer, u, "reading offers", ReadOffer,
+                                "no offer " + u);
 }
 
-Status SqliteIncidentStore::ListOffers(int64_t rfa_id, std::vector<model::Offer>* out) {
-  return ListBy(kListOffers, rfa_id, "reading offers", ReadOffer, out);
+Status SqliteRfaStore::ListOffers(int64_t rfa_id, std::vector<model::Offer>* out) {
+  return ListBy(stmts_, kListOffers, rfa_id, "reading offers", ReadOffer, out);
 }
+
+std::unique_ptr<RfaStore> NewRfaStore(Conn* c) { return std::make_unique<SqliteRfaStore>(c); }
 
 }  // namespace sanad::store::internal

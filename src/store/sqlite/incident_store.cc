@@ -1,6 +1,7 @@
 // The incident section of the store: schema version 4 and the SQLite
 // implementation of store::IncidentStore (incident_internal.h): incidents,
-// reports, indicators, attachments and participants.
+// reports, indicators, attachments, participants, the timeline, comments and
+// links to intelligence.
 #include <algorithm>
 
 #include "store/sqlite/incident_internal.h"
@@ -193,7 +194,7 @@ Status Corrupt(std::string_view table, int64_t id, std::string_view field, std::
                          std::string(field) + " '" + std::string(value) + "'");
 }
 
-Status SqliteIncidentStore::Insert(Query& q, const std::string& conflict, std::string_view what,
+Status IncidentSection::Insert(Query& q, const std::string& conflict, std::string_view what,
                                    int64_t* id) {
   int rc = q.Step();
   if (rc != SQLITE_DONE) {
@@ -204,7 +205,7 @@ Status SqliteIncidentStore::Insert(Query& q, const std::string& conflict, std::s
   return Status::Ok();
 }
 
-Status SqliteIncidentStore::Update(Query& q, std::string_view what, const std::string& missing) {
+Status IncidentSection::Update(Query& q, std::string_view what, const std::string& missing) {
   SANAD_RETURN_IF_ERROR(q.Exec(what));
   if (sqlite3_changes(db_) == 0) return Status::NotFound(missing);
   return Status::Ok();
@@ -357,9 +358,7 @@ model::Attachment ReadAttachment(Row& r) {
   " FROM incident_participants p JOIN orgs o ON o.id = p.org_id "
 
 model::Participant ReadParticipant(Row& r) {
-  model::Participant p{r.Int(), r.Int(), r.Int(), r.Int(), {}};
-  p.org = ReadOrgRef(r, p.org_id);
-  return p;
+  return WithOrg(model::Participant{r.Int(), r.Int(), r.Int(), r.Int(), {}}, r);
 }
 
 constexpr const char kInsertReport[] =
@@ -388,6 +387,74 @@ constexpr const char kInsertParticipant[] =
 constexpr const char kListParticipants[] =
     PARTICIPANT_SELECT "WHERE p.incident_id = ?1 ORDER BY p.since, p.org_id";
 
+// ---- timeline, comments, links ----
+
+// Timeline and comment rows: an entry by an actor of an org (the org's uuid
+// and name last).
+#define TIMELINE_SELECT                                                                     \
+  "SELECT l.id, l.incident_id, l.time, l.actor, l.org_id, l.action, l.text, o.uuid, o.name" \
+  " FROM incident_timeline l LEFT JOIN orgs o ON o.id = l.org_id "
+
+model::TimelineEntry ReadTimelineEntry(Row& r) {
+  return WithOrg(
+      model::TimelineEntry{r.Int(), r.Int(), r.Int(), r.Text(), r.Int(), r.Text(), r.Text(), {}},
+      r);
+}
+
+#define COMMENT_SELECT                                                                    \
+  "SELECT c.id, c.uuid, c.incident_id, c.time, c.actor, c.org_id, c.text, o.uuid, o.name" \
+  " FROM incident_comments c LEFT JOIN orgs o ON o.id = c.org_id "
+
+model::Comment ReadComment(Row& r) {
+  return WithOrg(
+      model::Comment{r.Int(), r.Text(), r.Int(), r.Int(), r.Text(), r.Int(), r.Text(), {}}, r);
+}
+
+#define LINK_SELECT "SELECT incident_id, kind, uuid, org_id, created FROM incident_links "
+
+model::IntelLink ReadLink(Row& r) { return {r.Int(), r.Text(), r.Text(), r.Int(), r.Int()}; }
+
+constexpr const char kInsertTimeline[] =
+    "INSERT INTO incident_timeline(incident_id, time, actor, org_id, action, text)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+constexpr const char kListTimeline[] = TIMELINE_SELECT "WHERE l.incident_id = ?1 ORDER BY l.id";
+
+constexpr const char kInsertComment[] =
+    "INSERT INTO incident_comments(uuid, incident_id, time, actor, org_id, text)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+constexpr const char kListComments[] = COMMENT_SELECT "WHERE c.incident_id = ?1 ORDER BY c.id";
+
+constexpr const char kInsertLink[] =
+    "INSERT INTO incident_links(incident_id, kind, uuid, org_id, created)"
+    " VALUES (?1, ?2, ?3, ?4, ?5)";
+constexpr const char kListLinks[] = LINK_SELECT "WHERE incident_id = ?1 ORDER BY created, uuid";
+
+class SqliteIncidentStore final : public IncidentStore, IncidentSection {
+ public:
+  explicit SqliteIncidentStore(Conn* c) : IncidentSection(c) {}
+
+  Status AddIncident(model::Incident* inc) override;
+  Status UpdateIncident(const model::Incident& inc) override;
+  StatusOr<model::Incident> GetIncident(int64_t id) override;
+  StatusOr<model::Incident> FindIncident(std::string_view uuid) override;
+  Status ListIncidents(const IncidentQuery& q, std::vector<model::Incident>* out) override;
+  StatusOr<policy::IncidentAccess> AccessOf(const model::Incident& inc) override;
+  Status AddReport(model::IncidentReport* r) override;
+  Status ListReports(int64_t incident_id, std::vector<model::IncidentReport>* out) override;
+  Status MoveReports(int64_t from_incident_id, int64_t to_incident_id) override;
+  Status AddIndicator(model::Indicator* ind) override;
+  Status ListIndicators(int64_t incident_id, std::vector<model::Indicator>* out) override;
+  Status ListAttachments(int64_t incident_id, std::vector<model::Attachment>* out) override;
+  Status AddParticipant(model::Participant* p) override;
+  Status ListParticipants(int64_t incident_id, std::vector<model::Participant>* out) override;
+  Status AddTimelineEntry(model::TimelineEntry* e) override;
+  Status ListTimeline(int64_t incident_id, std::vector<model::TimelineEntry>* out) override;
+  Status AddComment(model::Comment* c) override;
+  Status ListComments(int64_t incident_id, std::vector<model::Comment>* out) override;
+  Status AddLink(const model::IntelLink& l) override;
+  Status ListLinks(int64_t incident_id, std::vector<model::IntelLink>* out) override;
+};
+
 }  // namespace
 
 // ---- incidents ----
@@ -407,17 +474,15 @@ Status SqliteIncidentStore::UpdateIncident(const model::Incident& inc) {
 }
 
 StatusOr<model::Incident> SqliteIncidentStore::GetIncident(int64_t id) {
-  SANAD_USE(q, kGetIncident);
-  q.Bind(1, id);
   std::string what = "incident " + std::to_string(id);
-  return OneRow<model::Incident>(q, "reading " + what, ReadIncident, "no " + what);
+  return OneRowBy<model::Incident>(stmts_, kGetIncident, id, "reading " + what, ReadIncident,
+                                   "no " + what);
 }
 
 StatusOr<model::Incident> SqliteIncidentStore::FindIncident(std::string_view uuid) {
   std::string u = util::ToLower(uuid);
-  SANAD_USE(q, kFindIncident);
-  q.Bind(1, u);
-  return OneRow<model::Incident>(q, "reading incident " + u, ReadIncident, "no incident " + u);
+  return OneRowBy<model::Incident>(stmts_, kFindIncident, u, "reading incident " + u,
+                                   ReadIncident, "no incident " + u);
 }
 
 Status SqliteIncidentStore::ListIncidents(const IncidentQuery& iq,
@@ -529,12 +594,12 @@ Status SqliteIncidentStore::AddIndicator(model::Indicator* ind) {
 
 Status SqliteIncidentStore::ListIndicators(int64_t incident_id,
                                            std::vector<model::Indicator>* out) {
-  return ListBy(kListIndicators, incident_id, "listing indicators", ReadIndicator, out);
+  return ListBy(stmts_, kListIndicators, incident_id, "listing indicators", ReadIndicator, out);
 }
 
 Status SqliteIncidentStore::ListAttachments(int64_t incident_id,
                                             std::vector<model::Attachment>* out) {
-  return ListBy(kListAttachments, incident_id, "listing attachments", ReadAttachment, out);
+  return ListBy(stmts_, kListAttachments, incident_id, "listing attachments", ReadAttachment, out);
 }
 
 // ---- participants ----
@@ -547,18 +612,49 @@ Status SqliteIncidentStore::AddParticipant(model::Participant* p) {
 
 Status SqliteIncidentStore::ListParticipants(int64_t incident_id,
                                              std::vector<model::Participant>* out) {
-  return ListBy(kListParticipants, incident_id, "listing participants", ReadParticipant, out);
+  return ListBy(stmts_, kListParticipants, incident_id, "listing participants", ReadParticipant,
+                out);
+}
+
+// ---- timeline, comments, links ----
+
+Status SqliteIncidentStore::AddTimelineEntry(model::TimelineEntry* e) {
+  SANAD_USE(q, kInsertTimeline);
+  q.Bind(1, e->incident_id).Bind(2, e->time).Bind(3, e->actor).BindId(4, e->org_id);
+  q.Bind(5, e->action).Bind(6, e->text);
+  return Insert(q, "", "adding timeline entry", &e->id);
+}
+
+Status SqliteIncidentStore::ListTimeline(int64_t incident_id,
+                                         std::vector<model::TimelineEntry>* out) {
+  return ListBy(stmts_, kListTimeline, incident_id, "listing timeline", ReadTimelineEntry, out);
+}
+
+Status SqliteIncidentStore::AddComment(model::Comment* c) {
+  AssignUuid(&c->uuid);
+  SANAD_USE(q, kInsertComment);
+  q.Bind(1, c->uuid).Bind(2, c->incident_id).Bind(3, c->time).Bind(4, c->actor);
+  q.BindId(5, c->org_id).Bind(6, c->text);
+  return Insert(q, "", "adding comment", &c->id);
+}
+
+Status SqliteIncidentStore::ListComments(int64_t incident_id, std::vector<model::Comment>* out) {
+  return ListBy(stmts_, kListComments, incident_id, "listing comments", ReadComment, out);
+}
+
+Status SqliteIncidentStore::AddLink(const model::IntelLink& l) {
+  std::string u = util::ToLower(l.uuid);
+  SANAD_USE(q, kInsertLink);
+  q.Bind(1, l.incident_id).Bind(2, l.kind).Bind(3, u).BindId(4, l.org_id).Bind(5, l.created);
+  return Insert(q, l.kind + " " + u + " is linked already", "adding link", nullptr);
+}
+
+Status SqliteIncidentStore::ListLinks(int64_t incident_id, std::vector<model::IntelLink>* out) {
+  return ListBy(stmts_, kListLinks, incident_id, "listing links", ReadLink, out);
+}
+
+std::unique_ptr<IncidentStore> NewIncidentStore(Conn* c) {
+  return std::make_unique<SqliteIncidentStore>(c);
 }
 
 }  // namespace sanad::store::internal
-
-namespace sanad::store {
-
-StatusOr<std::unique_ptr<IncidentStore>> OpenIncidentStore(Store* s) {
-  sqlite3* db = s ? internal::ConnectionOf(s) : nullptr;
-  internal::StmtCache* stmts = s ? internal::StatementsOf(s) : nullptr;
-  if (!db || !stmts) return Status::Internal("incident store: not a store opened by Store::Open");
-  return std::unique_ptr<IncidentStore>(new internal::SqliteIncidentStore(db, stmts));
-}
-
-}  // namespace sanad::store

@@ -73,9 +73,9 @@ Status ReadIndexRow(Row& q, IndexRow* r) {
   return Status::Ok();
 }
 
-class SqliteIntel final : public IntelStore {
+class SqliteIntel final : public IntelStore, private ConnSection {
  public:
-  explicit SqliteIntel(Conn* c) : db_(c->db), stmts_(&c->stmts) {}
+  explicit SqliteIntel(Conn* c) : ConnSection(c) {}
 
   // ---- intelligence ----
   Status UnfilteredScanAttributes(const std::function<bool(const IndexRow&)>& fn) override {
@@ -187,10 +187,8 @@ class SqliteIntel final : public IntelStore {
   }
 
   StatusOr<int64_t> FindAttributeId(std::string_view uuid) override {
-    std::string lower = Lower(uuid);
-    SANAD_USE(q, kAttributeIdByUuid);
-    q.Bind(1, lower);
-    return OneRow<int64_t>(q, "finding attribute", ReadInt, "no attribute with uuid " + Quote(uuid));
+    return OneRowBy<int64_t>(stmts_, kAttributeIdByUuid, Lower(uuid), "finding attribute", ReadInt,
+                             "no attribute with uuid " + Quote(uuid));
   }
 
   Status FindAttributesByCanonical(const std::vector<std::string>& values,
@@ -240,10 +238,6 @@ class SqliteIntel final : public IntelStore {
       return CorrelationExclusion{r.Int(), r.Text(), r.Text(), r.Int()};
     }, out);
   }
-
- private:
-  sqlite3* db_;
-  StmtCache* stmts_;
 };
 
 }  // namespace

@@ -43,34 +43,51 @@ struct Conn {
   Status BumpGeneration();
 };
 
+// What Savepoint and WriteScope share: the connection, and status(), the
+// outcome of opening the scope (the operation must not go on without it).
+class ScopeBase {
+ public:
+  const Status& status() const { return status_; }
+
+ protected:
+  explicit ScopeBase(Conn* c) : c_(c) {}
+
+  Conn* c_;
+  Status status_;
+};
+
 // A savepoint around one multi-statement operation: released by Release(),
 // rolled back otherwise. Works inside and outside a transaction.
-class Savepoint {
+class Savepoint : public ScopeBase {
  public:
   explicit Savepoint(Conn* c);
   ~Savepoint();
-  const Status& status() const { return status_; }
   Status Release();
 
  private:
-  Conn* c_;
-  Status status_;
   bool released_ = false;
 };
 
 // Makes one operation atomic when no transaction is open (its own
 // BEGIN/COMMIT); inside the caller's transaction it does nothing.
-class WriteScope {
+class WriteScope : public ScopeBase {
  public:
   explicit WriteScope(Conn* c);
   ~WriteScope();
-  const Status& status() const { return status_; }
   Status Finish();
 
  private:
-  Conn* c_;
-  Status status_;
   bool own_ = false;
+};
+
+// A ConnectionUser on `c` that also keeps `c` itself (for write scopes and
+// the tag cache); the base of the sections over a Conn.
+class ConnSection : protected ConnectionUser {
+ protected:
+  explicit ConnSection(Conn* c) : ConnectionUser(c->db, &c->stmts), c_(c) {}
+  Status BumpGeneration() { return c_->BumpGeneration(); }
+
+  Conn* c_;
 };
 
 // ---- statements and helpers shared by several sections ----
@@ -95,6 +112,10 @@ void LowerInPlace(std::string* s);
 std::string Lower(std::string_view s);
 
 bool IsUniqueViolation(int rc);
+
+// Gives an empty `*uuid` a new uuid, else checks it (Invalid "<what>:
+// invalid uuid '<uuid>'"); either way leaves it in lower case.
+Status AssignUuid(std::string* uuid, std::string_view what);
 
 // Sharing group ref from columns (id, uuid, name); none when id is NULL.
 model::SharingGroupRef ReadSgRef(Row& r);

@@ -1,11 +1,9 @@
-// The membership section of the store: schema version 5 and its SQLite
-// implementation (see store/membership_store.h).
-#include "store/membership_store.h"
+// The membership section of the store: schema version 5 and the SQLite
+// implementation of its three parts (store/membership_store.h,
+// membership_vote_store.h, membership_rules_store.h).
+#include "store/sqlite/membership_internal.h"
 
-#include "store/sqlite/internal.h"
-
-namespace sanad::store {
-namespace internal {
+namespace sanad::store::internal {
 
 // Version 5: membership governance. Rows are appended and updated, never
 // deleted (rejected applications, closed votes and past terms stay).
@@ -347,25 +345,38 @@ constexpr const char kListGroupChanges[] =
 
 int64_t ReadId(Row& r) { return r.Int(); }
 
-class SqliteMembershipStore final : public MembershipStore {
+// The connection and the row helpers the membership sections share.
+class MembershipSection {
+ protected:
+  explicit MembershipSection(Conn* c) : c_(c), db_(c->db), stmts_(&c->stmts) {}
+
+  // Steps the INSERT `q` and stores the new row id in *id (when not null).
+  // A uniqueness violation is Conflict(`conflict`) when `conflict` is not
+  // empty; other errors name `what`.
+  Status Insert(Query& q, const std::string& conflict, std::string_view what, int64_t* id) {
+    int rc = q.Step();
+    if (!conflict.empty() && IsUniqueViolation(rc)) return Status::Conflict(conflict);
+    if (rc != SQLITE_DONE) return SqlStatus(db_, rc, what);
+    if (id) *id = sqlite3_last_insert_rowid(db_);
+    return Status::Ok();
+  }
+
+  // Executes the UPDATE `q`; NotFound(`missing`) when it changed no row.
+  Status Update(Query& q, std::string_view what, const std::string& missing) {
+    SANAD_RETURN_IF_ERROR(q.Exec(what));
+    if (sqlite3_changes(db_) == 0) return Status::NotFound(missing);
+    return Status::Ok();
+  }
+
+  Conn* c_;
+  sqlite3* db_;
+  StmtCache* stmts_;
+};
+
+// Applications, sponsors, decisions and periods.
+class SqliteMembershipStore final : public MembershipStore, MembershipSection {
  public:
-  explicit SqliteMembershipStore(Store* s) : s_(s), db_(ConnectionOf(s)), stmts_(StatementsOf(s)) {}
-
-  Status AddRules(model::MembershipRulesRow* row) override {
-    SANAD_USE(q, kAddRules);
-    q.Bind(1, row->rules_json).Bind(2, row->created).Bind(3, row->actor).Bind(4, row->org_uuid);
-    // version is the table's INTEGER PRIMARY KEY, i.e. the new row id.
-    return Insert(q, "", "storing membership rules", &row->version);
-  }
-
-  StatusOr<model::MembershipRulesRow> GetRules(int64_t version) override {
-    SANAD_USE(q, kGetRules);
-    q.Bind(1, version);
-    return OneRow<model::MembershipRulesRow>(
-        q, "reading membership rules", ReadRules,
-        version ? "no membership rules version " + std::to_string(version)
-                : "no membership rules stored");
-  }
+  explicit SqliteMembershipStore(Conn* c) : MembershipSection(c) {}
 
   Status AddApplication(model::MembershipApplication* a) override {
     if (a->uuid.empty()) a->uuid = util::NewUuid();
@@ -388,17 +399,15 @@ class SqliteMembershipStore final : public MembershipStore {
 
   StatusOr<model::MembershipApplication> GetApplication(std::string_view uuid) override {
     std::string u = util::LowerUuid(uuid);
-    SANAD_USE(q, kGetApplication);
-    q.Bind(1, u);
-    return OneRow<model::MembershipApplication>(q, "reading application", ReadApplication,
-                                                "no application " + std::string(uuid));
+    return OneRowBy<model::MembershipApplication>(stmts_, kGetApplication, u, "reading application",
+                                                  ReadApplication,
+                                                  "no application " + std::string(uuid));
   }
 
   StatusOr<model::MembershipApplication> GetApplicationById(int64_t id) override {
-    SANAD_USE(q, kGetApplicationById);
-    q.Bind(1, id);
-    return OneRow<model::MembershipApplication>(q, "reading application", ReadApplication,
-                                                "no application with id " + std::to_string(id));
+    return OneRowBy<model::MembershipApplication>(stmts_, kGetApplicationById, id,
+                                                  "reading application", ReadApplication,
+                                                  "no application with id " + std::to_string(id));
   }
 
   Status ListApplications(std::vector<model::MembershipApplication>* out) override {
@@ -415,54 +424,7 @@ class SqliteMembershipStore final : public MembershipStore {
   }
 
   Status ListSponsors(int64_t application_id, std::vector<model::MembershipSponsor>* out) override {
-    return ListBy(kListSponsors, application_id, "listing sponsors", ReadSponsor, out);
-  }
-
-  Status AddVote(model::MembershipVote* v) override {
-    if (v->uuid.empty()) v->uuid = util::NewUuid();
-    SANAD_USE(q, kAddVote);
-    q.Bind(1, v->uuid).Bind(2, v->kind).BindId(3, v->subject_org_id);
-    q.BindId(4, v->application_id).Bind(5, v->motion).Bind(6, v->proposed_by);
-    q.Bind(7, v->opens).Bind(8, v->closes).Bind(9, v->quorum).Bind(10, v->majority);
-    q.Bind(11, v->eligible).Bind(12, v->status).Bind(13, v->closed);
-    q.Bind(14, v->yes).Bind(15, v->no).Bind(16, v->abstain);
-    return Insert(q, "a vote with uuid " + v->uuid + " exists", "adding vote", &v->id);
-  }
-
-  Status UpdateVote(const model::MembershipVote& v) override {
-    SANAD_USE(q, kUpdateVote);
-    q.Bind(1, v.id).Bind(2, v.status).Bind(3, v.closed);
-    q.Bind(4, v.yes).Bind(5, v.no).Bind(6, v.abstain);
-    return Update(q, "updating vote", "no vote with id " + std::to_string(v.id));
-  }
-
-  StatusOr<model::MembershipVote> GetVote(std::string_view uuid) override {
-    std::string u = util::LowerUuid(uuid);
-    SANAD_USE(q, kGetVote);
-    q.Bind(1, u);
-    return OneRow<model::MembershipVote>(q, "reading vote", ReadVote,
-                                         "no vote " + std::string(uuid));
-  }
-
-  StatusOr<model::MembershipVote> GetVoteById(int64_t id) override {
-    SANAD_USE(q, kGetVoteById);
-    q.Bind(1, id);
-    return OneRow<model::MembershipVote>(q, "reading vote", ReadVote,
-                                         "no vote with id " + std::to_string(id));
-  }
-
-  Status ListVotes(bool open_only, std::vector<model::MembershipVote>* out) override {
-    return ListBy(kListVotes, open_only, "listing votes", ReadVote, out);
-  }
-
-  Status AddBallot(const model::MembershipBallot& b) override {
-    SANAD_USE(q, kAddBallot);
-    q.Bind(1, b.vote_id).Bind(2, b.org_id).Bind(3, b.choice).Bind(4, b.time).Bind(5, b.comment);
-    return Insert(q, "this organisation has voted already", "adding ballot", nullptr);
-  }
-
-  Status ListBallots(int64_t vote_id, std::vector<model::MembershipBallot>* out) override {
-    return ListBy(kListBallots, vote_id, "listing ballots", ReadBallot, out);
+    return ListBy(stmts_, kListSponsors, application_id, "listing sponsors", ReadSponsor, out);
   }
 
   Status AddDecision(model::MembershipDecision* d) override {
@@ -497,6 +459,55 @@ class SqliteMembershipStore final : public MembershipStore {
     SANAD_USE(q, kListPeriods);
     return AppendRows(q, "listing membership periods", ReadPeriod, out);
   }
+};
+
+// Votes, ballots and board terms.
+class SqliteMembershipVoteStore final : public MembershipVoteStore, MembershipSection {
+ public:
+  explicit SqliteMembershipVoteStore(Conn* c) : MembershipSection(c) {}
+
+  Status AddVote(model::MembershipVote* v) override {
+    if (v->uuid.empty()) v->uuid = util::NewUuid();
+    SANAD_USE(q, kAddVote);
+    q.Bind(1, v->uuid).Bind(2, v->kind).BindId(3, v->subject_org_id);
+    q.BindId(4, v->application_id).Bind(5, v->motion).Bind(6, v->proposed_by);
+    q.Bind(7, v->opens).Bind(8, v->closes).Bind(9, v->quorum).Bind(10, v->majority);
+    q.Bind(11, v->eligible).Bind(12, v->status).Bind(13, v->closed);
+    q.Bind(14, v->yes).Bind(15, v->no).Bind(16, v->abstain);
+    return Insert(q, "a vote with uuid " + v->uuid + " exists", "adding vote", &v->id);
+  }
+
+  Status UpdateVote(const model::MembershipVote& v) override {
+    SANAD_USE(q, kUpdateVote);
+    q.Bind(1, v.id).Bind(2, v.status).Bind(3, v.closed);
+    q.Bind(4, v.yes).Bind(5, v.no).Bind(6, v.abstain);
+    return Update(q, "updating vote", "no vote with id " + std::to_string(v.id));
+  }
+
+  StatusOr<model::MembershipVote> GetVote(std::string_view uuid) override {
+    std::string u = util::LowerUuid(uuid);
+    return OneRowBy<model::MembershipVote>(stmts_, kGetVote, u, "reading vote", ReadVote,
+                                           "no vote " + std::string(uuid));
+  }
+
+  StatusOr<model::MembershipVote> GetVoteById(int64_t id) override {
+    return OneRowBy<model::MembershipVote>(stmts_, kGetVoteById, id, "reading vote", ReadVote,
+                                           "no vote with id " + std::to_string(id));
+  }
+
+  Status ListVotes(bool open_only, std::vector<model::MembershipVote>* out) override {
+    return ListBy(stmts_, kListVotes, open_only, "listing votes", ReadVote, out);
+  }
+
+  Status AddBallot(const model::MembershipBallot& b) override {
+    SANAD_USE(q, kAddBallot);
+    q.Bind(1, b.vote_id).Bind(2, b.org_id).Bind(3, b.choice).Bind(4, b.time).Bind(5, b.comment);
+    return Insert(q, "this organisation has voted already", "adding ballot", nullptr);
+  }
+
+  Status ListBallots(int64_t vote_id, std::vector<model::MembershipBallot>* out) override {
+    return ListBy(stmts_, kListBallots, vote_id, "listing ballots", ReadBallot, out);
+  }
 
   Status AddBoardTerm(model::BoardTerm* t) override {
     if (t->uuid.empty()) t->uuid = util::NewUuid();
@@ -527,12 +538,30 @@ class SqliteMembershipStore final : public MembershipStore {
     }
     return Status::Ok();
   }
+};
+
+// Rules, audience groups and sharing-group membership.
+class SqliteMembershipRulesStore final : public MembershipRulesStore, MembershipSection {
+ public:
+  explicit SqliteMembershipRulesStore(Conn* c) : MembershipSection(c) {}
+
+  Status AddRules(model::MembershipRulesRow* row) override {
+    SANAD_USE(q, kAddRules);
+    q.Bind(1, row->rules_json).Bind(2, row->created).Bind(3, row->actor).Bind(4, row->org_uuid);
+    // version is the table's INTEGER PRIMARY KEY, i.e. the new row id.
+    return Insert(q, "", "storing membership rules", &row->version);
+  }
+
+  StatusOr<model::MembershipRulesRow> GetRules(int64_t version) override {
+    return OneRowBy<model::MembershipRulesRow>(
+        stmts_, kGetRules, version, "reading membership rules", ReadRules,
+        version ? "no membership rules version " + std::to_string(version)
+                : "no membership rules stored");
+  }
 
   StatusOr<int64_t> GetAudienceGroup(std::string_view key) override {
-    SANAD_USE(q, kGetAudience);
-    q.Bind(1, key);
-    return OneRow<int64_t>(q, "reading audience group", ReadId,
-                           "no audience group '" + std::string(key) + "'");
+    return OneRowBy<int64_t>(stmts_, kGetAudience, key, "reading audience group", ReadId,
+                             "no audience group '" + std::string(key) + "'");
   }
 
   Status SetAudienceGroup(std::string_view key, int64_t sharing_group_id) override {
@@ -557,11 +586,11 @@ class SqliteMembershipStore final : public MembershipStore {
       SANAD_RETURN_IF_ERROR(q.Bind(1, sg_id).Bind(2, org_id).Exec("leaving sharing group"));
     }
     if (sqlite3_changes(db_) == 0) return Status::Ok();
-    return BumpDataGeneration(s_);
+    return c_->BumpGeneration();
   }
 
   Status ListOrgGroups(int64_t org_id, std::vector<int64_t>* out) override {
-    return ListBy(kOrgGroups, org_id, "listing groups of organisation", ReadId, out);
+    return ListBy(stmts_, kOrgGroups, org_id, "listing groups of organisation", ReadId, out);
   }
 
   Status SetSharingGroupOwner(int64_t sg_id, int64_t org_id) override {
@@ -577,49 +606,21 @@ class SqliteMembershipStore final : public MembershipStore {
   }
 
   Status ListGroupChanges(int64_t org_id, std::vector<model::GroupChange>* out) override {
-    return ListBy(kListGroupChanges, org_id, "listing sharing group changes", ReadGroupChange, out);
+    return ListBy(stmts_, kListGroupChanges, org_id, "listing sharing group changes",
+                  ReadGroupChange, out);
   }
-
- private:
-  // Clears *out and appends the rows of `sql` (its ?1 bound to `key`) read
-  // by `read`.
-  template <class T, class Read>
-  Status ListBy(const char* sql, int64_t key, std::string_view what, Read&& read,
-                std::vector<T>* out) {
-    out->clear();
-    SANAD_USE(q, sql);
-    q.Bind(1, key);
-    return AppendRows(q, what, read, out);
-  }
-
-  // Steps the INSERT `q` and stores the new row id in *id (when not null).
-  // A uniqueness violation is Conflict(`conflict`) when `conflict` is not
-  // empty; other errors name `what`.
-  Status Insert(Query& q, const std::string& conflict, std::string_view what, int64_t* id) {
-    int rc = q.Step();
-    if (!conflict.empty() && IsUniqueViolation(rc)) return Status::Conflict(conflict);
-    if (rc != SQLITE_DONE) return SqlStatus(db_, rc, what);
-    if (id) *id = sqlite3_last_insert_rowid(db_);
-    return Status::Ok();
-  }
-
-  // Executes the UPDATE `q`; NotFound(`missing`) when it changed no row.
-  Status Update(Query& q, std::string_view what, const std::string& missing) {
-    SANAD_RETURN_IF_ERROR(q.Exec(what));
-    if (sqlite3_changes(db_) == 0) return Status::NotFound(missing);
-    return Status::Ok();
-  }
-
-  Store* s_;
-  sqlite3* db_;
-  StmtCache* stmts_;
 };
 
 }  // namespace
-}  // namespace internal
 
-std::unique_ptr<MembershipStore> NewMembershipStore(Store* s) {
-  return std::make_unique<internal::SqliteMembershipStore>(s);
+std::unique_ptr<MembershipStore> NewMembershipStore(Conn* c) {
+  return std::make_unique<SqliteMembershipStore>(c);
+}
+std::unique_ptr<MembershipVoteStore> NewMembershipVoteStore(Conn* c) {
+  return std::make_unique<SqliteMembershipVoteStore>(c);
+}
+std::unique_ptr<MembershipRulesStore> NewMembershipRulesStore(Conn* c) {
+  return std::make_unique<SqliteMembershipRulesStore>(c);
 }
 
-}  // namespace sanad::store
+}  // namespace sanad::store::internal

@@ -9,9 +9,9 @@ constexpr char kSetSetting[] =
     "INSERT INTO settings(key, value) VALUES (?1, ?2)"
     " ON CONFLICT(key) DO UPDATE SET value = excluded.value";
 
-class SqliteSettings final : public SettingsStore {
+class SqliteSettings final : public SettingsStore, private ConnSection {
  public:
-  explicit SqliteSettings(Conn* c) : stmts_(&c->stmts) {}
+  explicit SqliteSettings(Conn* c) : ConnSection(c) {}
 
   StatusOr<std::string> GetSetting(std::string_view key) override {
     SANAD_USE(q, kGetSetting);
@@ -26,9 +26,6 @@ class SqliteSettings final : public SettingsStore {
     SANAD_USE(q, kSetSetting);
     return q.Bind(1, key).Bind(2, value).Exec("writing setting " + Quote(key));
   }
-
- private:
-  StmtCache* stmts_;
 };
 
 }  // namespace

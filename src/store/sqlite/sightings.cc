@@ -49,9 +49,9 @@ constexpr char kListEventSightings[] =
     SANAD_SIGHTING_COLUMNS "WHERE a.event_id = ?1 ORDER BY s.attribute_id, s.date_sighting, s.id";
 constexpr char kLastSightingId[] = "SELECT COALESCE(MAX(id), 0) FROM sightings";
 
-class SqliteSightings final : public SightingStore {
+class SqliteSightings final : public SightingStore, private ConnSection {
  public:
-  explicit SqliteSightings(Conn* c) : db_(c->db), stmts_(&c->stmts) {}
+  explicit SqliteSightings(Conn* c) : ConnSection(c) {}
 
   Status AddSighting(model::Sighting* s) override {
     {
@@ -82,12 +82,7 @@ class SqliteSightings final : public SightingStore {
       if (!org.ok()) return org.status().WithContext("sighting");
       s->org = std::move(*org);
     }
-    if (s->uuid.empty()) {
-      s->uuid = util::NewUuid();
-    } else if (!util::IsUuid(s->uuid)) {
-      return Status::Invalid("sighting: invalid uuid " + Quote(s->uuid));
-    }
-    LowerInPlace(&s->uuid);
+    SANAD_RETURN_IF_ERROR(AssignUuid(&s->uuid, "sighting"));
     if (s->date_sighting == 0) s->date_sighting = util::Now();
     SANAD_USE(q, kInsertSighting);
     int rc = BindSighting(q, *s).Step();
@@ -125,15 +120,8 @@ class SqliteSightings final : public SightingStore {
   }
 
   Status ReadSightings(const char* sql, int64_t id, std::vector<model::Sighting>* out) {
-    out->clear();
-    SANAD_USE(q, sql);
-    q.Bind(1, id);
-    return AppendRows(q, "listing sightings", ReadSighting, out);
+    return ListBy(stmts_, sql, id, "listing sightings", ReadSighting, out);
   }
-
- private:
-  sqlite3* db_;
-  StmtCache* stmts_;
 };
 
 }  // namespace

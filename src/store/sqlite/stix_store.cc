@@ -55,9 +55,9 @@ constexpr const char kFind[] =
 constexpr const char kCount[] =
     "SELECT COUNT(*), COALESCE(SUM(misp_uuid = ''), 0) FROM stix_objects";
 
-class SqliteStixStore : public StixStore {
+class SqliteStixStore : public StixStore, private StoreSection {
  public:
-  explicit SqliteStixStore(Store* s) : db_(ConnectionOf(s)), stmts_(StatementsOf(s)) {}
+  explicit SqliteStixStore(Store* s) : StoreSection(s) {}
 
   Status PutEventObjects(int64_t event_id, const std::vector<StixObject>& objects) override {
     {
@@ -93,10 +93,7 @@ class SqliteStixStore : public StixStore {
   }
 
   Status ListEventObjects(int64_t event_id, std::vector<StixObject>* out) override {
-    out->clear();
-    SANAD_USE(q, kList);
-    q.Bind(1, event_id);
-    return AppendRows(q, "stix: list objects", ReadObject, out);
+    return ListBy(stmts_, kList, event_id, "stix: list objects", ReadObject, out);
   }
 
   Status DeleteEventObjects(int64_t event_id) override {
@@ -106,11 +103,7 @@ class SqliteStixStore : public StixStore {
   }
 
   Status FindEventsByStixId(const std::string& stix_id, std::vector<int64_t>* ids) override {
-    ids->clear();
-    std::string id = util::ToLower(stix_id);
-    SANAD_USE(q, kFind);
-    q.Bind(1, id);
-    return AppendRows(q, "stix: find object", ReadId, ids);
+    return ListBy(stmts_, kFind, util::ToLower(stix_id), "stix: find object", ReadId, ids);
   }
 
   StatusOr<Counts> Count() override {
@@ -133,9 +126,6 @@ class SqliteStixStore : public StixStore {
         .Bind(5, o.misp_uuid)
         .Bind(6, o.fingerprint);
   }
-
-  sqlite3* db_;
-  StmtCache* stmts_;
 };
 
 }  // namespace

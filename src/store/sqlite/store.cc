@@ -11,7 +11,9 @@
 #include <utility>
 #include <vector>
 
+#include "store/sqlite/incident_internal.h"
 #include "store/sqlite/internal.h"
+#include "store/sqlite/membership_internal.h"
 
 namespace sanad::store::internal {
 namespace {
@@ -39,7 +41,13 @@ class SqliteStore final : public Store {
         intel_(NewIntelStore(c_)),
         sightings_(NewSightingStore(c_)),
         audit_log_(NewAuditLogStore(c_)),
-        settings_(NewSettingsStore(c_)) {}
+        settings_(NewSettingsStore(c_)),
+        incidents_(NewIncidentStore(c_)),
+        rfas_(NewRfaStore(c_)),
+        incident_tasks_(NewTaskStore(c_)),
+        membership_(NewMembershipStore(c_)),
+        membership_votes_(NewMembershipVoteStore(c_)),
+        membership_rules_(NewMembershipRulesStore(c_)) {}
 
   ~SqliteStore() override {
     if (c_->in_tx) ExecScript(db_, kRollback, "rollback");
@@ -49,6 +57,12 @@ class SqliteStore final : public Store {
     sightings_.reset();
     audit_log_.reset();
     settings_.reset();
+    incidents_.reset();
+    rfas_.reset();
+    incident_tasks_.reset();
+    membership_.reset();
+    membership_votes_.reset();
+    membership_rules_.reset();
     conn_.stmts.Clear();
     sqlite3_close_v2(db_);
   }
@@ -64,6 +78,12 @@ class SqliteStore final : public Store {
   SightingStore& sightings() override { return *sightings_; }
   AuditLogStore& audit_log() override { return *audit_log_; }
   SettingsStore& settings() override { return *settings_; }
+  IncidentStore& incidents() override { return *incidents_; }
+  RfaStore& rfas() override { return *rfas_; }
+  TaskStore& incident_tasks() override { return *incident_tasks_; }
+  MembershipStore& membership() override { return *membership_; }
+  MembershipVoteStore& membership_votes() override { return *membership_votes_; }
+  MembershipRulesStore& membership_rules() override { return *membership_rules_; }
 
   // ---- transactions ----
   Status Begin() override {
@@ -119,6 +139,12 @@ class SqliteStore final : public Store {
   std::unique_ptr<SightingStore> sightings_;
   std::unique_ptr<AuditLogStore> audit_log_;
   std::unique_ptr<SettingsStore> settings_;
+  std::unique_ptr<IncidentStore> incidents_;
+  std::unique_ptr<RfaStore> rfas_;
+  std::unique_ptr<TaskStore> incident_tasks_;
+  std::unique_ptr<MembershipStore> membership_;
+  std::unique_ptr<MembershipVoteStore> membership_votes_;
+  std::unique_ptr<MembershipRulesStore> membership_rules_;
 };
 
 // ---- opening ------------------------------------------------------------------

@@ -102,6 +102,17 @@ constexpr const char kChangedClear[] = CHANGED_EVENTS(
     "FROM event_tags et JOIN tags t ON t.id = et.tag_id WHERE et.event_id = e.id AND "
     "lower(t.name) IN ('tlp:clear', 'tlp:white'))");
 
+// The changed-events statement of a source kind.
+const char* ChangedSql(TaxiiSource::Kind kind) {
+  switch (kind) {
+    case TaxiiSource::kSharingGroup: return kChangedGroup;
+    case TaxiiSource::kOrg: return kChangedOrg;
+    case TaxiiSource::kClear: return kChangedClear;
+    case TaxiiSource::kAll: break;
+  }
+  return kChangedAll;
+}
+
 constexpr const char kPutState[] =
     "INSERT INTO taxii_event_state (collection, event_id, timestamp, present, sensitive, "
     "event_uuid, orgc_uuid) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
@@ -189,9 +200,9 @@ constexpr const char kGetStatus[] = STATUS_SELECT "WHERE id = ?1";
 
 TaxiiStore::StixIdHolder ReadHolder(Row& r) { return {r.Int(), r.Text()}; }
 
-class SqliteTaxiiStore : public TaxiiStore {
+class SqliteTaxiiStore : public TaxiiStore, private StoreSection {
  public:
-  explicit SqliteTaxiiStore(Store* s) : db_(ConnectionOf(s)), stmts_(StatementsOf(s)) {}
+  explicit SqliteTaxiiStore(Store* s) : StoreSection(s) {}
 
   StatusOr<CollectionState> GetCollectionState(std::string_view collection) override {
     SANAD_USE(q, kGetColl);
@@ -210,22 +221,7 @@ class SqliteTaxiiStore : public TaxiiStore {
   Status ChangedEvents(std::string_view collection, const TaxiiSource& src,
                        std::vector<int64_t>* event_ids) override {
     event_ids->clear();
-    const char* sql = kChangedAll;
-    switch (src.kind) {
-      case TaxiiSource::kAll:
-        sql = kChangedAll;
-        break;
-      case TaxiiSource::kSharingGroup:
-        sql = kChangedGroup;
-        break;
-      case TaxiiSource::kOrg:
-        sql = kChangedOrg;
-        break;
-      case TaxiiSource::kClear:
-        sql = kChangedClear;
-        break;
-    }
-    SANAD_USE(q, sql);
+    SANAD_USE(q, ChangedSql(src.kind));
     q.Bind(1, collection);
     if (src.kind == TaxiiSource::kSharingGroup || src.kind == TaxiiSource::kOrg) q.Bind(2, src.id);
     return AppendRows(q, "taxii: changed events", ReadInt, event_ids);
@@ -396,10 +392,8 @@ class SqliteTaxiiStore : public TaxiiStore {
   }
 
   StatusOr<StatusResource> GetStatus(std::string_view id) override {
-    SANAD_USE(q, kGetStatus);
-    q.Bind(1, id);
-    return OneRow<StatusResource>(q, "taxii: get status", ReadStatus,
-                                  "no status resource " + std::string(id));
+    return OneRowBy<StatusResource>(stmts_, kGetStatus, id, "taxii: get status", ReadStatus,
+                                    "no status resource " + std::string(id));
   }
 
  private:
@@ -408,9 +402,6 @@ class SqliteTaxiiStore : public TaxiiStore {
     q.Bind(1, collection).Bind(2, stix_id);
     return q.Exec("taxii: version flags");
   }
-
-  sqlite3* db_;
-  StmtCache* stmts_;
 };
 
 }  // namespace
